@@ -1,0 +1,64 @@
+package dev.rollback.core.ledger;
+
+import java.util.List;
+
+/**
+ * Where the history of versions, deployments and rollbacks is kept: the records that the agent and
+ * people read to know what ran, what was rolled back and why.
+ *
+ * <p>Implementations must be safe for use from several threads, and every write must be idempotent
+ * by record id: the registry retries a write that failed, and a retry of a write that in fact
+ * succeeded must not create a second record. The registry never calls a ledger on the calling
+ * thread of a guarded call; writes go through a bounded queue and are retried with backoff.
+ *
+ * <p>Two implementations ship with the core: {@link InMemoryRollbackLedger} (the default) and
+ * {@link JdbcRollbackLedger} (H2 and PostgreSQL).
+ */
+public interface RollbackLedger {
+
+    /**
+     * Records a version of a service. If a version with the same {@linkplain MicroserviceVersion#id()
+     * id} exists, only its status is updated.
+     *
+     * @param version the version to record
+     */
+    void recordVersion(MicroserviceVersion version);
+
+    /**
+     * Records a deployment, or updates its end time and result if one with the same id exists.
+     *
+     * @param deployment the deployment to record
+     */
+    void recordDeployment(DeploymentRecord deployment);
+
+    /**
+     * Records a rollback. A rollback whose id is already recorded is left as it is.
+     *
+     * @param rollback the rollback to record
+     */
+    void recordRollback(RollbackRecord rollback);
+
+    /**
+     * Returns the recorded versions of a service, oldest deployment first.
+     *
+     * @param serviceName the service name
+     * @return the versions, possibly empty
+     */
+    List<MicroserviceVersion> versions(String serviceName);
+
+    /**
+     * Returns the deployments of a version, oldest first.
+     *
+     * @param microserviceVersionId the version's id
+     * @return the deployments, possibly empty
+     */
+    List<DeploymentRecord> deployments(String microserviceVersionId);
+
+    /**
+     * Returns the rollbacks recorded for a deployment, oldest first.
+     *
+     * @param deploymentRecordId the deployment's id
+     * @return the rollbacks, possibly empty
+     */
+    List<RollbackRecord> rollbacks(String deploymentRecordId);
+}

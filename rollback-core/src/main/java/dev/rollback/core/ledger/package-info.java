@@ -1,0 +1,7 @@
+/**
+ * The ledger: versions, deployments and rollbacks, kept where the agent and people can read them.
+ *
+ * <p>{@link dev.rollback.core.ledger.RollbackLedger} is the SPI; the core ships an in-memory and a
+ * plain-JDBC implementation (H2 and PostgreSQL, DDL under {@code dev/rollback/core/ledger/}).
+ */
+package dev.rollback.core.ledger;
