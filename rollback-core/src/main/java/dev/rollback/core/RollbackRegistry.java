@@ -1,0 +1,301 @@
+package dev.rollback.core;
+
+import dev.rollback.core.event.RollbackEventPublisher;
+import dev.rollback.core.flag.FlagSource;
+import dev.rollback.core.guard.GuardConfig;
+import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.health.HealthReport;
+import dev.rollback.core.ledger.DeploymentRecord;
+import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.RollbackLedger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The entry point: creates and keeps the {@link ReleaseGuard}s of one service instance, and holds
+ * what they share (meters and clock, flag source, ledger, events, health).
+ *
+ * <pre>{@code
+ * try (RollbackRegistry registry = RollbackRegistry.builder()
+ *         .meterRegistry(meterRegistry)
+ *         .flagSource(flags)
+ *         .service("checkout", "1.4.0")
+ *         .build()) {
+ *     ReleaseGuard guard = registry.guard("checkout-v2");
+ *     Receipt receipt = guard.call(() -> checkoutV2(order), () -> checkoutV1(order));
+ * }
+ * }</pre>
+ *
+ * <p>Every time the library reads, it reads from the meter registry's
+ * {@link io.micrometer.core.instrument.Clock}, so that tests can run in virtual time with
+ * Micrometer's {@code MockClock}. Closing the registry flushes the ledger, records the end of the
+ * deployment, stops its threads and removes its meters.
+ */
+public interface RollbackRegistry extends AutoCloseable {
+
+    /**
+     * Returns a new builder.
+     *
+     * @return the builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the guard of {@code feature}, creating it with the default configuration.
+     *
+     * @param feature the feature, which is also the flag's name
+     * @return the guard
+     * @throws IllegalArgumentException if the name is null, blank or otherwise invalid
+     */
+    ReleaseGuard guard(String feature);
+
+    /**
+     * Returns the guard of {@code feature}, creating it with {@code config}.
+     *
+     * @param feature the feature, which is also the flag's name
+     * @param config  the configuration
+     * @return the guard
+     * @throws IllegalArgumentException if the name is invalid, or a guard of that name exists with
+     *                                  another configuration
+     */
+    ReleaseGuard guard(String feature, GuardConfig config);
+
+    /**
+     * Returns the guard of {@code feature} if it exists.
+     *
+     * @param feature the feature
+     * @return the guard, or empty
+     */
+    Optional<ReleaseGuard> find(String feature);
+
+    /**
+     * Returns every guard, in no particular order.
+     *
+     * @return the guards
+     */
+    Collection<ReleaseGuard> guards();
+
+    /**
+     * Returns the publisher of this registry's events.
+     *
+     * @return the publisher
+     */
+    RollbackEventPublisher getEventPublisher();
+
+    /**
+     * Returns the health of this instance now.
+     *
+     * @return the report
+     */
+    HealthReport health();
+
+    /**
+     * Returns the ledger this registry records into, for reading.
+     *
+     * @return the ledger
+     */
+    RollbackLedger ledger();
+
+    /**
+     * Returns the record of this instance's deployment.
+     *
+     * @return the deployment
+     */
+    DeploymentRecord deployment();
+
+    /**
+     * Returns the meter registry, whose clock is the registry's only source of time.
+     *
+     * @return the meter registry
+     */
+    MeterRegistry meterRegistry();
+
+    /**
+     * Flushes the ledger, records the end of the deployment and releases the registry's threads and
+     * meters. Guards keep working after close, but no longer record in the ledger.
+     */
+    @Override
+    void close();
+
+    /**
+     * Builds a {@link RollbackRegistry}. Every setting is optional. Not thread-safe.
+     */
+    final class Builder {
+
+        /** Default service name, when none is given. */
+        public static final String DEFAULT_SERVICE_NAME = "application";
+        /** Default service version, when none is given. */
+        public static final String DEFAULT_SERVICE_VERSION = "unknown";
+        /** Default {@link #ledgerQueueCapacity(int)}: 10,000 writes. */
+        public static final int DEFAULT_LEDGER_QUEUE_CAPACITY = 10_000;
+        /** Default first pause of {@link #ledgerRetryBackoff(Duration, Duration)}: 100 ms. */
+        public static final Duration DEFAULT_LEDGER_INITIAL_BACKOFF = Duration.ofMillis(100);
+        /** Default longest pause of {@link #ledgerRetryBackoff(Duration, Duration)}: 30 s. */
+        public static final Duration DEFAULT_LEDGER_MAXIMUM_BACKOFF = Duration.ofSeconds(30);
+        /** Default {@link #ledgerFlushTimeout(Duration)}: 10 s. */
+        public static final Duration DEFAULT_LEDGER_FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
+        MeterRegistry meterRegistry;
+        FlagSource flagSource = FlagSource.allEnabled();
+        RollbackLedger ledger;
+        String serviceName = DEFAULT_SERVICE_NAME;
+        String serviceVersion = DEFAULT_SERVICE_VERSION;
+        String instanceId;
+        GuardConfig defaultGuardConfig = GuardConfig.ofDefaults();
+        int ledgerQueueCapacity = DEFAULT_LEDGER_QUEUE_CAPACITY;
+        Duration ledgerInitialBackoff = DEFAULT_LEDGER_INITIAL_BACKOFF;
+        Duration ledgerMaximumBackoff = DEFAULT_LEDGER_MAXIMUM_BACKOFF;
+        Duration ledgerFlushTimeout = DEFAULT_LEDGER_FLUSH_TIMEOUT;
+
+        Builder() {
+        }
+
+        /**
+         * Sets where meters go; its clock becomes the registry's only source of time. Default a new
+         * {@link SimpleMeterRegistry}.
+         *
+         * @param meterRegistry the meter registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Sets the flag source. Default {@link FlagSource#allEnabled()}: every feature on for every call.
+         *
+         * @param flagSource the flag source
+         * @return this builder
+         */
+        public Builder flagSource(FlagSource flagSource) {
+            this.flagSource = Objects.requireNonNull(flagSource, "flagSource");
+            return this;
+        }
+
+        /**
+         * Sets the ledger. Default a new {@link InMemoryRollbackLedger}.
+         *
+         * @param ledger the ledger
+         * @return this builder
+         */
+        public Builder ledger(RollbackLedger ledger) {
+            this.ledger = Objects.requireNonNull(ledger, "ledger");
+            return this;
+        }
+
+        /**
+         * Sets this instance's service name and version. Default {@value #DEFAULT_SERVICE_NAME} and
+         * {@value #DEFAULT_SERVICE_VERSION}.
+         *
+         * @param name    the service name, not blank
+         * @param version the version, not blank
+         * @return this builder
+         */
+        public Builder service(String name, String version) {
+            this.serviceName = requireText("service name", name);
+            this.serviceVersion = requireText("service version", version);
+            return this;
+        }
+
+        /**
+         * Sets this instance's id. Default the {@code HOSTNAME} environment variable (a pod's name on
+         * Kubernetes), else a random id.
+         *
+         * @param instanceId the id, not blank
+         * @return this builder
+         */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = requireText("instance id", instanceId);
+            return this;
+        }
+
+        /**
+         * Sets the configuration of guards created by {@link RollbackRegistry#guard(String)}. Default
+         * {@link GuardConfig#ofDefaults()}.
+         *
+         * @param config the configuration
+         * @return this builder
+         */
+        public Builder defaultGuardConfig(GuardConfig config) {
+            this.defaultGuardConfig = Objects.requireNonNull(config, "defaultGuardConfig");
+            return this;
+        }
+
+        /**
+         * Sets how many ledger writes may wait while the ledger is slow or down. Default
+         * {@value #DEFAULT_LEDGER_QUEUE_CAPACITY}.
+         *
+         * @param capacity at least 1
+         * @return this builder
+         */
+        public Builder ledgerQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("ledgerQueueCapacity must be at least 1, was " + capacity);
+            }
+            this.ledgerQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Sets the pauses between retries of a failed ledger write: {@code initial} after the first
+         * failure, doubled after each further one, at most {@code maximum}. Default 100 ms and 30 s.
+         *
+         * @param initial a positive duration
+         * @param maximum a duration at least {@code initial}
+         * @return this builder
+         */
+        public Builder ledgerRetryBackoff(Duration initial, Duration maximum) {
+            requirePositive("ledger initial backoff", initial);
+            requirePositive("ledger maximum backoff", maximum);
+            if (maximum.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("ledger maximum backoff (" + maximum
+                        + ") must not be shorter than the initial backoff (" + initial + ")");
+            }
+            this.ledgerInitialBackoff = initial;
+            this.ledgerMaximumBackoff = maximum;
+            return this;
+        }
+
+        /**
+         * Sets how long {@link RollbackRegistry#close()} waits for queued ledger writes. Default 10 s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder ledgerFlushTimeout(Duration timeout) {
+            this.ledgerFlushTimeout = requirePositive("ledger flush timeout", timeout);
+            return this;
+        }
+
+        /**
+         * Builds the registry and records this instance's deployment in the ledger.
+         *
+         * @return the registry
+         */
+        public RollbackRegistry build() {
+            return new DefaultRollbackRegistry(this);
+        }
+
+        private static String requireText(String what, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be null or blank, was "
+                        + (value == null ? "null" : "'" + value + "'"));
+            }
+            return value;
+        }
+
+        private static Duration requirePositive(String what, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(what + " must be a positive duration, was " + value);
+            }
+            return value;
+        }
+    }
+}

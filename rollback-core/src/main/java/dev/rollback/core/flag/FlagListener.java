@@ -1,0 +1,26 @@
+package dev.rollback.core.flag;
+
+/**
+ * Told by a {@link FlagSource} when its flags change. Implementations must return quickly and must
+ * not throw; the registry's listener only drops cached decisions and, on request, reinstates.
+ */
+public interface FlagListener {
+
+    /**
+     * The flag of {@code feature} may now decide differently: sticky path assignments made under the
+     * old settings are dropped.
+     *
+     * @param feature the feature, or {@code null} when any feature may have changed
+     */
+    void flagChanged(String feature);
+
+    /**
+     * A person turned a rolled back feature's flag back on at the source, which counts as a
+     * decision to {@linkplain dev.rollback.core.guard.ReleaseGuard#reinstate() reinstate} it. The
+     * default does nothing.
+     *
+     * @param feature the feature
+     */
+    default void reinstateRequested(String feature) {
+    }
+}

@@ -1,0 +1,63 @@
+package dev.rollback.core.flag;
+
+/**
+ * Decides, call by call, whether a feature's new path runs; the SPI behind every release guard.
+ *
+ * <p>A guard asks {@link #isEnabled(String, String)} on the calling thread of every guarded call, so an
+ * implementation must answer fast and must be safe for use from many threads. An implementation
+ * that throws, or cannot decide, makes the guard take the old path: a guard never runs a new path
+ * by accident.
+ *
+ * <p>The guard tells the source when a feature has been {@linkplain #onRollback(String, String) rolled
+ * back} (so that it can turn the flag off for the whole fleet) and when a person has
+ * {@linkplain #onReinstate(String) reinstated} it. A source tells the guards, through the
+ * {@linkplain #addListener(FlagListener) listeners}, when its flags changed.
+ */
+public interface FlagSource {
+
+    /**
+     * Returns whether the new path of {@code feature} runs for this call.
+     *
+     * @param feature       the feature, never null or blank
+     * @param stickinessKey what keeps a caller on one path during a gradual rollout (a user id, say),
+     *                      or {@code null} when the call has none
+     * @return {@code true} for the new path, {@code false} for the old path
+     */
+    boolean isEnabled(String feature, String stickinessKey);
+
+    /**
+     * Told when {@code feature} has been rolled back on this instance. The default does nothing.
+     * Called off the guarded call's hot path, once per rollback; an exception is logged and ignored.
+     *
+     * @param feature the feature
+     * @param reason  why, in words a person can act on
+     */
+    default void onRollback(String feature, String reason) {
+    }
+
+    /**
+     * Told when a person has reinstated {@code feature} on this instance. The default does nothing.
+     *
+     * @param feature the feature
+     */
+    default void onReinstate(String feature) {
+    }
+
+    /**
+     * Registers a listener to be told when flags change. The default keeps no listeners, which is
+     * right for a source whose answers never change.
+     *
+     * @param listener the listener
+     */
+    default void addListener(FlagListener listener) {
+    }
+
+    /**
+     * Returns a source that enables every feature for every call: the registry's default.
+     *
+     * @return the source
+     */
+    static FlagSource allEnabled() {
+        return AllEnabledFlagSource.INSTANCE;
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Flags: the {@link dev.rollback.core.flag.FlagSource} SPI that decides whether a call takes the new
+ * path, and the in-memory source that is the embedded default.
+ */
+package dev.rollback.core.flag;

@@ -1,0 +1,462 @@
+package dev.rollback.core.guard;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * How a {@link ReleaseGuard} runs and judges its feature. Immutable; create with {@link #custom()},
+ * {@link #from(GuardConfig)} or {@link #ofDefaults()}.
+ *
+ * <p>Every builder method checks its argument at once and throws {@link IllegalArgumentException}
+ * naming the bad value.
+ */
+public final class GuardConfig {
+
+    /** Default {@link #significanceLevel()}: 0.01. */
+    public static final double DEFAULT_SIGNIFICANCE_LEVEL = 0.01;
+    /** Default {@link #errorRateTolerance()}: 0.001, a tenth of a percentage point. */
+    public static final double DEFAULT_ERROR_RATE_TOLERANCE = 0.001;
+    /** Default {@link #latencyTolerance()}: 0.10, ten percent slower. */
+    public static final double DEFAULT_LATENCY_TOLERANCE = 0.10;
+    /** Default {@link #minimumSamples()}: 20. */
+    public static final int DEFAULT_MINIMUM_SAMPLES = 20;
+    /** Default {@link #maximumErrorRate()}: 1.0, which means no limit. */
+    public static final double DEFAULT_MAXIMUM_ERROR_RATE = 1.0;
+    /** Default {@link #maximumLatency()}: zero, which means no limit. */
+    public static final Duration DEFAULT_MAXIMUM_LATENCY = Duration.ZERO;
+    /** Default {@link #maximumLatencyQuantile()}: 0.99. */
+    public static final double DEFAULT_MAXIMUM_LATENCY_QUANTILE = 0.99;
+    /** Default {@link #stickyKeysMaximumSize()}: 10,000 keys. */
+    public static final long DEFAULT_STICKY_KEYS_MAXIMUM_SIZE = 10_000;
+    /** Default {@link #stickyKeysExpireAfterAccess()}: 30 minutes. */
+    public static final Duration DEFAULT_STICKY_KEYS_EXPIRE_AFTER_ACCESS = Duration.ofMinutes(30);
+    /** Default {@link #flagErrorLogInterval()}: one minute. */
+    public static final Duration DEFAULT_FLAG_ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
+    /** Default {@link #fallbackOn()}: any {@link RuntimeException}. */
+    public static final Predicate<Throwable> DEFAULT_FALLBACK_ON = RuntimeException.class::isInstance;
+    /**
+     * Default {@link #circuitBreakerConfig()}: opens at a 50% failure rate over the last 50 calls (at
+     * least 20), stays open 30 seconds, then lets 5 calls try. It never moves from open to half-open
+     * by itself (that would need a thread); the next call after the wait does.
+     */
+    public static final CircuitBreakerConfig DEFAULT_CIRCUIT_BREAKER_CONFIG = CircuitBreakerConfig.custom()
+            .failureRateThreshold(50)
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(50)
+            .minimumNumberOfCalls(20)
+            .waitDurationInOpenState(Duration.ofSeconds(30))
+            .permittedNumberOfCallsInHalfOpenState(5)
+            .automaticTransitionFromOpenToHalfOpenEnabled(false)
+            .build();
+
+    private static final GuardConfig DEFAULTS = new Builder().build();
+
+    private final double significanceLevel;
+    private final double errorRateTolerance;
+    private final double latencyTolerance;
+    private final int minimumSamples;
+    private final double maximumErrorRate;
+    private final Duration maximumLatency;
+    private final double maximumLatencyQuantile;
+    private final long stickyKeysMaximumSize;
+    private final Duration stickyKeysExpireAfterAccess;
+    private final Duration flagErrorLogInterval;
+    private final Predicate<Throwable> fallbackOn;
+    private final CircuitBreakerConfig circuitBreakerConfig;
+
+    private GuardConfig(Builder b) {
+        this.significanceLevel = b.significanceLevel;
+        this.errorRateTolerance = b.errorRateTolerance;
+        this.latencyTolerance = b.latencyTolerance;
+        this.minimumSamples = b.minimumSamples;
+        this.maximumErrorRate = b.maximumErrorRate;
+        this.maximumLatency = b.maximumLatency;
+        this.maximumLatencyQuantile = b.maximumLatencyQuantile;
+        this.stickyKeysMaximumSize = b.stickyKeysMaximumSize;
+        this.stickyKeysExpireAfterAccess = b.stickyKeysExpireAfterAccess;
+        this.flagErrorLogInterval = b.flagErrorLogInterval;
+        this.fallbackOn = b.fallbackOn;
+        this.circuitBreakerConfig = b.circuitBreakerConfig;
+    }
+
+    /**
+     * Returns the default configuration.
+     *
+     * @return the defaults
+     */
+    public static GuardConfig ofDefaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Returns a builder that starts from the defaults.
+     *
+     * @return a builder
+     */
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder that starts from {@code base}.
+     *
+     * @param base the configuration to copy
+     * @return a builder
+     */
+    public static Builder from(GuardConfig base) {
+        return new Builder(Objects.requireNonNull(base, "base"));
+    }
+
+    /**
+     * The bound on the chance that one criterion of the judge rolls back a feature whose new path is
+     * no worse than the tolerances allow, over the whole rollout however long it runs.
+     *
+     * @return alpha, in (0, 0.5]
+     */
+    public double significanceLevel() {
+        return significanceLevel;
+    }
+
+    /**
+     * How many percentage points (as a fraction: 0.001 is 0.1 pp) the new path's error rate may exceed
+     * the old path's before it counts as a regression.
+     *
+     * @return the tolerance, in [0, 1)
+     */
+    public double errorRateTolerance() {
+        return errorRateTolerance;
+    }
+
+    /**
+     * How much slower (as a fraction: 0.10 is 10%) the new path's typical latency (the geometric mean
+     * of successful calls, the median for log-normal latency) may be before it counts as a regression.
+     *
+     * @return the tolerance, in [0, 10]
+     */
+    public double latencyTolerance() {
+        return latencyTolerance;
+    }
+
+    /**
+     * How many samples each path needs before the judge compares them.
+     *
+     * @return at least 1
+     */
+    public int minimumSamples() {
+        return minimumSamples;
+    }
+
+    /**
+     * The highest error rate the new path may have whatever the old path does; 1.0 means no limit.
+     * The judge decides it with the same sequential test, so a few unlucky calls do not trip it.
+     *
+     * @return the limit, in (0, 1]
+     */
+    public double maximumErrorRate() {
+        return maximumErrorRate;
+    }
+
+    /**
+     * The latency that the new path's {@link #maximumLatencyQuantile()} quantile may not exceed;
+     * zero means no limit.
+     *
+     * @return the limit, zero or positive
+     */
+    public Duration maximumLatency() {
+        return maximumLatency;
+    }
+
+    /**
+     * The quantile that {@link #maximumLatency()} limits, e.g. 0.99 for the 99th percentile.
+     *
+     * @return the quantile, in (0, 1)
+     */
+    public double maximumLatencyQuantile() {
+        return maximumLatencyQuantile;
+    }
+
+    /**
+     * How many stickiness keys the guard remembers the path of.
+     *
+     * @return at least 1
+     */
+    public long stickyKeysMaximumSize() {
+        return stickyKeysMaximumSize;
+    }
+
+    /**
+     * How long a stickiness key's path is remembered after its last call.
+     *
+     * @return a positive duration
+     */
+    public Duration stickyKeysExpireAfterAccess() {
+        return stickyKeysExpireAfterAccess;
+    }
+
+    /**
+     * How often, at most, a failing flag source is logged; calls in between take the old path
+     * silently.
+     *
+     * @return a positive duration
+     */
+    public Duration flagErrorLogInterval() {
+        return flagErrorLogInterval;
+    }
+
+    /**
+     * Which exceptions of the new path count as failures that the old path answers. Others reach the
+     * caller untouched and are not judged.
+     *
+     * @return the predicate
+     */
+    public Predicate<Throwable> fallbackOn() {
+        return fallbackOn;
+    }
+
+    /**
+     * The Resilience4j circuit breaker configuration for the new path. The registry replaces its
+     * clock with the meter registry's, so that the breaker runs in the same (possibly virtual) time.
+     *
+     * @return the configuration
+     */
+    public CircuitBreakerConfig circuitBreakerConfig() {
+        return circuitBreakerConfig;
+    }
+
+    @Override
+    public String toString() {
+        return "GuardConfig{significanceLevel=" + significanceLevel
+                + ", errorRateTolerance=" + errorRateTolerance
+                + ", latencyTolerance=" + latencyTolerance
+                + ", minimumSamples=" + minimumSamples
+                + ", maximumErrorRate=" + maximumErrorRate
+                + ", maximumLatency=" + maximumLatency
+                + ", maximumLatencyQuantile=" + maximumLatencyQuantile
+                + ", stickyKeysMaximumSize=" + stickyKeysMaximumSize
+                + ", stickyKeysExpireAfterAccess=" + stickyKeysExpireAfterAccess
+                + ", flagErrorLogInterval=" + flagErrorLogInterval + '}';
+    }
+
+    /**
+     * Builds a {@link GuardConfig}. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private double significanceLevel = DEFAULT_SIGNIFICANCE_LEVEL;
+        private double errorRateTolerance = DEFAULT_ERROR_RATE_TOLERANCE;
+        private double latencyTolerance = DEFAULT_LATENCY_TOLERANCE;
+        private int minimumSamples = DEFAULT_MINIMUM_SAMPLES;
+        private double maximumErrorRate = DEFAULT_MAXIMUM_ERROR_RATE;
+        private Duration maximumLatency = DEFAULT_MAXIMUM_LATENCY;
+        private double maximumLatencyQuantile = DEFAULT_MAXIMUM_LATENCY_QUANTILE;
+        private long stickyKeysMaximumSize = DEFAULT_STICKY_KEYS_MAXIMUM_SIZE;
+        private Duration stickyKeysExpireAfterAccess = DEFAULT_STICKY_KEYS_EXPIRE_AFTER_ACCESS;
+        private Duration flagErrorLogInterval = DEFAULT_FLAG_ERROR_LOG_INTERVAL;
+        private Predicate<Throwable> fallbackOn = DEFAULT_FALLBACK_ON;
+        private CircuitBreakerConfig circuitBreakerConfig = DEFAULT_CIRCUIT_BREAKER_CONFIG;
+
+        private Builder() {
+        }
+
+        private Builder(GuardConfig base) {
+            this.significanceLevel = base.significanceLevel;
+            this.errorRateTolerance = base.errorRateTolerance;
+            this.latencyTolerance = base.latencyTolerance;
+            this.minimumSamples = base.minimumSamples;
+            this.maximumErrorRate = base.maximumErrorRate;
+            this.maximumLatency = base.maximumLatency;
+            this.maximumLatencyQuantile = base.maximumLatencyQuantile;
+            this.stickyKeysMaximumSize = base.stickyKeysMaximumSize;
+            this.stickyKeysExpireAfterAccess = base.stickyKeysExpireAfterAccess;
+            this.flagErrorLogInterval = base.flagErrorLogInterval;
+            this.fallbackOn = base.fallbackOn;
+            this.circuitBreakerConfig = base.circuitBreakerConfig;
+        }
+
+        /**
+         * Sets {@link GuardConfig#significanceLevel()}. Default 0.01.
+         *
+         * @param alpha in (0, 0.5]
+         * @return this builder
+         */
+        public Builder significanceLevel(double alpha) {
+            if (!(alpha > 0 && alpha <= 0.5)) {
+                throw new IllegalArgumentException("significanceLevel must be in (0, 0.5], was " + alpha);
+            }
+            this.significanceLevel = alpha;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#errorRateTolerance()}. Default 0.001.
+         *
+         * @param tolerance a fraction in [0, 1)
+         * @return this builder
+         */
+        public Builder errorRateTolerance(double tolerance) {
+            if (!(tolerance >= 0 && tolerance < 1)) {
+                throw new IllegalArgumentException("errorRateTolerance must be in [0, 1), was " + tolerance);
+            }
+            this.errorRateTolerance = tolerance;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#latencyTolerance()}. Default 0.10.
+         *
+         * @param tolerance a fraction in [0, 10]
+         * @return this builder
+         */
+        public Builder latencyTolerance(double tolerance) {
+            if (!(tolerance >= 0 && tolerance <= 10)) {
+                throw new IllegalArgumentException("latencyTolerance must be in [0, 10], was " + tolerance);
+            }
+            this.latencyTolerance = tolerance;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#minimumSamples()}. Default 20.
+         *
+         * @param samples at least 1
+         * @return this builder
+         */
+        public Builder minimumSamples(int samples) {
+            if (samples < 1) {
+                throw new IllegalArgumentException("minimumSamples must be at least 1, was " + samples);
+            }
+            this.minimumSamples = samples;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#maximumErrorRate()}. Default 1.0 (no limit).
+         *
+         * @param rate a fraction in (0, 1]
+         * @return this builder
+         */
+        public Builder maximumErrorRate(double rate) {
+            if (!(rate > 0 && rate <= 1)) {
+                throw new IllegalArgumentException("maximumErrorRate must be in (0, 1], was " + rate);
+            }
+            this.maximumErrorRate = rate;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#maximumLatency()} and {@link GuardConfig#maximumLatencyQuantile()}.
+         * Default no limit, quantile 0.99.
+         *
+         * @param latency  zero for no limit, or positive
+         * @param quantile in (0, 1)
+         * @return this builder
+         */
+        public Builder maximumLatency(Duration latency, double quantile) {
+            Objects.requireNonNull(latency, "maximumLatency");
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("maximumLatency must not be negative, was " + latency);
+            }
+            if (!(quantile > 0 && quantile < 1)) {
+                throw new IllegalArgumentException("maximumLatencyQuantile must be in (0, 1), was " + quantile);
+            }
+            this.maximumLatency = latency;
+            this.maximumLatencyQuantile = quantile;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#stickyKeysMaximumSize()}. Default 10,000.
+         *
+         * @param size at least 1
+         * @return this builder
+         */
+        public Builder stickyKeysMaximumSize(long size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("stickyKeysMaximumSize must be at least 1, was " + size);
+            }
+            this.stickyKeysMaximumSize = size;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#stickyKeysExpireAfterAccess()}. Default 30 minutes.
+         *
+         * @param expiry a positive duration
+         * @return this builder
+         */
+        public Builder stickyKeysExpireAfterAccess(Duration expiry) {
+            this.stickyKeysExpireAfterAccess = requirePositive("stickyKeysExpireAfterAccess", expiry);
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#flagErrorLogInterval()}. Default one minute.
+         *
+         * @param interval a positive duration
+         * @return this builder
+         */
+        public Builder flagErrorLogInterval(Duration interval) {
+            this.flagErrorLogInterval = requirePositive("flagErrorLogInterval", interval);
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#fallbackOn()}. Default: any {@link RuntimeException}.
+         *
+         * @param predicate which exceptions of the new path the old path answers
+         * @return this builder
+         */
+        public Builder fallbackOn(Predicate<Throwable> predicate) {
+            this.fallbackOn = Objects.requireNonNull(predicate, "fallbackOn");
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#fallbackOn()} to accept instances of any of the given types.
+         *
+         * @param types the exception types, at least one
+         * @return this builder
+         */
+        @SafeVarargs
+        @SuppressWarnings("varargs") // the array is copied and only read
+        public final Builder fallbackOn(Class<? extends Throwable>... types) {
+            Class<?>[] copy = types == null ? new Class<?>[0] : types.clone();
+            if (copy.length == 0 || Arrays.stream(copy).anyMatch(Objects::isNull)) {
+                throw new IllegalArgumentException("fallbackOn needs at least one exception type and no null, was "
+                        + (types == null ? "null" : Arrays.toString(copy)));
+            }
+            this.fallbackOn = t -> Arrays.stream(copy).anyMatch(type -> type.isInstance(t));
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#circuitBreakerConfig()}. Default {@link #DEFAULT_CIRCUIT_BREAKER_CONFIG}.
+         *
+         * @param config the breaker configuration
+         * @return this builder
+         */
+        public Builder circuitBreakerConfig(CircuitBreakerConfig config) {
+            this.circuitBreakerConfig = Objects.requireNonNull(config, "circuitBreakerConfig");
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @return the configuration
+         */
+        public GuardConfig build() {
+            return new GuardConfig(this);
+        }
+
+        private static Duration requirePositive(String name, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+            }
+            return value;
+        }
+    }
+}

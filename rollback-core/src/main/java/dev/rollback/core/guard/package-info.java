@@ -1,0 +1,6 @@
+/**
+ * The release guard: {@link dev.rollback.core.guard.ReleaseGuard} runs a feature's new path behind a
+ * flag and a circuit breaker, falls back to the old path, and is configured by
+ * {@link dev.rollback.core.guard.GuardConfig}.
+ */
+package dev.rollback.core.guard;

@@ -1,0 +1,5 @@
+/**
+ * Health: the instance's {@link dev.rollback.core.health.HealthReport}, in a stable JSON format that
+ * the agent reads.
+ */
+package dev.rollback.core.health;

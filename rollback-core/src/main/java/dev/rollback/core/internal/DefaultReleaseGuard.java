@@ -1,0 +1,423 @@
+package dev.rollback.core.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.rollback.core.event.RollbackEvent;
+import dev.rollback.core.event.StateTransitionEvent;
+import dev.rollback.core.flag.FlagSource;
+import dev.rollback.core.guard.GuardConfig;
+import dev.rollback.core.guard.GuardState;
+import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.health.FeatureHealth;
+import dev.rollback.core.judge.Criterion;
+import dev.rollback.core.judge.Evidence;
+import dev.rollback.core.ledger.RollbackScope;
+import dev.rollback.core.metrics.RollbackMetricNames;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ReleaseGuard} of one feature. See the interface for the order in which a call is
+ * handled. The hot path reads the state with one volatile read, asks the flag source, and records
+ * into pre-registered timers and the judge; it allocates nothing of its own.
+ */
+public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultReleaseGuard.class);
+
+    /** Who rolled back: the judge. */
+    public static final String ACTOR_JUDGE = "judge";
+    /** Who rolled back: a person, through {@link #rollback(String)}. */
+    public static final String ACTOR_MANUAL = "manual";
+    /** Who rolled back: the circuit breaker of a feature without an old path. */
+    public static final String ACTOR_CIRCUIT_BREAKER = "circuit-breaker";
+
+    private final String feature;
+    private final GuardConfig config;
+    private final Clock clock;
+    private final FlagSource flags;
+    private final CircuitBreaker breaker;
+    private final GuardCallbacks callbacks;
+    private final MeterRegistry meters;
+    private final Predicate<Throwable> fallbackOn;
+    private final SequentialJudge judge;
+    private final Cache<String, Boolean> stickyPaths;
+    private final ThrottledLog flagErrorLog;
+    private final AtomicReference<Status> status;
+    private final List<Meter> registered = new ArrayList<>();
+    private volatile boolean calledWithoutOldPath;
+
+    private final Timer newSuccess;
+    private final Timer newFailure;
+    private final Timer oldSuccess;
+    private final Timer oldFallback;
+    private final Timer oldFailure;
+    private final io.micrometer.core.instrument.Counter flagErrors;
+
+    /** A state with why and since when; replaced whole, so readers see a consistent triple. */
+    private record Status(GuardState state, String reason, long sinceMillis) {
+    }
+
+    /**
+     * Creates the guard and registers its meters.
+     *
+     * @param feature   the feature, already validated
+     * @param config    its configuration
+     * @param meters    where meters go; its clock is the only source of time
+     * @param flags     the flag source
+     * @param breaker   the new path's circuit breaker, on the same clock
+     * @param callbacks what the registry is told
+     */
+    public DefaultReleaseGuard(String feature, GuardConfig config, MeterRegistry meters, FlagSource flags,
+                               CircuitBreaker breaker, GuardCallbacks callbacks) {
+        this.feature = feature;
+        this.config = config;
+        this.meters = meters;
+        this.clock = meters.config().clock();
+        this.flags = flags;
+        this.breaker = breaker;
+        this.callbacks = callbacks;
+        this.fallbackOn = config.fallbackOn();
+        this.judge = new SequentialJudge(config);
+        this.stickyPaths = Caffeine.newBuilder()
+                .maximumSize(config.stickyKeysMaximumSize())
+                .expireAfterAccess(config.stickyKeysExpireAfterAccess())
+                .ticker(clock::monotonicTime)
+                .executor(Runnable::run)
+                .build();
+        this.flagErrorLog = new ThrottledLog(clock, config.flagErrorLogInterval().toNanos());
+        this.status = new AtomicReference<>(new Status(GuardState.OFF, "created", clock.wallTime()));
+
+        this.newSuccess = timer("new", "success");
+        this.newFailure = timer("new", "failure");
+        this.oldSuccess = timer("old", "success");
+        this.oldFallback = timer("old", "fallback");
+        this.oldFailure = timer("old", "failure");
+        this.flagErrors = register(io.micrometer.core.instrument.Counter.builder(RollbackMetricNames.FLAG_ERRORS)
+                .description("Flag source failures; each sent the call to the old path")
+                .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                .register(meters));
+        register(Gauge.builder(RollbackMetricNames.STATE, this, g -> g.state().ordinal())
+                .description("State of the feature: 0 off, 1 rolling out, 2 rolled back")
+                .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                .register(meters));
+        register(Gauge.builder(RollbackMetricNames.JUDGE_THRESHOLD, judge, SequentialJudge::logThreshold)
+                .description("Log e-value at which the judge rolls the feature back")
+                .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                .register(meters));
+        for (Criterion criterion : Criterion.values()) {
+            if (applies(criterion)) {
+                register(Gauge.builder(RollbackMetricNames.JUDGE_EVIDENCE, this, g -> g.logEvidence(criterion))
+                        .description("The judge's current log e-value of a regression; rollback at the threshold")
+                        .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                        .tag(RollbackMetricNames.TAG_CRITERION, criterion.name().toLowerCase(Locale.ROOT))
+                        .register(meters));
+            }
+        }
+        breaker.getEventPublisher().onStateTransition(this::breakerTransition);
+    }
+
+    private boolean applies(Criterion criterion) {
+        return switch (criterion) {
+            case ERROR_RATE, LATENCY -> true;
+            case MAXIMUM_ERROR_RATE -> config.maximumErrorRate() < 1;
+            case MAXIMUM_LATENCY -> !config.maximumLatency().isZero();
+        };
+    }
+
+    private Timer timer(String path, String outcome) {
+        return register(Timer.builder(RollbackMetricNames.CALLS)
+                .description("Guarded calls by path and outcome")
+                .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                .tag(RollbackMetricNames.TAG_PATH, path)
+                .tag(RollbackMetricNames.TAG_OUTCOME, outcome)
+                .register(meters));
+    }
+
+    private <M extends Meter> M register(M meter) {
+        registered.add(meter);
+        return meter;
+    }
+
+    @Override
+    public <T> T call(Supplier<? extends T> newPath, Supplier<? extends T> oldPath) {
+        return call(null, newPath, oldPath);
+    }
+
+    @Override
+    public <T> T call(String stickinessKey, Supplier<? extends T> newPath, Supplier<? extends T> oldPath) {
+        GuardState state = status.get().state;
+        if (state == GuardState.ROLLED_BACK) {
+            return runOld(oldPath, oldSuccess, false);
+        }
+        if (!newPathOn(stickinessKey)) {
+            return runOld(oldPath, oldSuccess, true);
+        }
+        if (state == GuardState.OFF) {
+            transition(GuardState.OFF, GuardState.ROLLING_OUT, "new path on");
+        }
+        if (!breaker.tryAcquirePermission()) {
+            return runOld(oldPath, oldFallback, true);
+        }
+        long start = clock.monotonicTime();
+        T result;
+        try {
+            result = newPath.get();
+        } catch (Throwable t) {
+            long nanos = clock.monotonicTime() - start;
+            if (!fallbackOn.test(t)) {
+                breaker.releasePermission();
+                throw sneaky(t);
+            }
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, t);
+            newFailure.record(nanos, TimeUnit.NANOSECONDS);
+            judge(true, true, nanos);
+            return runOld(oldPath, oldFallback, true);
+        }
+        long nanos = clock.monotonicTime() - start;
+        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        newSuccess.record(nanos, TimeUnit.NANOSECONDS);
+        judge(true, false, nanos);
+        return result;
+    }
+
+    @Override
+    public <T> T call(Supplier<? extends T> newPath) {
+        if (!calledWithoutOldPath) {
+            calledWithoutOldPath = true;
+        }
+        GuardState state = status.get().state;
+        if (state == GuardState.OFF) {
+            transition(GuardState.OFF, GuardState.ROLLING_OUT, "new path without old path ran");
+        }
+        boolean permitted = breaker.tryAcquirePermission();
+        long start = clock.monotonicTime();
+        T result;
+        try {
+            result = newPath.get();
+        } catch (Throwable t) {
+            long nanos = clock.monotonicTime() - start;
+            boolean failure = fallbackOn.test(t);
+            if (permitted) {
+                if (failure) {
+                    breaker.onError(nanos, TimeUnit.NANOSECONDS, t);
+                } else {
+                    breaker.releasePermission();
+                }
+            }
+            if (failure) {
+                newFailure.record(nanos, TimeUnit.NANOSECONDS);
+                if (state != GuardState.ROLLED_BACK) {
+                    judge(true, true, nanos);
+                }
+            }
+            throw sneaky(t);
+        }
+        long nanos = clock.monotonicTime() - start;
+        if (permitted) {
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
+        newSuccess.record(nanos, TimeUnit.NANOSECONDS);
+        if (state != GuardState.ROLLED_BACK) {
+            judge(true, false, nanos);
+        }
+        return result;
+    }
+
+    private boolean newPathOn(String stickinessKey) {
+        try {
+            if (stickinessKey == null) {
+                return flags.isEnabled(feature, null);
+            }
+            Boolean on = stickyPaths.getIfPresent(stickinessKey);
+            if (on == null) {
+                on = flags.isEnabled(feature, stickinessKey);
+                stickyPaths.put(stickinessKey, on);
+            }
+            return on;
+        } catch (RuntimeException e) {
+            flagErrors.increment();
+            long count = flagErrorLog.tryAcquire();
+            if (count > 0) {
+                log.warn("Flag source {} failed for feature '{}' ({} time(s) since last logged); "
+                        + "taking the old path", flags, feature, count, e);
+            }
+            return false;
+        }
+    }
+
+    private <T> T runOld(Supplier<? extends T> oldPath, Timer successTimer, boolean judged) {
+        long start = clock.monotonicTime();
+        T result;
+        try {
+            result = oldPath.get();
+        } catch (Throwable t) {
+            long nanos = clock.monotonicTime() - start;
+            oldFailure.record(nanos, TimeUnit.NANOSECONDS);
+            if (judged && fallbackOn.test(t)) {
+                judge(false, true, nanos);
+            }
+            throw sneaky(t);
+        }
+        long nanos = clock.monotonicTime() - start;
+        successTimer.record(nanos, TimeUnit.NANOSECONDS);
+        if (judged) {
+            judge(false, false, nanos);
+        }
+        return result;
+    }
+
+    private void judge(boolean newPath, boolean failed, long nanos) {
+        Evidence evidence;
+        synchronized (judge) {
+            evidence = newPath ? judge.recordNew(failed, nanos) : judge.recordOld(failed, nanos);
+        }
+        if (evidence != null) {
+            rollback("regression: " + evidence.summary(), ACTOR_JUDGE, evidence);
+        }
+    }
+
+    private double logEvidence(Criterion criterion) {
+        synchronized (judge) {
+            return judge.logEvidence(criterion);
+        }
+    }
+
+    private void breakerTransition(CircuitBreakerOnStateTransitionEvent event) {
+        if (calledWithoutOldPath && event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+            CircuitBreaker.Metrics m = breaker.getMetrics();
+            rollback(String.format(Locale.ROOT,
+                    "circuit breaker opened for a path without an old path: failure rate %.1f%% over the last %d calls",
+                    m.getFailureRate(), m.getNumberOfBufferedCalls()), ACTOR_CIRCUIT_BREAKER, null);
+        }
+    }
+
+    @Override
+    public String feature() {
+        return feature;
+    }
+
+    @Override
+    public GuardState state() {
+        return status.get().state;
+    }
+
+    @Override
+    public GuardConfig config() {
+        return config;
+    }
+
+    @Override
+    public void rollback(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        rollback(reason.isBlank() ? "rolled back by hand" : reason, ACTOR_MANUAL, null);
+    }
+
+    private void rollback(String reason, String actor, Evidence evidence) {
+        Status previous = status.get();
+        while (previous.state != GuardState.ROLLED_BACK) {
+            Status next = new Status(GuardState.ROLLED_BACK, reason, clock.wallTime());
+            if (status.compareAndSet(previous, next)) {
+                RollbackScope scope = calledWithoutOldPath ? RollbackScope.INSTANCE : RollbackScope.FEATURE;
+                log.warn("Feature '{}' rolled back by {} ({} scope): {}", feature, actor, scope, reason);
+                stickyPaths.invalidateAll();
+                callbacks.stateChanged(new StateTransitionEvent(feature, previous.state, GuardState.ROLLED_BACK,
+                        MicrometerClocks.now(clock), reason));
+                callbacks.rolledBack(new RollbackEvent(feature, reason, MicrometerClocks.now(clock), scope, actor,
+                        evidence));
+                return;
+            }
+            previous = status.get();
+        }
+    }
+
+    @Override
+    public void reinstate() {
+        Status previous = status.get();
+        if (previous.state != GuardState.ROLLED_BACK) {
+            return;
+        }
+        String reason = "reinstated";
+        if (status.compareAndSet(previous, new Status(GuardState.OFF, reason, clock.wallTime()))) {
+            synchronized (judge) {
+                judge.reset();
+            }
+            breaker.reset();
+            stickyPaths.invalidateAll();
+            calledWithoutOldPath = false;
+            log.info("Feature '{}' reinstated; judging starts afresh", feature);
+            callbacks.stateChanged(new StateTransitionEvent(feature, GuardState.ROLLED_BACK, GuardState.OFF,
+                    MicrometerClocks.now(clock), reason));
+            callbacks.reinstated(feature);
+        }
+    }
+
+    /**
+     * Drops sticky path assignments after the flag changed; a feature that is rolling out goes back to
+     * {@link GuardState#OFF} until the flag next puts a call on the new path.
+     */
+    public void flagChanged() {
+        stickyPaths.invalidateAll();
+        transition(GuardState.ROLLING_OUT, GuardState.OFF, "flag changed");
+    }
+
+    private void transition(GuardState from, GuardState to, String reason) {
+        Status previous = status.get();
+        if (previous.state == from
+                && status.compareAndSet(previous, new Status(to, reason, clock.wallTime()))) {
+            callbacks.stateChanged(new StateTransitionEvent(feature, from, to, MicrometerClocks.now(clock), reason));
+        }
+    }
+
+    /**
+     * Returns this feature's line in the health report.
+     *
+     * @return the line
+     */
+    public FeatureHealth health() {
+        Status s = status.get();
+        return new FeatureHealth(feature, s.state, s.reason, java.time.Instant.ofEpochMilli(s.sinceMillis),
+                !calledWithoutOldPath);
+    }
+
+    /**
+     * Returns the circuit breaker of the new path.
+     *
+     * @return the breaker
+     */
+    public CircuitBreaker circuitBreaker() {
+        return breaker;
+    }
+
+    /** Removes the guard's meters. */
+    @Override
+    public void close() {
+        registered.forEach(meters::remove);
+        registered.clear();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    @Override
+    public String toString() {
+        return "ReleaseGuard{feature=" + feature + ", state=" + state() + '}';
+    }
+}

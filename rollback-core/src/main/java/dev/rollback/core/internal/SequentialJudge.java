@@ -1,0 +1,275 @@
+package dev.rollback.core.internal;
+
+import dev.rollback.core.guard.GuardConfig;
+import dev.rollback.core.judge.Criterion;
+import dev.rollback.core.judge.Evidence;
+
+/**
+ * Decides, sample by sample, whether a feature's new path is worse than its old path.
+ *
+ * <p>Each criterion is a normal-mixture sequential probability ratio test (mSPRT, Johari, Pekelis and
+ * Walsh, "Always valid inference", 2017). For an estimate {@code D} of how much worse the new path
+ * is beyond the tolerance, with variance {@code V}, and a normal prior {@code N(0, tau^2)} on the true
+ * effect, the likelihood ratio against "no worse than the tolerance" is
+ * <pre>  sqrt(V / (V + tau^2)) * exp(tau^2 * D^2 / (2 * V * (V + tau^2)))</pre>
+ * It is averaged over a few prior scales {@code tau} so that large regressions are caught in a few
+ * calls and small ones in a few thousand; an average of martingales is a martingale, so the test
+ * stays valid. The feature is rolled back when the average reaches {@code 1 / alpha} while the
+ * estimate points to a regression (a one-sided test).
+ *
+ * <ul>
+ *   <li>Error rate: {@code D} is the difference of the failure proportions minus the tolerance;
+ *       {@code V} is the larger of the pooled and the unpooled binomial variance, with one failure
+ *       and one success added to the pool so that it is never zero.</li>
+ *   <li>Latency: on {@code log(1 + microseconds)} of successful calls, {@code D} is the difference of
+ *       the means minus {@code log(1 + tolerance)}; {@code V} is the larger of the pooled and the
+ *       Welch variance.</li>
+ *   <li>Maximum error rate and maximum latency: one-sample tests of a proportion (failures, or calls
+ *       slower than the limit) against the configured limit, with the variance at the limit.</li>
+ * </ul>
+ *
+ * <p>When every call takes the new path, the old path's samples from before (the baseline) are the
+ * comparison. Not thread-safe: the guard serialises access, holding its lock only for the update,
+ * never while user code runs.
+ */
+final class SequentialJudge {
+
+    /** Prior scales for differences of proportions. */
+    private static final double[] PROPORTION_SCALES = {0.01, 0.05, 0.25};
+    /** Prior scales for differences of mean log latency (0.2 is about 22% slower). */
+    private static final double[] LOG_LATENCY_SCALES = {0.05, 0.2, 0.8};
+    private static final double MIN_VARIANCE = 1e-12;
+
+    private final double logThreshold;
+    private final double errorTolerance;
+    private final double logLatencyTolerance;
+    private final long minimumSamples;
+    private final double maximumErrorRate;
+    private final long maximumLatencyNanos;
+    private final double allowedSlowShare;
+
+    private final Arm newArm = new Arm();
+    private final Arm oldArm = new Arm();
+    private long slowCalls;
+
+    SequentialJudge(GuardConfig config) {
+        this.logThreshold = Math.log(1 / config.significanceLevel());
+        this.errorTolerance = config.errorRateTolerance();
+        this.logLatencyTolerance = Math.log1p(config.latencyTolerance());
+        this.minimumSamples = config.minimumSamples();
+        this.maximumErrorRate = config.maximumErrorRate();
+        this.maximumLatencyNanos = config.maximumLatency().toNanos();
+        this.allowedSlowShare = 1 - config.maximumLatencyQuantile();
+    }
+
+    /** Returns {@code ln(1 / alpha)}, the log e-value at which a criterion decides. */
+    double logThreshold() {
+        return logThreshold;
+    }
+
+    /** Forgets every sample: judging starts afresh. */
+    void reset() {
+        newArm.reset();
+        oldArm.reset();
+        slowCalls = 0;
+    }
+
+    /**
+     * Adds a sample of the new path and returns the evidence if it completes a verdict.
+     *
+     * @param failed       whether the call failed
+     * @param latencyNanos how long it took
+     * @return the evidence of a regression, or {@code null}
+     */
+    Evidence recordNew(boolean failed, long latencyNanos) {
+        newArm.add(failed, latencyNanos);
+        if (!failed && maximumLatencyNanos > 0 && latencyNanos > maximumLatencyNanos) {
+            slowCalls++;
+        }
+        return evaluate(failed);
+    }
+
+    /**
+     * Adds a sample of the old path and returns the evidence if it completes a verdict.
+     *
+     * @param failed       whether the call failed
+     * @param latencyNanos how long it took
+     * @return the evidence of a regression, or {@code null}
+     */
+    Evidence recordOld(boolean failed, long latencyNanos) {
+        oldArm.add(failed, latencyNanos);
+        return evaluate(failed);
+    }
+
+    private Evidence evaluate(boolean failed) {
+        Evidence evidence = errorRate(true);
+        if (evidence == null && !failed) {
+            evidence = latency(true);
+        }
+        if (evidence == null && maximumErrorRate < 1) {
+            evidence = maximumErrorRate(true);
+        }
+        if (evidence == null && maximumLatencyNanos > 0) {
+            evidence = maximumLatency(true);
+        }
+        return evidence;
+    }
+
+    /** Returns the current log e-value of a criterion, for the gauge; 0 while it has too few samples. */
+    double logEvidence(Criterion criterion) {
+        Evidence evidence = switch (criterion) {
+            case ERROR_RATE -> errorRate(false);
+            case LATENCY -> latency(false);
+            case MAXIMUM_ERROR_RATE -> maximumErrorRate < 1 ? maximumErrorRate(false) : null;
+            case MAXIMUM_LATENCY -> maximumLatencyNanos > 0 ? maximumLatency(false) : null;
+        };
+        return evidence == null ? 0 : evidence.logEvidence();
+    }
+
+    long newSamples() {
+        return newArm.calls;
+    }
+
+    long oldSamples() {
+        return oldArm.calls;
+    }
+
+    private Evidence errorRate(boolean verdictOnly) {
+        long nNew = newArm.calls;
+        long nOld = oldArm.calls;
+        if (nNew < minimumSamples || nOld < minimumSamples) {
+            return null;
+        }
+        double pNew = (double) newArm.failures / nNew;
+        double pOld = (double) oldArm.failures / nOld;
+        double d = pNew - pOld - errorTolerance;
+        double pooled = (newArm.failures + oldArm.failures + 1.0) / (nNew + nOld + 2.0);
+        double v = Math.max(pooled * (1 - pooled) * (1.0 / nNew + 1.0 / nOld),
+                pNew * (1 - pNew) / nNew + pOld * (1 - pOld) / nOld);
+        return decide(Criterion.ERROR_RATE, verdictOnly, d, v, PROPORTION_SCALES,
+                nNew, nOld, pNew, pOld, pNew - pOld, errorTolerance);
+    }
+
+    private Evidence latency(boolean verdictOnly) {
+        long mNew = newArm.successes;
+        long mOld = oldArm.successes;
+        if (mNew < minimumSamples || mOld < minimumSamples) {
+            return null;
+        }
+        double meanNew = newArm.meanLog();
+        double meanOld = oldArm.meanLog();
+        double d = meanNew - meanOld - logLatencyTolerance;
+        double varNew = newArm.varianceLog();
+        double varOld = oldArm.varianceLog();
+        double pooled = ((mNew - 1) * varNew + (mOld - 1) * varOld) / (mNew + mOld - 2);
+        double v = Math.max(pooled * (1.0 / mNew + 1.0 / mOld), varNew / mNew + varOld / mOld);
+        return decide(Criterion.LATENCY, verdictOnly, d, v, LOG_LATENCY_SCALES, mNew, mOld,
+                geometricMeanMillis(meanNew), geometricMeanMillis(meanOld),
+                Math.expm1(meanNew - meanOld), Math.expm1(logLatencyTolerance));
+    }
+
+    private Evidence maximumErrorRate(boolean verdictOnly) {
+        long n = newArm.calls;
+        if (n < minimumSamples) {
+            return null;
+        }
+        double p = (double) newArm.failures / n;
+        double v = maximumErrorRate * (1 - maximumErrorRate) / n;
+        return decide(Criterion.MAXIMUM_ERROR_RATE, verdictOnly, p - maximumErrorRate, v, PROPORTION_SCALES,
+                n, 0, p, maximumErrorRate, p - maximumErrorRate, 0);
+    }
+
+    private Evidence maximumLatency(boolean verdictOnly) {
+        long m = newArm.successes;
+        if (m < minimumSamples) {
+            return null;
+        }
+        double share = (double) slowCalls / m;
+        double v = allowedSlowShare * (1 - allowedSlowShare) / m;
+        return decide(Criterion.MAXIMUM_LATENCY, verdictOnly, share - allowedSlowShare, v, PROPORTION_SCALES,
+                m, 0, share, allowedSlowShare, share - allowedSlowShare, 0);
+    }
+
+    private Evidence decide(Criterion criterion, boolean verdictOnly, double d, double variance, double[] scales,
+                            long nNew, long nOld, double newEstimate, double oldEstimate, double effect,
+                            double tolerance) {
+        if (verdictOnly && d <= 0) {
+            return null;
+        }
+        double v = Math.max(variance, MIN_VARIANCE);
+        double halfZSquared = d * d / (2 * v);
+        // Every mixture term is at most exp(z^2 / 2): below the threshold there, no need for exp and log.
+        if (verdictOnly && halfZSquared < logThreshold) {
+            return null;
+        }
+        double logE = d <= 0 ? 0 : logMixture(halfZSquared, v, scales);
+        if (verdictOnly && logE < logThreshold) {
+            return null;
+        }
+        return new Evidence(criterion, nNew, nOld, newEstimate, oldEstimate, effect, tolerance, logE, logThreshold);
+    }
+
+    /** {@code ln(mean over scales of sqrt(V / (V + tau^2)) * exp(z^2 / 2 * tau^2 / (V + tau^2)))}. */
+    private static double logMixture(double halfZSquared, double v, double[] scales) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double scale : scales) {
+            max = Math.max(max, logTerm(halfZSquared, v, scale));
+        }
+        double sum = 0;
+        for (double scale : scales) {
+            sum += Math.exp(logTerm(halfZSquared, v, scale) - max);
+        }
+        return max + Math.log(sum / scales.length);
+    }
+
+    private static double logTerm(double halfZSquared, double v, double scale) {
+        double shrink = v / (v + scale * scale);
+        return 0.5 * Math.log(shrink) + halfZSquared * (1 - shrink);
+    }
+
+    private static double logLatency(long nanos) {
+        return Math.log1p(Math.max(0, nanos) / 1_000.0);
+    }
+
+    private static double geometricMeanMillis(double meanLog) {
+        return Math.expm1(meanLog) / 1_000.0;
+    }
+
+    /** The running counts and log-latency moments of one path. */
+    private static final class Arm {
+        long calls;
+        long failures;
+        long successes;
+        double meanLog;
+        double m2Log;
+
+        void add(boolean failed, long latencyNanos) {
+            calls++;
+            if (failed) {
+                failures++;
+                return;
+            }
+            successes++;
+            double x = logLatency(latencyNanos);
+            double delta = x - meanLog;
+            meanLog += delta / successes;
+            m2Log += delta * (x - meanLog);
+        }
+
+        double meanLog() {
+            return meanLog;
+        }
+
+        double varianceLog() {
+            return successes < 2 ? 0 : m2Log / (successes - 1);
+        }
+
+        void reset() {
+            calls = 0;
+            failures = 0;
+            successes = 0;
+            meanLog = 0;
+            m2Log = 0;
+        }
+    }
+}
