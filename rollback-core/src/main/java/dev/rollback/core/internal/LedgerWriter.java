@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Writes to a {@link RollbackLedger} on its own thread, so that a slow or failing database never
  * blocks a guarded call. Writes wait in a bounded queue and run in order; one that fails is retried
  * with exponential backoff until it succeeds or the writer is closed. A write that finds the queue
- * full is dropped, counted and logged with its content, so that nothing disappears silently.
+ * full, or that the ledger rejects as invalid ({@link IllegalArgumentException}), is dropped, counted
+ * and logged with its content, so that nothing disappears silently.
  *
  * <p>{@link #close()} stops taking writes and waits up to the flush timeout for the queue to empty;
  * what is still unwritten then is logged, one line per write, with its content.
@@ -130,6 +131,11 @@ public final class LedgerWriter implements AutoCloseable {
                 if (attempt > 1) {
                     log.info("Ledger write succeeded after {} attempts: {}", attempt, write.description);
                 }
+                return;
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // The record itself is bad: retrying cannot help and would block every write behind it.
+                dropped.increment();
+                log.error("Ledger write rejected, not retried: {}", write.description, e);
                 return;
             } catch (RuntimeException e) {
                 retries.increment();

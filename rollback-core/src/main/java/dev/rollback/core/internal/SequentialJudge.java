@@ -35,10 +35,11 @@ import dev.rollback.core.judge.Evidence;
 final class SequentialJudge {
 
     /** Prior scales for differences of proportions. */
-    private static final double[] PROPORTION_SCALES = {0.01, 0.05, 0.25};
+    private static final double[] PROPORTION_SCALES = {0.02, 0.08};
     /** Prior scales for differences of mean log latency (0.2 is about 22% slower). */
     private static final double[] LOG_LATENCY_SCALES = {0.05, 0.2, 0.8};
     private static final double MIN_VARIANCE = 1e-12;
+    private static final double LN_2 = Math.log(2);
 
     private final double logThreshold;
     private final double errorTolerance;
@@ -143,7 +144,7 @@ final class SequentialJudge {
         double pNew = (double) newArm.failures / nNew;
         double pOld = (double) oldArm.failures / nOld;
         double d = pNew - pOld - errorTolerance;
-        double pooled = (newArm.failures + oldArm.failures + 1.0) / (nNew + nOld + 2.0);
+        double pooled = (double) (newArm.failures + oldArm.failures) / (nNew + nOld);
         double v = Math.max(pooled * (1 - pooled) * (1.0 / nNew + 1.0 / nOld),
                 pNew * (1 - pNew) / nNew + pOld * (1 - pOld) / nOld);
         return decide(Criterion.ERROR_RATE, verdictOnly, d, v, PROPORTION_SCALES,
@@ -198,8 +199,8 @@ final class SequentialJudge {
         }
         double v = Math.max(variance, MIN_VARIANCE);
         double halfZSquared = d * d / (2 * v);
-        // Every mixture term is at most exp(z^2 / 2): below the threshold there, no need for exp and log.
-        if (verdictOnly && halfZSquared < logThreshold) {
+        // Every mixture term is at most 2 exp(z^2 / 2): below the threshold there, no need for exp and log.
+        if (verdictOnly && halfZSquared + LN_2 < logThreshold) {
             return null;
         }
         double logE = d <= 0 ? 0 : logMixture(halfZSquared, v, scales);
@@ -222,9 +223,31 @@ final class SequentialJudge {
         return max + Math.log(sum / scales.length);
     }
 
+    /**
+     * The log likelihood ratio mixed over a half-normal prior of scale {@code tau} on the regression
+     * (one-sided: only a new path that is worse counts), for an estimate with {@code z^2 / 2 =
+     * halfZSquared}: {@code sqrt(s) * exp(x^2 / 2) * 2 * Phi(x)} with {@code s = V / (V + tau^2)} and
+     * {@code x^2 / 2 = halfZSquared * (1 - s)}.
+     */
     private static double logTerm(double halfZSquared, double v, double scale) {
         double shrink = v / (v + scale * scale);
-        return 0.5 * Math.log(shrink) + halfZSquared * (1 - shrink);
+        double halfXSquared = halfZSquared * (1 - shrink);
+        return 0.5 * Math.log(shrink) + halfXSquared + Math.log(2 * normalCdf(Math.sqrt(2 * halfXSquared)));
+    }
+
+    /** The standard normal distribution function, to a relative error below 1.2e-7. */
+    static double normalCdf(double x) {
+        return 0.5 * erfc(-x / Math.sqrt(2));
+    }
+
+    /** Complementary error function (Numerical Recipes' Chebyshev fit, fractional error below 1.2e-7). */
+    private static double erfc(double x) {
+        double z = Math.abs(x);
+        double t = 1 / (1 + 0.5 * z);
+        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+                + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? r : 2 - r;
     }
 
     private static double logLatency(long nanos) {
