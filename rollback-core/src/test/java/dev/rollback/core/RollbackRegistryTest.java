@@ -189,7 +189,7 @@ class RollbackRegistryTest {
             assertThat(newCalls.sum() + oldCalls.sum()).isEqualTo((long) threads * callsPerThread);
             assertThat(newCalls.sum()).isPositive();
             assertThat(oldCalls.sum()).isPositive();
-            assertThat(guard.state()).isEqualTo(GuardState.ROLLING_OUT);
+            assertThat(guard.state()).as(() -> registry.health().reason()).isEqualTo(GuardState.ROLLING_OUT);
             double recorded = registry.meterRegistry().find(RollbackMetricNames.CALLS).timers().stream()
                     .mapToDouble(timer -> timer.count()).sum();
             assertThat(recorded).isEqualTo((double) threads * callsPerThread);
@@ -211,36 +211,27 @@ class RollbackRegistryTest {
                 .hasMessage("ledger flush timeout must be a positive duration, was PT0S");
     }
 
-    /** A ledger that fails its first writes, as a database that is down for a while. */
-    private static final class FlakyLedger implements RollbackLedger {
-        final AtomicInteger failuresLeft;
+    /** A ledger in memory that lets a test step in before each write. */
+    private abstract static class InterceptedLedger implements RollbackLedger {
         final InMemoryRollbackLedger records = new InMemoryRollbackLedger();
 
-        FlakyLedger(int failures) {
-            this.failuresLeft = new AtomicInteger(failures);
-        }
-
-        private void maybeFail() {
-            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new IllegalStateException("database down");
-            }
-        }
+        abstract void beforeWrite(Object record);
 
         @Override
         public void recordVersion(MicroserviceVersion version) {
-            maybeFail();
+            beforeWrite(version);
             records.recordVersion(version);
         }
 
         @Override
         public void recordDeployment(DeploymentRecord deployment) {
-            maybeFail();
+            beforeWrite(deployment);
             records.recordDeployment(deployment);
         }
 
         @Override
         public void recordRollback(RollbackRecord rollback) {
-            maybeFail();
+            beforeWrite(rollback);
             records.recordRollback(rollback);
         }
 
@@ -260,50 +251,41 @@ class RollbackRegistryTest {
         }
     }
 
-    /** A ledger whose first write blocks until released, as a database that hangs. */
-    private static final class BlockingLedger implements RollbackLedger {
+    /** A ledger that fails its first writes, as a database that is down for a while. */
+    private static final class FlakyLedger extends InterceptedLedger {
+        final AtomicInteger failuresLeft;
+
+        FlakyLedger(int failures) {
+            this.failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        void beforeWrite(Object record) {
+            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("database down");
+            }
+        }
+    }
+
+    /** A ledger whose version write blocks until released, as a database that hangs. */
+    private static final class BlockingLedger extends InterceptedLedger {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release;
-        final InMemoryRollbackLedger records = new InMemoryRollbackLedger();
 
         BlockingLedger(CountDownLatch release) {
             this.release = release;
         }
 
         @Override
-        public void recordVersion(MicroserviceVersion version) {
-            entered.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        void beforeWrite(Object record) {
+            if (record instanceof MicroserviceVersion) {
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            records.recordVersion(version);
-        }
-
-        @Override
-        public void recordDeployment(DeploymentRecord deployment) {
-            records.recordDeployment(deployment);
-        }
-
-        @Override
-        public void recordRollback(RollbackRecord rollback) {
-            records.recordRollback(rollback);
-        }
-
-        @Override
-        public List<MicroserviceVersion> versions(String serviceName) {
-            return records.versions(serviceName);
-        }
-
-        @Override
-        public List<DeploymentRecord> deployments(String microserviceVersionId) {
-            return records.deployments(microserviceVersionId);
-        }
-
-        @Override
-        public List<RollbackRecord> rollbacks(String deploymentRecordId) {
-            return records.rollbacks(deploymentRecordId);
         }
     }
 }

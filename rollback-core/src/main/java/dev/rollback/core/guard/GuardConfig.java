@@ -21,6 +21,8 @@ public final class GuardConfig {
     public static final double DEFAULT_ERROR_RATE_TOLERANCE = 0.001;
     /** Default {@link #latencyTolerance()}: 0.10, ten percent slower. */
     public static final double DEFAULT_LATENCY_TOLERANCE = 0.10;
+    /** Default {@link #latencyResolution()}: one millisecond. */
+    public static final Duration DEFAULT_LATENCY_RESOLUTION = Duration.ofMillis(1);
     /** Default {@link #minimumSamples()}: 20. */
     public static final int DEFAULT_MINIMUM_SAMPLES = 20;
     /** Default {@link #maximumErrorRate()}: 1.0, which means no limit. */
@@ -57,6 +59,7 @@ public final class GuardConfig {
     private final double significanceLevel;
     private final double errorRateTolerance;
     private final double latencyTolerance;
+    private final Duration latencyResolution;
     private final int minimumSamples;
     private final double maximumErrorRate;
     private final Duration maximumLatency;
@@ -71,6 +74,7 @@ public final class GuardConfig {
         this.significanceLevel = b.significanceLevel;
         this.errorRateTolerance = b.errorRateTolerance;
         this.latencyTolerance = b.latencyTolerance;
+        this.latencyResolution = b.latencyResolution;
         this.minimumSamples = b.minimumSamples;
         this.maximumErrorRate = b.maximumErrorRate;
         this.maximumLatency = b.maximumLatency;
@@ -132,12 +136,25 @@ public final class GuardConfig {
 
     /**
      * How much slower (as a fraction: 0.10 is 10%) the new path's typical latency (the geometric mean
-     * of successful calls, the median for log-normal latency) may be before it counts as a regression.
+     * of successful calls, the median for log-normal latency, each plus the
+     * {@linkplain #latencyResolution() resolution}) may be before it counts as a regression.
      *
      * @return the tolerance, in [0, 10]
      */
     public double latencyTolerance() {
         return latencyTolerance;
+    }
+
+    /**
+     * The latency below which differences are noise, not regressions: the judge compares
+     * {@code latency + resolution}, so a new path must be {@link #latencyTolerance()} slower on that
+     * sum. This keeps sub-millisecond jitter (JIT, scheduling) from counting as a regression of a
+     * fast call, and barely changes the comparison of calls that take many milliseconds.
+     *
+     * @return a duration, zero or positive
+     */
+    public Duration latencyResolution() {
+        return latencyResolution;
     }
 
     /**
@@ -231,6 +248,7 @@ public final class GuardConfig {
         return "GuardConfig{significanceLevel=" + significanceLevel
                 + ", errorRateTolerance=" + errorRateTolerance
                 + ", latencyTolerance=" + latencyTolerance
+                + ", latencyResolution=" + latencyResolution
                 + ", minimumSamples=" + minimumSamples
                 + ", maximumErrorRate=" + maximumErrorRate
                 + ", maximumLatency=" + maximumLatency
@@ -248,6 +266,7 @@ public final class GuardConfig {
         private double significanceLevel = DEFAULT_SIGNIFICANCE_LEVEL;
         private double errorRateTolerance = DEFAULT_ERROR_RATE_TOLERANCE;
         private double latencyTolerance = DEFAULT_LATENCY_TOLERANCE;
+        private Duration latencyResolution = DEFAULT_LATENCY_RESOLUTION;
         private int minimumSamples = DEFAULT_MINIMUM_SAMPLES;
         private double maximumErrorRate = DEFAULT_MAXIMUM_ERROR_RATE;
         private Duration maximumLatency = DEFAULT_MAXIMUM_LATENCY;
@@ -265,6 +284,7 @@ public final class GuardConfig {
             this.significanceLevel = base.significanceLevel;
             this.errorRateTolerance = base.errorRateTolerance;
             this.latencyTolerance = base.latencyTolerance;
+            this.latencyResolution = base.latencyResolution;
             this.minimumSamples = base.minimumSamples;
             this.maximumErrorRate = base.maximumErrorRate;
             this.maximumLatency = base.maximumLatency;
@@ -315,6 +335,20 @@ public final class GuardConfig {
                 throw new IllegalArgumentException("latencyTolerance must be in [0, 10], was " + tolerance);
             }
             this.latencyTolerance = tolerance;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#latencyResolution()}. Default one millisecond.
+         *
+         * @param resolution zero or positive
+         * @return this builder
+         */
+        public Builder latencyResolution(Duration resolution) {
+            if (resolution == null || resolution.isNegative()) {
+                throw new IllegalArgumentException("latencyResolution must be zero or positive, was " + resolution);
+            }
+            this.latencyResolution = resolution;
             return this;
         }
 

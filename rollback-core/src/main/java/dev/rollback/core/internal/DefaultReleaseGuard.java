@@ -174,26 +174,14 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         if (!breaker.tryAcquirePermission()) {
             return runOld(oldPath, oldFallback, true);
         }
-        long start = clock.monotonicTime();
-        T result;
         try {
-            result = newPath.get();
+            return runNew(newPath, true, true);
         } catch (Throwable t) {
-            long nanos = clock.monotonicTime() - start;
             if (!fallbackOn.test(t)) {
-                breaker.releasePermission();
                 throw sneaky(t);
             }
-            breaker.onError(nanos, TimeUnit.NANOSECONDS, t);
-            newFailure.record(nanos, TimeUnit.NANOSECONDS);
-            judge(true, true, nanos);
             return runOld(oldPath, oldFallback, true);
         }
-        long nanos = clock.monotonicTime() - start;
-        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        newSuccess.record(nanos, TimeUnit.NANOSECONDS);
-        judge(true, false, nanos);
-        return result;
     }
 
     @Override
@@ -205,7 +193,15 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         if (state == GuardState.OFF) {
             transition(GuardState.OFF, GuardState.ROLLING_OUT, "new path without old path ran");
         }
-        boolean permitted = breaker.tryAcquirePermission();
+        // Without an old path an open breaker cannot divert the call: it runs, unrecorded by the breaker.
+        return runNew(newPath, breaker.tryAcquirePermission(), state != GuardState.ROLLED_BACK);
+    }
+
+    /**
+     * Runs the new path and records its outcome in the breaker (if it gave permission), the timers
+     * and the judge (if judging); rethrows what the path throws.
+     */
+    private <T> T runNew(Supplier<? extends T> newPath, boolean permitted, boolean judged) {
         long start = clock.monotonicTime();
         T result;
         try {
@@ -222,7 +218,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             }
             if (failure) {
                 newFailure.record(nanos, TimeUnit.NANOSECONDS);
-                if (state != GuardState.ROLLED_BACK) {
+                if (judged) {
                     judge(true, true, nanos);
                 }
             }
@@ -233,7 +229,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
         }
         newSuccess.record(nanos, TimeUnit.NANOSECONDS);
-        if (state != GuardState.ROLLED_BACK) {
+        if (judged) {
             judge(true, false, nanos);
         }
         return result;

@@ -21,9 +21,9 @@ import dev.rollback.core.judge.Evidence;
  *   <li>Error rate: {@code D} is the difference of the failure proportions minus the tolerance;
  *       {@code V} is the larger of the pooled and the unpooled binomial variance, with one failure
  *       and one success added to the pool so that it is never zero.</li>
- *   <li>Latency: on {@code log(1 + microseconds)} of successful calls, {@code D} is the difference of
- *       the means minus {@code log(1 + tolerance)}; {@code V} is the larger of the pooled and the
- *       Welch variance.</li>
+ *   <li>Latency: on the log of each successful call's latency plus the configured resolution,
+ *       {@code D} is the difference of the means minus {@code log(1 + tolerance)}; {@code V} is the
+ *       larger of the pooled and the Welch variance.</li>
  *   <li>Maximum error rate and maximum latency: one-sample tests of a proportion (failures, or calls
  *       slower than the limit) against the configured limit, with the variance at the limit.</li>
  * </ul>
@@ -34,7 +34,7 @@ import dev.rollback.core.judge.Evidence;
  */
 final class SequentialJudge {
 
-    /** Prior scales for differences of proportions. */
+    /** Prior scales for differences of proportions (0.02 is two percentage points). */
     private static final double[] PROPORTION_SCALES = {0.02, 0.08};
     /** Prior scales for differences of mean log latency (0.2 is about 22% slower). */
     private static final double[] LOG_LATENCY_SCALES = {0.05, 0.2, 0.8};
@@ -44,6 +44,7 @@ final class SequentialJudge {
     private final double logThreshold;
     private final double errorTolerance;
     private final double logLatencyTolerance;
+    private final double resolutionMicros;
     private final long minimumSamples;
     private final double maximumErrorRate;
     private final long maximumLatencyNanos;
@@ -57,6 +58,7 @@ final class SequentialJudge {
         this.logThreshold = Math.log(1 / config.significanceLevel());
         this.errorTolerance = config.errorRateTolerance();
         this.logLatencyTolerance = Math.log1p(config.latencyTolerance());
+        this.resolutionMicros = config.latencyResolution().toNanos() / 1_000.0;
         this.minimumSamples = config.minimumSamples();
         this.maximumErrorRate = config.maximumErrorRate();
         this.maximumLatencyNanos = config.maximumLatency().toNanos();
@@ -250,16 +252,17 @@ final class SequentialJudge {
         return x >= 0 ? r : 2 - r;
     }
 
-    private static double logLatency(long nanos) {
-        return Math.log1p(Math.max(0, nanos) / 1_000.0);
+    private double logLatency(long nanos) {
+        // Plus one microsecond so that the log of a zero-latency call (a virtual clock) is finite.
+        return Math.log(1 + resolutionMicros + Math.max(0, nanos) / 1_000.0);
     }
 
-    private static double geometricMeanMillis(double meanLog) {
-        return Math.expm1(meanLog) / 1_000.0;
+    private double geometricMeanMillis(double meanLog) {
+        return (Math.exp(meanLog) - 1 - resolutionMicros) / 1_000.0;
     }
 
     /** The running counts and log-latency moments of one path. */
-    private static final class Arm {
+    private final class Arm {
         long calls;
         long failures;
         long successes;

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * <p>For {@link Criterion#ERROR_RATE} and the maximum tests the estimates are proportions (0 to 1); for
  * {@link Criterion#LATENCY} they are geometric mean latencies in milliseconds and the effect is the ratio
- * of the two minus one. For the maximum tests the old estimate is the configured limit.
+ * of the two (each plus the guard's latency resolution) minus one. For the maximum tests the old
+ * estimate is the configured limit.
  *
  * @param criterion         which criterion reached the verdict
  * @param newSamples        samples of the new path the test used

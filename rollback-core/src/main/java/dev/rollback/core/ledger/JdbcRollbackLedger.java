@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A ledger kept in a relational database through plain JDBC. H2 and PostgreSQL are supported; the
  * tables are created by {@link #createSchema()}, or by a migration tool from the same DDL, found in
- * the resources {@code dev/rollback/core/ledger/schema-h2.sql} and {@code schema-postgresql.sql}.
+ * the resource {@code dev/rollback/core/ledger/schema.sql}, which is the same for both.
  *
  * <p>Every write is idempotent by record id, as {@link RollbackLedger} requires, and safe against
  * other instances writing the same record at the same time: a write updates the row with the id
@@ -256,11 +256,8 @@ public final class JdbcRollbackLedger implements RollbackLedger {
 
     /** Returns the DDL resource for a database product, as named by JDBC's metadata. */
     static String schemaResource(String databaseProductName) {
-        if ("H2".equalsIgnoreCase(databaseProductName)) {
-            return "schema-h2.sql";
-        }
-        if ("PostgreSQL".equalsIgnoreCase(databaseProductName)) {
-            return "schema-postgresql.sql";
+        if ("H2".equalsIgnoreCase(databaseProductName) || "PostgreSQL".equalsIgnoreCase(databaseProductName)) {
+            return "schema.sql";
         }
         throw new IllegalStateException("The rollback ledger does not support the database '" + databaseProductName
                 + "'; supported are H2 and PostgreSQL. Use one of them, or create the tables yourself and do not"

@@ -15,6 +15,7 @@ class GuardConfigTest {
         assertThat(config.significanceLevel()).isEqualTo(GuardConfig.DEFAULT_SIGNIFICANCE_LEVEL);
         assertThat(config.errorRateTolerance()).isEqualTo(GuardConfig.DEFAULT_ERROR_RATE_TOLERANCE);
         assertThat(config.latencyTolerance()).isEqualTo(GuardConfig.DEFAULT_LATENCY_TOLERANCE);
+        assertThat(config.latencyResolution()).isEqualTo(GuardConfig.DEFAULT_LATENCY_RESOLUTION);
         assertThat(config.minimumSamples()).isEqualTo(GuardConfig.DEFAULT_MINIMUM_SAMPLES);
         assertThat(config.maximumErrorRate()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_ERROR_RATE);
         assertThat(config.maximumLatency()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_LATENCY);
@@ -43,6 +44,8 @@ class GuardConfigTest {
                 .hasMessage("errorRateTolerance must be in [0, 1), was -0.1");
         assertThatThrownBy(() -> GuardConfig.custom().latencyTolerance(11))
                 .hasMessage("latencyTolerance must be in [0, 10], was 11.0");
+        assertThatThrownBy(() -> GuardConfig.custom().latencyResolution(Duration.ofNanos(-1)))
+                .hasMessage("latencyResolution must be zero or positive, was PT-0.000000001S");
         assertThatThrownBy(() -> GuardConfig.custom().minimumSamples(0))
                 .hasMessage("minimumSamples must be at least 1, was 0");
         assertThatThrownBy(() -> GuardConfig.custom().maximumErrorRate(1.5))

@@ -1,4 +1,4 @@
--- The rollback ledger's schema for H2 (run by JdbcRollbackLedger.createSchema()).
+-- The rollback ledger's schema, the same for H2 and PostgreSQL (run by JdbcRollbackLedger.createSchema()).
 -- Safe to run twice: every statement is IF NOT EXISTS. Statements end with ';' at the end of a line.
 
 CREATE TABLE IF NOT EXISTS microservice_version (
