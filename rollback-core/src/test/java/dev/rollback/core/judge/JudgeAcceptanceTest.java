@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The judge's statistical behaviour, in virtual time with seeded randomness, default configuration
  * and a 50/50 rollout unless said. Every figure is a count over fixed seeds, so the test repeats
- * exactly; the bounds are the product's promises.
+ * exactly; the bounds are the product's promises. Each test prints what it measured:
+ * {@code ./mvnw -B -pl rollback-core test -Dtest=JudgeAcceptanceTest}.
  */
 class JudgeAcceptanceTest {
 
@@ -18,6 +19,7 @@ class JudgeAcceptanceTest {
     @Test
     void rollsBackWhenNewPathErrorRateRisesFromPointOnePercentToFivePercent() {
         long[] calls = new Simulation(Path.errors(0.001), Path.errors(0.05)).callsToVerdict(100, 5_000);
+        report("errors 0.1% -> 5%", calls);
 
         assertThat(calls).doesNotContain(NOT_ROLLED_BACK);
         assertThat(median(calls)).isLessThanOrEqualTo(300);
@@ -27,6 +29,7 @@ class JudgeAcceptanceTest {
     @Test
     void rollsBackWhenNewPathErrorRateRisesFromHalfAPercentToTwoPercent() {
         long[] calls = new Simulation(Path.errors(0.005), Path.errors(0.02)).callsToVerdict(100, 5_000);
+        report("errors 0.5% -> 2%", calls);
 
         assertThat(countWithin(calls, 5_000)).isGreaterThanOrEqualTo(95);
     }
@@ -34,6 +37,7 @@ class JudgeAcceptanceTest {
     @Test
     void rollsBackWhenNewPathMedianLatencyIsOneAndAHalfTimesTheOld() {
         long[] calls = new Simulation(Path.errors(0), Path.errors(0).slower(1.5)).callsToVerdict(100, 2_000);
+        report("latency x1.5", calls);
 
         assertThat(countWithin(calls, 2_000)).isGreaterThanOrEqualTo(95);
     }
@@ -45,6 +49,7 @@ class JudgeAcceptanceTest {
         for (double rate : new double[] {0, 0.001, 0.01, 0.10}) {
             long[] calls = new Simulation(Path.errors(rate), Path.errors(rate)).callsToVerdict(runsPerRate, 50_000);
             falseRollbacks += countWithin(calls, 50_000);
+            report("A/A errors " + rate, calls);
         }
 
         // 400 runs of 50,000 new-path calls each: at most 1% may roll back.
@@ -54,6 +59,7 @@ class JudgeAcceptanceTest {
     @Test
     void toleratesANewPathFivePercentSlowerAtTheMedian() {
         long[] calls = new Simulation(Path.errors(0), Path.errors(0).slower(1.05)).callsToVerdict(100, 20_000);
+        report("latency x1.05", calls);
 
         assertThat(countWithin(calls, 20_000)).isLessThanOrEqualTo(5);
     }
@@ -61,13 +67,17 @@ class JudgeAcceptanceTest {
     @Test
     void rollsBackANewPathThatThrowsOnEveryCallWithoutTheCallerSeeingAnException() {
         Simulation simulation = new Simulation(Path.errors(0), Path.errors(1));
-        for (long seed = 0; seed < 20; seed++) {
+        long[] calls = new long[20];
+        for (int seed = 0; seed < calls.length; seed++) {
             Simulation.Run run = simulation.run(seed, 1_000);
+            calls[seed] = run.newCalls();
 
             assertThat(run.rolledBack()).isTrue();
             assertThat(run.newCalls()).isLessThanOrEqualTo(50);
             assertThat(run.callerExceptions()).isZero();
         }
+        Arrays.sort(calls);
+        report("errors 0% -> 100%", calls);
     }
 
     @Test
@@ -76,9 +86,22 @@ class JudgeAcceptanceTest {
                 .baseline(10_000)
                 .rollout(100)
                 .callsToVerdict(100, 5_000);
+        report("baseline, 100%", calls);
 
         assertThat(calls).doesNotContain(NOT_ROLLED_BACK);
         assertThat(calls[calls.length - 1]).isLessThanOrEqualTo(1_000);
+    }
+
+    /** Prints the new-path calls to the verdict over the seeds: how many rolled back, median, 95th, worst. */
+    private static void report(String scenario, long[] sorted) {
+        int rolledBack = countWithin(sorted, NOT_ROLLED_BACK - 1);
+        System.out.printf("judge: %-18s rolled back %3d/%d  median %s  p95 %s  worst %s%n", scenario, rolledBack,
+                sorted.length, text(sorted[sorted.length / 2]), text(sorted[(int) Math.ceil(sorted.length * 0.95) - 1]),
+                text(sorted[sorted.length - 1]));
+    }
+
+    private static String text(long calls) {
+        return calls == NOT_ROLLED_BACK ? "-" : Long.toString(calls);
     }
 
     private static long median(long[] sorted) {
