@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -327,15 +328,15 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     private void rollback(String reason, String actor, Evidence evidence) {
         Status previous = status.get();
         while (previous.state != GuardState.ROLLED_BACK) {
-            Status next = new Status(GuardState.ROLLED_BACK, reason, clock.wallTime());
-            if (status.compareAndSet(previous, next)) {
+            long now = clock.wallTime();
+            if (status.compareAndSet(previous, new Status(GuardState.ROLLED_BACK, reason, now))) {
                 RollbackScope scope = calledWithoutOldPath ? RollbackScope.INSTANCE : RollbackScope.FEATURE;
-                log.warn("Feature '{}' rolled back by {} ({} scope): {}", feature, actor, scope, reason);
+                Instant time = Instant.ofEpochMilli(now);
                 stickyPaths.invalidateAll();
                 callbacks.stateChanged(new StateTransitionEvent(feature, previous.state, GuardState.ROLLED_BACK,
-                        MicrometerClocks.now(clock), reason));
-                callbacks.rolledBack(new RollbackEvent(feature, reason, MicrometerClocks.now(clock), scope, actor,
-                        evidence));
+                        time, reason));
+                callbacks.rolledBack(new RollbackEvent(feature, reason, time, scope, actor, evidence));
+                log.warn("Feature '{}' rolled back by {} ({} scope): {}", feature, actor, scope, reason);
                 return;
             }
             previous = status.get();
@@ -349,17 +350,18 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             return;
         }
         String reason = "reinstated";
-        if (status.compareAndSet(previous, new Status(GuardState.OFF, reason, clock.wallTime()))) {
+        long now = clock.wallTime();
+        if (status.compareAndSet(previous, new Status(GuardState.OFF, reason, now))) {
             synchronized (judge) {
                 judge.reset();
             }
             breaker.reset();
             stickyPaths.invalidateAll();
             calledWithoutOldPath = false;
-            log.info("Feature '{}' reinstated; judging starts afresh", feature);
             callbacks.stateChanged(new StateTransitionEvent(feature, GuardState.ROLLED_BACK, GuardState.OFF,
-                    MicrometerClocks.now(clock), reason));
+                    Instant.ofEpochMilli(now), reason));
             callbacks.reinstated(feature);
+            log.info("Feature '{}' reinstated; judging starts afresh", feature);
         }
     }
 
@@ -374,9 +376,9 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
 
     private void transition(GuardState from, GuardState to, String reason) {
         Status previous = status.get();
-        if (previous.state == from
-                && status.compareAndSet(previous, new Status(to, reason, clock.wallTime()))) {
-            callbacks.stateChanged(new StateTransitionEvent(feature, from, to, MicrometerClocks.now(clock), reason));
+        long now = clock.wallTime();
+        if (previous.state == from && status.compareAndSet(previous, new Status(to, reason, now))) {
+            callbacks.stateChanged(new StateTransitionEvent(feature, from, to, Instant.ofEpochMilli(now), reason));
         }
     }
 
@@ -387,7 +389,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
      */
     public FeatureHealth health() {
         Status s = status.get();
-        return new FeatureHealth(feature, s.state, s.reason, java.time.Instant.ofEpochMilli(s.sinceMillis),
+        return new FeatureHealth(feature, s.state, s.reason, Instant.ofEpochMilli(s.sinceMillis),
                 !calledWithoutOldPath);
     }
 

@@ -257,8 +257,9 @@ final class SequentialJudge {
         return Math.log(1 + resolutionMicros + Math.max(0, nanos) / 1_000.0);
     }
 
-    private double geometricMeanMillis(double meanLog) {
-        return (Math.exp(meanLog) - 1 - resolutionMicros) / 1_000.0;
+    /** The geometric mean of latency plus resolution: the scale on which the effect is measured. */
+    private static double geometricMeanMillis(double meanLog) {
+        return (Math.exp(meanLog) - 1) / 1_000.0;
     }
 
     /** The running counts and log-latency moments of one path. */

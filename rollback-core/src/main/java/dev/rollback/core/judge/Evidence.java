@@ -8,9 +8,9 @@ import java.util.Objects;
  * statistic against its threshold.
  *
  * <p>For {@link Criterion#ERROR_RATE} and the maximum tests the estimates are proportions (0 to 1); for
- * {@link Criterion#LATENCY} they are geometric mean latencies in milliseconds and the effect is the ratio
- * of the two (each plus the guard's latency resolution) minus one. For the maximum tests the old
- * estimate is the configured limit.
+ * {@link Criterion#LATENCY} they are geometric means, in milliseconds, of each call's latency plus the
+ * guard's {@code latencyResolution} (the scale on which the judge compares), and the effect is their
+ * ratio minus one. For the maximum tests the old estimate is the configured limit.
  *
  * @param criterion         which criterion reached the verdict
  * @param newSamples        samples of the new path the test used
@@ -45,7 +45,7 @@ public record Evidence(Criterion criterion, long newSamples, long oldSamples, do
                     100 * newEstimate, newSamples, 100 * oldEstimate, oldSamples, 100 * effect, 100 * tolerance,
                     logEvidence, logThreshold);
             case LATENCY -> String.format(Locale.ROOT,
-                    "latency %.3f ms (n=%d) vs %.3f ms (n=%d): %+.1f%%, tolerance %.1f%%, log e-value %.1f >= %.1f",
+                    "latency+resolution %.3f ms (n=%d) vs %.3f ms (n=%d): %+.1f%%, tolerance %.1f%%, log e-value %.1f >= %.1f",
                     newEstimate, newSamples, oldEstimate, oldSamples, 100 * effect, 100 * tolerance,
                     logEvidence, logThreshold);
             case MAXIMUM_ERROR_RATE -> String.format(Locale.ROOT,
