@@ -33,9 +33,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,7 +117,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     @Override
     public ReleaseGuard guard(String feature, GuardConfig config) {
         FeatureNames.requireValid(feature);
-        java.util.Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
         DefaultReleaseGuard guard = guards.computeIfAbsent(feature, f -> newGuard(f, config));
         if (guard.config() != config) {
             throw new IllegalArgumentException("a guard for feature '" + feature
@@ -184,9 +186,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
                 .tag(RollbackMetricNames.TAG_ACTOR, event.actor())
                 .register(meters)
                 .increment();
-        RollbackRecord record = new RollbackRecord(UUID.randomUUID().toString(), deployment.get().id(), event.time(),
-                event.reason(), event.feature(), event.scope(), event.actor());
-        writer.submit("rollback " + record, l -> l.recordRollback(record));
+        record(event.feature(), event.reason(), event.time(), event.scope(), event.actor());
         if (event.scope() == RollbackScope.INSTANCE && instanceRollbackRecorded.compareAndSet(false, true)) {
             DeploymentRecord requested = deployment.updateAndGet(d -> d.withResult(DeploymentResult.ROLLBACK_REQUESTED));
             MicroserviceVersion version = MicroserviceVersion.of(serviceName, serviceVersion, requested.startTime(),
@@ -201,6 +201,20 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     @Override
     public void reinstated(String feature) {
         notifyFlags("reinstate of '" + feature + "'", () -> flags.onReinstate(feature));
+    }
+
+    @Override
+    public void recordRollback(String feature, String reason, RollbackScope scope, String actor) {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(actor, "actor");
+        record(feature, reason, MicrometerClocks.now(clock), scope, actor);
+    }
+
+    private void record(String feature, String reason, Instant time, RollbackScope scope, String actor) {
+        RollbackRecord record = new RollbackRecord(UUID.randomUUID().toString(), deployment.get().id(), time, reason,
+                feature, scope, actor);
+        writer.submit("rollback " + record, l -> l.recordRollback(record));
     }
 
     private void notifyFlags(String what, Runnable action) {

@@ -8,6 +8,7 @@ import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.core.ledger.RollbackScope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -108,6 +109,18 @@ public interface RollbackRegistry extends AutoCloseable {
      * @return the deployment
      */
     DeploymentRecord deployment();
+
+    /**
+     * Records a rollback that happened outside a guard (a fleet-wide kill switch, an agent's revert)
+     * against this instance's deployment, through the same queue as the guards' own records: it never
+     * blocks, and it is retried while the ledger is down.
+     *
+     * @param feature the feature, or {@code null} for an instance rollback
+     * @param reason  what was done and why, in words a person can act on
+     * @param scope   what it affected
+     * @param actor   who acted, e.g. {@code unleash-kill-switch}
+     */
+    void recordRollback(String feature, String reason, RollbackScope scope, String actor);
 
     /**
      * Returns the meter registry, whose clock is the registry's only source of time.
