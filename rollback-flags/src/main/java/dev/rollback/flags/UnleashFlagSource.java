@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -78,6 +77,8 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
     private final AtomicLong nextErrorLog = new AtomicLong(Long.MIN_VALUE);
     /** True from a reported change until the next fetch, while the SDK may still serve the old toggles. */
     private volatile boolean settling;
+    /** The toggles of the last fetch, read and written on the SDK's event thread only. */
+    private String lastToggles;
 
     /** Whether a rolled back feature was seen off in Unleash since its rollback. */
     private enum Kill { NONE, KILLED, SEEN_OFF }
@@ -169,18 +170,35 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
         long now = clock.monotonicTime();
         long due = nextErrorLog.get();
         if ((due == Long.MIN_VALUE || now - due >= 0) && nextErrorLog.compareAndSet(due, now + errorLogIntervalNanos)) {
-            log.warn("Unleash failed to evaluate flag '{}'; taking the old path (logged at most once per {} s)",
-                    feature, TimeUnit.NANOSECONDS.toSeconds(errorLogIntervalNanos), e);
+            log.warn("Unleash failed to evaluate flag '{}'; taking the old path (logged at most once per {})",
+                    feature, Duration.ofNanos(errorLogIntervalNanos), e);
         }
+    }
+
+    @Override
+    public boolean isActive(String feature) {
+        Feature f = features.get(feature);
+        return (f == null || f.kill == Kill.NONE) && enabledInSdk(feature);
     }
 
     @Override
     public void onRollback(String feature, String reason) {
         Feature f = feature(feature);
-        f.kill = Kill.KILLED;
+        // If the SDK already holds the flag off (another instance's kill switch came first), a person
+        // turning it on later must count as a reinstate, without a fetch that shows it off again.
+        f.kill = enabledInSdk(feature) ? Kill.KILLED : Kill.SEEN_OFF;
         f.decisions.invalidateAll();
         log.info("Flag '{}' is off on this instance until it is reinstated: {}", feature, reason);
         listeners.forEach(l -> l.flagChanged(feature));
+    }
+
+    private boolean enabledInSdk(String feature) {
+        try {
+            return unleash.more().getFeatureToggleDefinition(feature).map(FeatureDefinition::environmentEnabled)
+                    .orElse(false);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     @Override
@@ -207,11 +225,23 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
         return f != null && f.kill != Kill.NONE;
     }
 
+    /** Whether a reported change may not be applied yet, so that nothing is cached: for tests. */
+    boolean isSettling() {
+        return settling;
+    }
+
     // Called on the SDK's event thread.
 
     @Override
     public void togglesFetched(ClientFeaturesResponse response) {
-        if (response.getStatus() == ClientFeaturesResponse.Status.CHANGED) {
+        // A server (or proxy) that sends no ETag makes every poll CHANGED; the same toggles are no change.
+        String toggles = response.getClientFeatures().orElse(null);
+        boolean changed = response.getStatus() == ClientFeaturesResponse.Status.CHANGED
+                && (toggles == null || !toggles.equals(lastToggles));
+        if (toggles != null) {
+            lastToggles = toggles;
+        }
+        if (changed) {
             settling = true;
             dropDecisions();
             watchForReinstates(response);

@@ -11,6 +11,9 @@ import io.getunleash.event.UnleashSubscriber;
 import io.getunleash.metric.ClientMetrics;
 import io.getunleash.metric.ClientRegistration;
 import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Unleash subscriber that tells an {@link UnleashFlagSource} when the SDK's toggles change. The
@@ -36,6 +39,8 @@ public final class UnleashFlagSubscriber implements UnleashSubscriber {
         void stateReplaced();
     }
 
+    private static final Logger log = LoggerFactory.getLogger(UnleashFlagSubscriber.class);
+
     private final UnleashSubscriber delegate;
     private volatile Listener listener;
 
@@ -54,6 +59,15 @@ public final class UnleashFlagSubscriber implements UnleashSubscriber {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
+    /** Calls the application's subscriber; what it throws must not keep the flag source uninformed. */
+    private void forward(String event, Consumer<UnleashSubscriber> call) {
+        try {
+            call.accept(delegate);
+        } catch (RuntimeException e) {
+            log.warn("The application's Unleash subscriber {} failed on {}; ignored", delegate, event, e);
+        }
+    }
+
     synchronized void attach(Listener source) {
         if (listener != null && listener != source) {
             throw new IllegalStateException("this UnleashFlagSubscriber already serves another UnleashFlagSource; "
@@ -64,7 +78,7 @@ public final class UnleashFlagSubscriber implements UnleashSubscriber {
 
     @Override
     public void togglesFetched(ClientFeaturesResponse response) {
-        delegate.togglesFetched(response);
+        forward("togglesFetched", d -> d.togglesFetched(response));
         Listener l = listener;
         if (l != null) {
             l.togglesFetched(response);
@@ -73,19 +87,19 @@ public final class UnleashFlagSubscriber implements UnleashSubscriber {
 
     @Override
     public void onReady(UnleashReady ready) {
-        delegate.onReady(ready);
+        forward("onReady", d -> d.onReady(ready));
         stateReplaced();
     }
 
     @Override
     public void featuresBootstrapped(FeatureSet features) {
-        delegate.featuresBootstrapped(features);
+        forward("featuresBootstrapped", d -> d.featuresBootstrapped(features));
         stateReplaced();
     }
 
     @Override
     public void featuresBackupRestored(FeatureSet features) {
-        delegate.featuresBackupRestored(features);
+        forward("featuresBackupRestored", d -> d.featuresBackupRestored(features));
         stateReplaced();
     }
 
@@ -98,36 +112,36 @@ public final class UnleashFlagSubscriber implements UnleashSubscriber {
 
     @Override
     public void onError(UnleashException error) {
-        delegate.onError(error);
+        forward("onError", d -> d.onError(error));
     }
 
     @Override
     public void on(UnleashEvent event) {
-        delegate.on(event);
+        forward("on", d -> d.on(event));
     }
 
     @Override
     public void toggleEvaluated(ToggleEvaluated toggleEvaluated) {
-        delegate.toggleEvaluated(toggleEvaluated);
+        forward("toggleEvaluated", d -> d.toggleEvaluated(toggleEvaluated));
     }
 
     @Override
     public void clientMetrics(ClientMetrics clientMetrics) {
-        delegate.clientMetrics(clientMetrics);
+        forward("clientMetrics", d -> d.clientMetrics(clientMetrics));
     }
 
     @Override
     public void clientRegistered(ClientRegistration clientRegistration) {
-        delegate.clientRegistered(clientRegistration);
+        forward("clientRegistered", d -> d.clientRegistered(clientRegistration));
     }
 
     @Override
     public void featuresBackedUp(FeatureSet features) {
-        delegate.featuresBackedUp(features);
+        forward("featuresBackedUp", d -> d.featuresBackedUp(features));
     }
 
     @Override
     public void impression(ImpressionEvent impressionEvent) {
-        delegate.impression(impressionEvent);
+        forward("impression", d -> d.impression(impressionEvent));
     }
 }

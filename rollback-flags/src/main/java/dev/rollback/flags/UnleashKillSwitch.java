@@ -17,14 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +59,7 @@ public final class UnleashKillSwitch implements AutoCloseable {
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final Map<String, CompletableFuture<KillSwitchEvent>> inFlight = new ConcurrentHashMap<>();
+    private final Set<String> onWire = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean unauthorizedReported = new AtomicBoolean();
     private volatile RollbackRegistry registry;
     private volatile boolean closed;
@@ -108,8 +108,10 @@ public final class UnleashKillSwitch implements AutoCloseable {
     public CompletableFuture<KillSwitchEvent> turnOff(String feature) {
         FeatureNames.requireValid(feature);
         if (closed) {
-            return CompletableFuture.completedFuture(finish(feature, KillSwitchEvent.Outcome.FAILED, 0, 0,
-                    "kill switch closed: flag '" + feature + "' was not turned off in Unleash"));
+            CompletableFuture<KillSwitchEvent> refused = new CompletableFuture<>();
+            complete(refused, feature, KillSwitchEvent.Outcome.FAILED, 0, 0,
+                    "kill switch closed: flag '" + feature + "' was not turned off in Unleash");
+            return refused;
         }
         return inFlight.computeIfAbsent(feature, f -> {
             CompletableFuture<KillSwitchEvent> outcome = new CompletableFuture<>();
@@ -120,19 +122,26 @@ public final class UnleashKillSwitch implements AutoCloseable {
     }
 
     private void attempt(String feature, int attempt, Duration backoff, CompletableFuture<KillSwitchEvent> outcome) {
+        if (closed) {
+            complete(outcome, feature, KillSwitchEvent.Outcome.FAILED, attempt - 1, 0,
+                    "kill switch closed before flag '" + feature + "' was turned off in Unleash");
+            return;
+        }
         HttpRequest request = HttpRequest.newBuilder(offUri(feature))
                 .timeout(config.requestTimeout())
                 .header("Authorization", config.token())
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
+        onWire.add(feature);
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .whenComplete((response, error) -> {
+                    onWire.remove(feature);
                     try {
                         handle(feature, attempt, backoff, outcome, response, error);
                     } catch (RuntimeException e) {
-                        outcome.complete(finish(feature, KillSwitchEvent.Outcome.FAILED, attempt, 0,
-                                "kill switch failed unexpectedly: " + e));
+                        complete(outcome, feature, KillSwitchEvent.Outcome.FAILED, attempt, 0,
+                                "kill switch failed unexpectedly: " + e.getClass().getName());
                     }
                 });
     }
@@ -144,34 +153,34 @@ public final class UnleashKillSwitch implements AutoCloseable {
         if (error == null) {
             int status = response.statusCode();
             if (status / 100 == 2) {
-                outcome.complete(finish(feature, KillSwitchEvent.Outcome.TURNED_OFF, attempt, status,
-                        "turned off " + where + " (HTTP " + status + ", attempt " + attempt + ")"));
+                complete(outcome, feature, KillSwitchEvent.Outcome.TURNED_OFF, attempt, status,
+                        "turned off " + where + " (HTTP " + status + ", attempt " + attempt + ")");
                 return;
             }
             if (status == 401 || status == 403) {
-                outcome.complete(finish(feature, KillSwitchEvent.Outcome.UNAUTHORIZED, attempt, status,
+                complete(outcome, feature, KillSwitchEvent.Outcome.UNAUTHORIZED, attempt, status,
                         "the Unleash admin API refused the kill switch's token (HTTP " + status + ") for " + where
                                 + "; the flag is still on for other instances. Give the token the right to"
                                 + " change flags in that project and environment (an admin token, or a personal"
-                                + " access token of a user who may)"));
+                                + " access token of a user who may)");
                 return;
             }
             if (status == 404) {
-                outcome.complete(finish(feature, KillSwitchEvent.Outcome.NOT_FOUND, attempt, status,
-                        "Unleash has no " + where + " (HTTP 404: " + body(response) + ")"));
+                complete(outcome, feature, KillSwitchEvent.Outcome.NOT_FOUND, attempt, status,
+                        "Unleash has no " + where + " (HTTP 404: " + body(response) + ")");
                 return;
             }
             if (status / 100 != 5) {
-                outcome.complete(finish(feature, KillSwitchEvent.Outcome.FAILED, attempt, status,
-                        "Unleash refused to turn off " + where + " (HTTP " + status + ": " + body(response) + ")"));
+                complete(outcome, feature, KillSwitchEvent.Outcome.FAILED, attempt, status,
+                        "Unleash refused to turn off " + where + " (HTTP " + status + ": " + body(response) + ")");
                 return;
             }
         }
         String failure = error == null ? "HTTP " + response.statusCode() + ": " + body(response) : describe(error);
         if (attempt >= config.maxAttempts() || closed) {
-            outcome.complete(finish(feature, KillSwitchEvent.Outcome.FAILED, attempt,
+            complete(outcome, feature, KillSwitchEvent.Outcome.FAILED, attempt,
                     error == null ? response.statusCode() : 0,
-                    "could not turn off " + where + " after " + attempt + " attempt(s); last: " + failure));
+                    "could not turn off " + where + " after " + attempt + " attempt(s); last: " + failure);
             return;
         }
         log.warn("Turning off {} failed (attempt {} of {}: {}); retrying in {} ms", where, attempt,
@@ -182,12 +191,35 @@ public final class UnleashKillSwitch implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    private KillSwitchEvent finish(String feature, KillSwitchEvent.Outcome outcome, int attempts, int status,
-                                   String detail) {
+    /**
+     * Reports the outcome, then completes the future with it (so that whoever waits on it finds the
+     * report done); once: a late second completion does nothing.
+     */
+    private void complete(CompletableFuture<KillSwitchEvent> future, String feature, KillSwitchEvent.Outcome outcome,
+                          int attempts, int status, String detail) {
+        synchronized (future) {
+            if (future.isDone()) {
+                return;
+            }
+            KillSwitchEvent event = event(feature, outcome, attempts, status, detail);
+            report(event);
+            future.complete(event);
+        }
+    }
+
+    private KillSwitchEvent event(String feature, KillSwitchEvent.Outcome outcome, int attempts, int status,
+                                  String detail) {
         RollbackRegistry r = registry;
         Instant time = Instant.ofEpochMilli((r != null ? r.meterRegistry().config().clock() : Clock.SYSTEM).wallTime());
-        KillSwitchEvent event = new KillSwitchEvent(feature, time, outcome, attempts, status, detail);
-        switch (outcome) {
+        return new KillSwitchEvent(feature, time, outcome, attempts, status, detail);
+    }
+
+    private void report(KillSwitchEvent event) {
+        String feature = event.feature();
+        String detail = event.detail();
+        int status = event.httpStatus();
+        RollbackRegistry r = registry;
+        switch (event.outcome()) {
             case TURNED_OFF -> log.info("Kill switch: {}", detail);
             case UNAUTHORIZED -> {
                 if (unauthorizedReported.compareAndSet(false, true)) {
@@ -199,11 +231,10 @@ public final class UnleashKillSwitch implements AutoCloseable {
             default -> log.error("Kill switch: {}", detail);
         }
         if (r != null) {
-            r.recordRollback(feature, "fleet-wide kill switch " + outcome + ": " + detail, RollbackScope.FEATURE,
-                    ACTOR);
+            r.recordRollback(feature, "fleet-wide kill switch " + event.outcome() + ": " + detail,
+                    RollbackScope.FEATURE, ACTOR);
             r.getEventPublisher().publish(event);
         }
-        return event;
     }
 
     private URI offUri(String feature) {
@@ -215,8 +246,10 @@ public final class UnleashKillSwitch implements AutoCloseable {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static String body(HttpResponse<String> response) {
-        String body = response.body() == null ? "" : response.body().strip().replaceAll("\\s+", " ");
+    /** The response body for a detail: the token masked, on one line, cut short. */
+    private String body(HttpResponse<String> response) {
+        String body = response.body() == null ? ""
+                : response.body().replace(config.token(), "****").replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
         return body.length() <= MAX_BODY_IN_DETAIL ? body : body.substring(0, MAX_BODY_IN_DETAIL) + "...";
     }
 
@@ -232,23 +265,24 @@ public final class UnleashKillSwitch implements AutoCloseable {
     }
 
     /**
-     * Stops retrying and waits up to one request timeout for requests under way; what is still
-     * unfinished then is answered, reported and recorded as FAILED.
+     * Stops retrying, and waits up to one request timeout for requests on the wire; a flag whose
+     * request has not succeeded by then is answered, reported and recorded as FAILED.
      */
     @Override
     public void close() {
         closed = true;
-        CompletableFuture<?>[] pending = inFlight.values().toArray(new CompletableFuture<?>[0]);
-        try {
-            CompletableFuture.allOf(pending).get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // reported below, one line per flag
-        }
         scheduler.shutdownNow();
-        inFlight.forEach((feature, outcome) -> outcome.complete(finish(feature, KillSwitchEvent.Outcome.FAILED, 0, 0,
-                "kill switch closed before flag '" + feature + "' was turned off in Unleash")));
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+        while (!onWire.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        inFlight.forEach((feature, outcome) -> complete(outcome, feature, KillSwitchEvent.Outcome.FAILED, 0, 0,
+                "kill switch closed before flag '" + feature + "' was turned off in Unleash"));
     }
 
     @Override

@@ -183,7 +183,13 @@ public final class UnleashKillSwitchConfig {
             if (token == null || token.isBlank()) {
                 throw new IllegalArgumentException("token must not be null or blank");
             }
-            this.token = token.strip();
+            String stripped = token.strip();
+            // What an HTTP header cannot carry; the message must not show the secret.
+            if (stripped.chars().anyMatch(c -> c > 0xFF || c == 0x7F || (c < 0x20 && c != '\t'))) {
+                throw new IllegalArgumentException("token must hold only printable Latin-1 characters (it is sent"
+                        + " as an HTTP header); the given token has a control or non-Latin-1 character");
+            }
+            this.token = stripped;
             return this;
         }
 

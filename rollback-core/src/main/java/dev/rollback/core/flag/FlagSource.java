@@ -26,6 +26,18 @@ public interface FlagSource {
     boolean isEnabled(String feature, String stickinessKey);
 
     /**
+     * Returns whether the flag of {@code feature} is on for at least some calls. A guard that is
+     * rolling out goes back to {@code OFF} when it is told its flag changed and this says no. The
+     * default says yes, which keeps a guard rolling out until its flag source says otherwise.
+     *
+     * @param feature the feature
+     * @return whether any call may take the new path
+     */
+    default boolean isActive(String feature) {
+        return true;
+    }
+
+    /**
      * Told when {@code feature} has been rolled back on this instance. The default does nothing.
      * Called off the guarded call's hot path, once per rollback; an exception is logged and ignored.
      *

@@ -106,6 +106,11 @@ public final class InMemoryFlagSource implements FlagSource {
         return bucket(feature, stickinessKey) < percent;
     }
 
+    @Override
+    public boolean isActive(String feature) {
+        return percentage(feature) > 0;
+    }
+
     private int bucket(String feature, String stickinessKey) {
         if (stickinessKey == null) {
             return random == null ? ThreadLocalRandom.current().nextInt(100) : random.nextInt(100);

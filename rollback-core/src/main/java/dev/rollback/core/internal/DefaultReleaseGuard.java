@@ -367,11 +367,21 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
 
     /**
      * Drops sticky path assignments after the flag changed; a feature that is rolling out goes back to
-     * {@link GuardState#OFF} until the flag next puts a call on the new path.
+     * {@link GuardState#OFF} if its flag is now off for every call.
      */
     public void flagChanged() {
         stickyPaths.invalidateAll();
-        transition(GuardState.ROLLING_OUT, GuardState.OFF, "flag changed");
+        if (status.get().state == GuardState.ROLLING_OUT && !flagActive()) {
+            transition(GuardState.ROLLING_OUT, GuardState.OFF, "flag turned off");
+        }
+    }
+
+    private boolean flagActive() {
+        try {
+            return flags.isActive(feature);
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private void transition(GuardState from, GuardState to, String reason) {

@@ -2,7 +2,7 @@ package dev.rollback.core.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rollback.core.testing.RequiredServer;
+import dev.rollback.testing.RequiredServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

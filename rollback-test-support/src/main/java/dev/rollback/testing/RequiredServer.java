@@ -1,4 +1,4 @@
-package dev.rollback.core.testing;
+package dev.rollback.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
