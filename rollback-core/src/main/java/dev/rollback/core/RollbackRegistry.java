@@ -1,5 +1,9 @@
 package dev.rollback.core;
 
+import static dev.rollback.core.check.Arguments.requireBackoff;
+import static dev.rollback.core.check.Arguments.requirePositive;
+import static dev.rollback.core.check.Arguments.requireText;
+
 import dev.rollback.core.event.RollbackEventPublisher;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.guard.GuardConfig;
@@ -265,12 +269,7 @@ public interface RollbackRegistry extends AutoCloseable {
          * @return this builder
          */
         public Builder ledgerRetryBackoff(Duration initial, Duration maximum) {
-            requirePositive("ledger initial backoff", initial);
-            requirePositive("ledger maximum backoff", maximum);
-            if (maximum.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("ledger maximum backoff (" + maximum
-                        + ") must not be shorter than the initial backoff (" + initial + ")");
-            }
+            requireBackoff("ledger initial backoff", initial, "ledger maximum backoff", maximum);
             this.ledgerInitialBackoff = initial;
             this.ledgerMaximumBackoff = maximum;
             return this;
@@ -294,21 +293,6 @@ public interface RollbackRegistry extends AutoCloseable {
          */
         public RollbackRegistry build() {
             return new DefaultRollbackRegistry(this);
-        }
-
-        private static String requireText(String what, String value) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be null or blank, was "
-                        + (value == null ? "null" : "'" + value + "'"));
-            }
-            return value;
-        }
-
-        private static Duration requirePositive(String what, Duration value) {
-            if (value == null || value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(what + " must be a positive duration, was " + value);
-            }
-            return value;
         }
     }
 }

@@ -206,7 +206,7 @@ class RollbackRegistryTest {
                 .hasMessage("ledgerQueueCapacity must be at least 1, was 0");
         assertThatThrownBy(() -> RollbackRegistry.builder().ledgerRetryBackoff(Duration.ofSeconds(2),
                 Duration.ofSeconds(1)))
-                .hasMessage("ledger maximum backoff (PT1S) must not be shorter than the initial backoff (PT2S)");
+                .hasMessage("ledger maximum backoff (PT1S) must not be shorter than ledger initial backoff (PT2S)");
         assertThatThrownBy(() -> RollbackRegistry.builder().ledgerFlushTimeout(Duration.ZERO))
                 .hasMessage("ledger flush timeout must be a positive duration, was PT0S");
     }

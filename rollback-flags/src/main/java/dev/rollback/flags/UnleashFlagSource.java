@@ -1,5 +1,8 @@
 package dev.rollback.flags;
 
+import static dev.rollback.core.check.Arguments.requirePositive;
+import static dev.rollback.core.check.Arguments.requireText;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rollback.core.flag.FlagListener;
@@ -312,11 +315,7 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
          * @return this builder
          */
         public Builder stickinessField(String field) {
-            if (field == null || field.isBlank()) {
-                throw new IllegalArgumentException("stickinessField must not be null or blank, was "
-                        + (field == null ? "null" : "'" + field + "'"));
-            }
-            this.stickinessField = field;
+            this.stickinessField = requireText("stickinessField", field);
             return this;
         }
 
@@ -341,10 +340,7 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
          * @return this builder
          */
         public Builder errorLogInterval(Duration interval) {
-            if (interval == null || interval.isZero() || interval.isNegative()) {
-                throw new IllegalArgumentException("errorLogInterval must be a positive duration, was " + interval);
-            }
-            this.errorLogInterval = interval;
+            this.errorLogInterval = requirePositive("errorLogInterval", interval);
             return this;
         }
 

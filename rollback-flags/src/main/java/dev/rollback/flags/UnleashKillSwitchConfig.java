@@ -1,5 +1,8 @@
 package dev.rollback.flags;
 
+import static dev.rollback.core.check.Arguments.requireBackoff;
+import static dev.rollback.core.check.Arguments.requirePositive;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -248,12 +251,7 @@ public final class UnleashKillSwitchConfig {
          * @return this builder
          */
         public Builder backoff(Duration initial, Duration maximum) {
-            requirePositive("initialBackoff", initial);
-            requirePositive("maxBackoff", maximum);
-            if (maximum.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("maxBackoff (" + maximum + ") must not be shorter than initialBackoff ("
-                        + initial + ")");
-            }
+            requireBackoff("initialBackoff", initial, "maxBackoff", maximum);
             this.initialBackoff = initial;
             this.maxBackoff = maximum;
             return this;
@@ -282,13 +280,6 @@ public final class UnleashKillSwitchConfig {
             if (value == null || value.isBlank() || !value.equals(value.strip()) || value.contains("/")) {
                 throw new IllegalArgumentException(what + " must be a name without '/' or surrounding blanks, was "
                         + (value == null ? "null" : "'" + value + "'"));
-            }
-            return value;
-        }
-
-        private static Duration requirePositive(String what, Duration value) {
-            if (value == null || value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(what + " must be a positive duration, was " + value);
             }
             return value;
         }

@@ -1,5 +1,7 @@
 package dev.rollback.core.guard;
 
+import static dev.rollback.core.check.Arguments.requirePositive;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Arrays;
@@ -484,13 +486,6 @@ public final class GuardConfig {
          */
         public GuardConfig build() {
             return new GuardConfig(this);
-        }
-
-        private static Duration requirePositive(String name, Duration value) {
-            if (value == null || value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
-            }
-            return value;
         }
     }
 }
