@@ -26,8 +26,7 @@ import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.ledger.VersionStatus;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -63,7 +62,6 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     private final String serviceVersion;
     private final String instanceId;
     private final GuardConfig defaultConfig;
-    private final CircuitBreakerRegistry breakers;
     private final DefaultEventPublisher events = new DefaultEventPublisher();
     private final Map<String, DefaultReleaseGuard> guards = new ConcurrentHashMap<>();
     private final ExecutorService flagNotifier;
@@ -81,8 +79,6 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         this.serviceVersion = b.serviceVersion;
         this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
         this.defaultConfig = b.defaultGuardConfig;
-        this.breakers = CircuitBreakerRegistry.ofDefaults();
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         this.writer = new LedgerWriter(ledger, b.ledgerQueueCapacity, b.ledgerInitialBackoff,
                 b.ledgerMaximumBackoff, b.ledgerFlushTimeout, meters);
         this.flagNotifier = Executors.newSingleThreadExecutor(r -> {
@@ -131,8 +127,9 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.from(config.circuitBreakerConfig())
                 .clock(MicrometerClocks.javaClock(clock))
                 .build();
-        return new DefaultReleaseGuard(feature, config, meters, flags, breakers.circuitBreaker(feature, breakerConfig),
-                this);
+        // CircuitBreaker.of rather than a CircuitBreakerRegistry, which would subscribe to the breaker's
+        // events and so make it allocate an event on every call.
+        return new DefaultReleaseGuard(feature, config, meters, flags, CircuitBreaker.of(feature, breakerConfig), this);
     }
 
     @Override
@@ -272,8 +269,6 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         }
         writer.close();
         guards.values().forEach(DefaultReleaseGuard::close);
-        // Removing a breaker from its registry makes the tagged metrics remove its meters.
-        guards.keySet().forEach(breakers::remove);
         meters.remove(healthGauge);
     }
 

@@ -14,7 +14,6 @@ import dev.rollback.core.judge.Evidence;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -121,6 +120,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
                 .description("Log e-value at which the judge rolls the feature back")
                 .tag(RollbackMetricNames.TAG_FEATURE, feature)
                 .register(meters));
+        registered.addAll(BreakerMeters.register(breaker, meters));
         for (Criterion criterion : Criterion.values()) {
             if (applies(criterion)) {
                 register(Gauge.builder(RollbackMetricNames.JUDGE_EVIDENCE, this, g -> g.logEvidence(criterion))
@@ -130,7 +130,6 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
                         .register(meters));
             }
         }
-        breaker.getEventPublisher().onStateTransition(this::breakerTransition);
     }
 
     private boolean applies(Criterion criterion) {
@@ -213,6 +212,9 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             if (permitted) {
                 if (failure) {
                     breaker.onError(nanos, TimeUnit.NANOSECONDS, t);
+                    if (calledWithoutOldPath && breaker.getState() == CircuitBreaker.State.OPEN) {
+                        breakerOpenedWithoutOldPath();
+                    }
                 } else {
                     breaker.releasePermission();
                 }
@@ -295,13 +297,16 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         }
     }
 
-    private void breakerTransition(CircuitBreakerOnStateTransitionEvent event) {
-        if (calledWithoutOldPath && event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-            CircuitBreaker.Metrics m = breaker.getMetrics();
-            rollback(String.format(Locale.ROOT,
-                    "circuit breaker opened for a path without an old path: failure rate %.1f%% over the last %d calls",
-                    m.getFailureRate(), m.getNumberOfBufferedCalls()), ACTOR_CIRCUIT_BREAKER, null);
-        }
+    /**
+     * The breaker opened on a path that has no old path: nothing can divert its calls, so the instance
+     * must be reverted. Checked after each recorded failure rather than through the breaker's event
+     * publisher, whose consumers would make it allocate an event on every call.
+     */
+    private void breakerOpenedWithoutOldPath() {
+        CircuitBreaker.Metrics m = breaker.getMetrics();
+        rollback(String.format(Locale.ROOT,
+                "circuit breaker opened for a path without an old path: failure rate %.1f%% over the last %d calls",
+                m.getFailureRate(), m.getNumberOfBufferedCalls()), ACTOR_CIRCUIT_BREAKER, null);
     }
 
     @Override
