@@ -30,9 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Every variant runs the same new path, which only reads a field, so the differences are the
  * overhead. Guard, breakers and meters are shared by all threads ({@link Scope#Benchmark}), as they
- * are in a service. The new path never fails and the old path never runs (it throws if it does), so
- * the guard stays {@link GuardState#ROLLING_OUT} for the whole run: with samples of the new path only,
- * the judge keeps its running counts and moments but never has two arms to compare. A trial that
+ * are in a service. Before the measurement the guard records a baseline of old-path calls with the
+ * flag off; then the flag is on for every call, so each measured call is judged against that
+ * baseline, as in a full rollout. The new path never fails and the old path never runs during the
+ * measurement (it throws if it does), so the guard stays {@link GuardState#ROLLING_OUT}. A trial that
  * ends in any other state, or with a breaker open, fails.
  *
  * <p>Run, from the repository root, once per thread count:
@@ -52,6 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GuardedCallBenchmark {
 
     private static final String FEATURE = "checkout-v2";
+    private static final int BASELINE_CALLS = 1_000;
 
     /** The paths every variant calls: the same trivial work everywhere. */
     @State(Scope.Benchmark)
@@ -137,14 +139,25 @@ public class GuardedCallBenchmark {
         RollbackRegistry registry;
         ReleaseGuard guard;
 
-        /** Creates the registry and the guard, with the feature's flag on. */
+        /**
+         * Creates the registry and the guard, records an old-path baseline with the flag off, then turns
+         * the flag on: every measured call is compared against that baseline, as in a full rollout.
+         *
+         * @param paths the paths
+         */
         @Setup(Level.Trial)
-        public void setUp() {
+        public void setUp(Paths paths) {
+            InMemoryFlagSource flags = new InMemoryFlagSource();
             registry = RollbackRegistry.builder()
                     .meterRegistry(new SimpleMeterRegistry())
-                    .flagSource(new InMemoryFlagSource().enable(FEATURE))
+                    .flagSource(flags)
                     .build();
             guard = registry.guard(FEATURE);
+            Supplier<String> baseline = () -> paths.answer;
+            for (int i = 0; i < BASELINE_CALLS; i++) {
+                guard.call(paths.newPath, baseline);
+            }
+            flags.enable(FEATURE);
         }
 
         /** Fails the trial if the guard left the new path, which would make its figures meaningless. */

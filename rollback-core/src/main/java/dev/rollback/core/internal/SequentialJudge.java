@@ -146,6 +146,9 @@ final class SequentialJudge {
         double pNew = (double) newArm.failures / nNew;
         double pOld = (double) oldArm.failures / nOld;
         double d = pNew - pOld - errorTolerance;
+        if (verdictOnly && d <= 0) {
+            return null;
+        }
         double pooled = (double) (newArm.failures + oldArm.failures) / (nNew + nOld);
         double v = Math.max(pooled * (1 - pooled) * (1.0 / nNew + 1.0 / nOld),
                 pNew * (1 - pNew) / nNew + pOld * (1 - pOld) / nOld);
@@ -162,6 +165,9 @@ final class SequentialJudge {
         double meanNew = newArm.meanLog();
         double meanOld = oldArm.meanLog();
         double d = meanNew - meanOld - logLatencyTolerance;
+        if (verdictOnly && d <= 0) {
+            return null;
+        }
         double varNew = newArm.varianceLog();
         double varOld = oldArm.varianceLog();
         double pooled = ((mNew - 1) * varNew + (mOld - 1) * varOld) / (mNew + mOld - 2);
