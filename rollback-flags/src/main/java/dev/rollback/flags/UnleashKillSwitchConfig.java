@@ -5,7 +5,6 @@ import static dev.rollback.core.check.Arguments.requirePositive;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How {@link UnleashKillSwitch} reaches the Unleash admin API. Immutable; create with
