@@ -118,7 +118,8 @@ public final class GuardConfig {
 
     /**
      * The bound on the chance that one criterion of the judge rolls back a feature whose new path is
-     * no worse than the tolerances allow, over the whole rollout however long it runs.
+     * no worse than the tolerances allow, over the whole rollout however long it runs (half for the
+     * test on all samples, half for the tests on windows of recent samples).
      *
      * @return alpha, in (0, 0.5]
      */

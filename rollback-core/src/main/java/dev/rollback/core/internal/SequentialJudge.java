@@ -14,8 +14,14 @@ import dev.rollback.core.judge.Evidence;
  * <pre>  sqrt(V / (V + tau^2)) * exp(tau^2 * D^2 / (2 * V * (V + tau^2)))</pre>
  * It is averaged over a few prior scales {@code tau} so that large regressions are caught in a few
  * calls and small ones in a few thousand; an average of martingales is a martingale, so the test
- * stays valid. The feature is rolled back when the average reaches {@code 1 / alpha} while the
- * estimate points to a regression (a one-sided test).
+ * stays valid. The prior is half-normal (only a worse new path counts), so the test is one-sided.
+ *
+ * <p>Each criterion runs twice. Once on every sample since the rollout started (or since the last
+ * reinstate), with half of {@code alpha}: the threshold is {@code ln(2 / alpha)}. And once on a window
+ * that restarts every {@value #WINDOW} new-path samples, so that a regression that starts after a long
+ * healthy period is not diluted by it: window {@code k} spends {@code alpha / 2 * 6 / (pi^2 k^2)}, so
+ * all windows together spend at most the other half. The feature is rolled back when any test
+ * reaches its threshold.
  *
  * <ul>
  *   <li>Error rate: {@code D} is the difference of the failure proportions minus the tolerance;
@@ -40,8 +46,12 @@ final class SequentialJudge {
     private static final double[] LOG_LATENCY_SCALES = {0.05, 0.2, 0.8};
     private static final double MIN_VARIANCE = 1e-12;
     private static final double LN_2 = Math.log(2);
+    /** New-path samples per window of the windowed tests. */
+    static final long WINDOW = 1_000;
 
+    /** ln(1 / alpha) + ln 2: half of alpha goes to the tests since the start, half to the windows. */
     private final double logThreshold;
+    private final double logAlpha;
     private final double errorTolerance;
     private final double logLatencyTolerance;
     private final double resolutionMicros;
@@ -52,10 +62,16 @@ final class SequentialJudge {
 
     private final Arm newArm = new Arm();
     private final Arm oldArm = new Arm();
+    /** The current window's samples: restarted every {@value #WINDOW} new-path samples. */
+    private final Arm newWindow = new Arm();
+    private final Arm oldWindow = new Arm();
+    private long window = 1;
+    private double windowLogThreshold;
     private long slowCalls;
 
     SequentialJudge(GuardConfig config) {
-        this.logThreshold = Math.log(1 / config.significanceLevel());
+        this.logAlpha = Math.log(config.significanceLevel());
+        this.logThreshold = LN_2 - logAlpha;
         this.errorTolerance = config.errorRateTolerance();
         this.logLatencyTolerance = Math.log1p(config.latencyTolerance());
         this.resolutionMicros = config.latencyResolution().toNanos() / 1_000.0;
@@ -63,9 +79,18 @@ final class SequentialJudge {
         this.maximumErrorRate = config.maximumErrorRate();
         this.maximumLatencyNanos = config.maximumLatency().toNanos();
         this.allowedSlowShare = 1 - config.maximumLatencyQuantile();
+        this.windowLogThreshold = windowThreshold(1);
     }
 
-    /** Returns {@code ln(1 / alpha)}, the log e-value at which a criterion decides. */
+    /**
+     * The threshold of window {@code k}: it spends {@code alpha / 2 * 6 / (pi^2 k^2)} of the error
+     * budget, so that all windows together spend at most {@code alpha / 2}.
+     */
+    private double windowThreshold(long k) {
+        return LN_2 - logAlpha + Math.log(Math.PI * Math.PI * k * k / 6);
+    }
+
+    /** Returns {@code ln(2 / alpha)}, the log e-value at which a criterion decides on all samples. */
     double logThreshold() {
         return logThreshold;
     }
@@ -74,6 +99,10 @@ final class SequentialJudge {
     void reset() {
         newArm.reset();
         oldArm.reset();
+        newWindow.reset();
+        oldWindow.reset();
+        window = 1;
+        windowLogThreshold = windowThreshold(1);
         slowCalls = 0;
     }
 
@@ -85,7 +114,15 @@ final class SequentialJudge {
      * @return the evidence of a regression, or {@code null}
      */
     Evidence recordNew(boolean failed, long latencyNanos) {
-        newArm.add(failed, latencyNanos);
+        if (newWindow.calls == WINDOW) {
+            newWindow.reset();
+            oldWindow.reset();
+            window++;
+            windowLogThreshold = windowThreshold(window);
+        }
+        double x = logLatency(latencyNanos);
+        newArm.add(failed, x);
+        newWindow.add(failed, x);
         if (!failed && maximumLatencyNanos > 0 && latencyNanos > maximumLatencyNanos) {
             slowCalls++;
         }
@@ -100,14 +137,23 @@ final class SequentialJudge {
      * @return the evidence of a regression, or {@code null}
      */
     Evidence recordOld(boolean failed, long latencyNanos) {
-        oldArm.add(failed, latencyNanos);
+        double x = logLatency(latencyNanos);
+        oldArm.add(failed, x);
+        oldWindow.add(failed, x);
         return evaluate(failed);
     }
 
     private Evidence evaluate(boolean failed) {
-        Evidence evidence = errorRate(true);
+        Evidence evidence = errorRate(newArm, oldArm, logThreshold, true);
         if (evidence == null && !failed) {
-            evidence = latency(true);
+            evidence = latency(newArm, oldArm, logThreshold, true);
+        }
+        // A regression that starts late is diluted in the tests since the start; the window sees it fresh.
+        if (evidence == null && window > 1) {
+            evidence = errorRate(newWindow, oldWindow, windowLogThreshold, true);
+            if (evidence == null && !failed) {
+                evidence = latency(newWindow, oldWindow, windowLogThreshold, true);
+            }
         }
         if (evidence == null && maximumErrorRate < 1) {
             evidence = maximumErrorRate(true);
@@ -121,8 +167,8 @@ final class SequentialJudge {
     /** Returns the current log e-value of a criterion, for the gauge; 0 while it has too few samples. */
     double logEvidence(Criterion criterion) {
         Evidence evidence = switch (criterion) {
-            case ERROR_RATE -> errorRate(false);
-            case LATENCY -> latency(false);
+            case ERROR_RATE -> errorRate(newArm, oldArm, logThreshold, false);
+            case LATENCY -> latency(newArm, oldArm, logThreshold, false);
             case MAXIMUM_ERROR_RATE -> maximumErrorRate < 1 ? maximumErrorRate(false) : null;
             case MAXIMUM_LATENCY -> maximumLatencyNanos > 0 ? maximumLatency(false) : null;
         };
@@ -137,42 +183,42 @@ final class SequentialJudge {
         return oldArm.calls;
     }
 
-    private Evidence errorRate(boolean verdictOnly) {
-        long nNew = newArm.calls;
-        long nOld = oldArm.calls;
+    private Evidence errorRate(Arm newA, Arm oldA, double threshold, boolean verdictOnly) {
+        long nNew = newA.calls;
+        long nOld = oldA.calls;
         if (nNew < minimumSamples || nOld < minimumSamples) {
             return null;
         }
-        double pNew = (double) newArm.failures / nNew;
-        double pOld = (double) oldArm.failures / nOld;
+        double pNew = (double) newA.failures / nNew;
+        double pOld = (double) oldA.failures / nOld;
         double d = pNew - pOld - errorTolerance;
         if (verdictOnly && d <= 0) {
             return null;
         }
-        double pooled = (double) (newArm.failures + oldArm.failures) / (nNew + nOld);
+        double pooled = (double) (newA.failures + oldA.failures) / (nNew + nOld);
         double v = Math.max(pooled * (1 - pooled) * (1.0 / nNew + 1.0 / nOld),
                 pNew * (1 - pNew) / nNew + pOld * (1 - pOld) / nOld);
-        return decide(Criterion.ERROR_RATE, verdictOnly, d, v, PROPORTION_SCALES,
+        return decide(Criterion.ERROR_RATE, verdictOnly, threshold, d, v, PROPORTION_SCALES,
                 nNew, nOld, pNew, pOld, pNew - pOld, errorTolerance);
     }
 
-    private Evidence latency(boolean verdictOnly) {
-        long mNew = newArm.successes;
-        long mOld = oldArm.successes;
+    private Evidence latency(Arm newA, Arm oldA, double threshold, boolean verdictOnly) {
+        long mNew = newA.successes;
+        long mOld = oldA.successes;
         if (mNew < minimumSamples || mOld < minimumSamples) {
             return null;
         }
-        double meanNew = newArm.meanLog();
-        double meanOld = oldArm.meanLog();
+        double meanNew = newA.meanLog();
+        double meanOld = oldA.meanLog();
         double d = meanNew - meanOld - logLatencyTolerance;
         if (verdictOnly && d <= 0) {
             return null;
         }
-        double varNew = newArm.varianceLog();
-        double varOld = oldArm.varianceLog();
+        double varNew = newA.varianceLog();
+        double varOld = oldA.varianceLog();
         double pooled = ((mNew - 1) * varNew + (mOld - 1) * varOld) / (mNew + mOld - 2);
         double v = Math.max(pooled * (1.0 / mNew + 1.0 / mOld), varNew / mNew + varOld / mOld);
-        return decide(Criterion.LATENCY, verdictOnly, d, v, LOG_LATENCY_SCALES, mNew, mOld,
+        return decide(Criterion.LATENCY, verdictOnly, threshold, d, v, LOG_LATENCY_SCALES, mNew, mOld,
                 geometricMeanMillis(meanNew), geometricMeanMillis(meanOld),
                 Math.expm1(meanNew - meanOld), Math.expm1(logLatencyTolerance));
     }
@@ -184,7 +230,8 @@ final class SequentialJudge {
         }
         double p = (double) newArm.failures / n;
         double v = maximumErrorRate * (1 - maximumErrorRate) / n;
-        return decide(Criterion.MAXIMUM_ERROR_RATE, verdictOnly, p - maximumErrorRate, v, PROPORTION_SCALES,
+        return decide(Criterion.MAXIMUM_ERROR_RATE, verdictOnly, logThreshold, p - maximumErrorRate, v,
+                PROPORTION_SCALES,
                 n, 0, p, maximumErrorRate, p - maximumErrorRate, 0);
     }
 
@@ -195,11 +242,13 @@ final class SequentialJudge {
         }
         double share = (double) slowCalls / m;
         double v = allowedSlowShare * (1 - allowedSlowShare) / m;
-        return decide(Criterion.MAXIMUM_LATENCY, verdictOnly, share - allowedSlowShare, v, PROPORTION_SCALES,
+        return decide(Criterion.MAXIMUM_LATENCY, verdictOnly, logThreshold, share - allowedSlowShare, v,
+                PROPORTION_SCALES,
                 m, 0, share, allowedSlowShare, share - allowedSlowShare, 0);
     }
 
-    private Evidence decide(Criterion criterion, boolean verdictOnly, double d, double variance, double[] scales,
+    private Evidence decide(Criterion criterion, boolean verdictOnly, double threshold, double d, double variance,
+                            double[] scales,
                             long nNew, long nOld, double newEstimate, double oldEstimate, double effect,
                             double tolerance) {
         if (verdictOnly && d <= 0) {
@@ -208,14 +257,14 @@ final class SequentialJudge {
         double v = Math.max(variance, MIN_VARIANCE);
         double halfZSquared = d * d / (2 * v);
         // Every mixture term is at most 2 exp(z^2 / 2): below the threshold there, no need for exp and log.
-        if (verdictOnly && halfZSquared + LN_2 < logThreshold) {
+        if (verdictOnly && halfZSquared + LN_2 < threshold) {
             return null;
         }
         double logE = d <= 0 ? 0 : logMixture(halfZSquared, v, scales);
-        if (verdictOnly && logE < logThreshold) {
+        if (verdictOnly && logE < threshold) {
             return null;
         }
-        return new Evidence(criterion, nNew, nOld, newEstimate, oldEstimate, effect, tolerance, logE, logThreshold);
+        return new Evidence(criterion, nNew, nOld, newEstimate, oldEstimate, effect, tolerance, logE, threshold);
     }
 
     /** {@code ln(mean over scales of sqrt(V / (V + tau^2)) * exp(z^2 / 2 * tau^2 / (V + tau^2)))}. */
@@ -269,21 +318,20 @@ final class SequentialJudge {
     }
 
     /** The running counts and log-latency moments of one path. */
-    private final class Arm {
+    private static final class Arm {
         long calls;
         long failures;
         long successes;
         double meanLog;
         double m2Log;
 
-        void add(boolean failed, long latencyNanos) {
+        void add(boolean failed, double x) {
             calls++;
             if (failed) {
                 failures++;
                 return;
             }
             successes++;
-            double x = logLatency(latencyNanos);
             double delta = x - meanLog;
             meanLog += delta / successes;
             m2Log += delta * (x - meanLog);

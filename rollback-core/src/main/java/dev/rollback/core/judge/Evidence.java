@@ -13,14 +13,15 @@ import java.util.Objects;
  * ratio minus one. For the maximum tests the old estimate is the configured limit.
  *
  * @param criterion         which criterion reached the verdict
- * @param newSamples        samples of the new path the test used
+ * @param newSamples        samples of the new path the test used (all, or the current window's)
  * @param oldSamples        samples of the old path the test used (0 for the maximum tests)
  * @param newEstimate       the new path's estimate
  * @param oldEstimate       the old path's estimate, or the limit
  * @param effect            how much worse the new path is: difference of proportions, or relative latency
  * @param tolerance         how much worse it may be before it counts as a regression
  * @param logEvidence       the natural log of the test's e-value (likelihood ratio) at the verdict
- * @param logThreshold      the log e-value at which the test decides, {@code ln(1 / alpha)}
+ * @param logThreshold      the log e-value at which the test decides: {@code ln(2 / alpha)} on all samples,
+ *                          higher on a later window (see the package documentation)
  */
 public record Evidence(Criterion criterion, long newSamples, long oldSamples, double newEstimate, double oldEstimate,
                        double effect, double tolerance, double logEvidence, double logThreshold) {
@@ -34,7 +35,7 @@ public record Evidence(Criterion criterion, long newSamples, long oldSamples, do
 
     /**
      * Returns the evidence in one line a person can read, e.g. {@code error rate 5.10% (n=235) vs 0.10%
-     * (n=240): +5.00 pp, tolerance 0.10 pp, log e-value 6.1 >= 4.6}.
+     * (n=240): +5.00 pp, tolerance 0.10 pp, log e-value 6.1 >= 5.3}.
      *
      * @return the summary
      */

@@ -92,6 +92,27 @@ class JudgeAcceptanceTest {
         assertThat(calls[calls.length - 1]).isLessThanOrEqualTo(1_000);
     }
 
+    @Test
+    void rollsBackARegressionThatStartsAfterALongHealthyRollout() {
+        long onset = 20_000;
+        long[] errors = new Simulation(Path.errors(0.001), Path.errors(0.001))
+                .regressionAfter(onset, Path.errors(0.08))
+                .callsToVerdict(100, onset + 5_000);
+        long[] latency = new Simulation(Path.errors(0), Path.errors(0))
+                .regressionAfter(onset, Path.errors(0).slower(2))
+                .callsToVerdict(100, onset + 5_000);
+        long[] afterErrors = Arrays.stream(errors).map(c -> c == NOT_ROLLED_BACK ? c : c - onset).toArray();
+        long[] afterLatency = Arrays.stream(latency).map(c -> c == NOT_ROLLED_BACK ? c : c - onset).toArray();
+        report("late errors -> 8%", afterErrors);
+        report("late latency x2", afterLatency);
+
+        // A fresh window every 1,000 new-path calls sees the regression undiluted by the healthy past.
+        assertThat(afterErrors[0]).as("no rollback before the onset").isPositive();
+        assertThat(countWithin(afterErrors, 1_000)).isGreaterThanOrEqualTo(95);
+        assertThat(afterLatency[0]).as("no rollback before the onset").isPositive();
+        assertThat(countWithin(afterLatency, 1_000)).isGreaterThanOrEqualTo(95);
+    }
+
     /** Prints the new-path calls to the verdict over the seeds: how many rolled back, median, 95th, worst. */
     private static void report(String scenario, long[] sorted) {
         int rolledBack = countWithin(sorted, NOT_ROLLED_BACK - 1);

@@ -35,6 +35,8 @@ final class Simulation {
 
     private final Path oldPath;
     private final Path newPath;
+    private long onset = Long.MAX_VALUE;
+    private Path regressed;
     private int rolloutPercent = 50;
     private int baselineCalls;
     private GuardConfig config = GuardConfig.ofDefaults();
@@ -52,6 +54,13 @@ final class Simulation {
     /** Old-path-only calls before the flag is turned on. */
     Simulation baseline(int calls) {
         this.baselineCalls = calls;
+        return this;
+    }
+
+    /** The new path behaves as {@code later} from its {@code newCalls}-th call on. */
+    Simulation regressionAfter(long newCalls, Path later) {
+        this.onset = newCalls;
+        this.regressed = later;
         return this;
     }
 
@@ -83,7 +92,8 @@ final class Simulation {
 
     private int call(ReleaseGuard guard, SplittableRandom random, MockClock clock, long[] counts) {
         try {
-            guard.call(() -> step(newPath, random, clock, counts, 0), () -> step(oldPath, random, clock, counts, 1));
+            Path current = counts[0] < onset ? newPath : regressed;
+            guard.call(() -> step(current, random, clock, counts, 0), () -> step(oldPath, random, clock, counts, 1));
             return 0;
         } catch (SimulatedFailure e) {
             return 1;
