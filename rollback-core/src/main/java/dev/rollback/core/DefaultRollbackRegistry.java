@@ -254,6 +254,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        flags.removeListener(this);
         boolean requested = health().status() == HealthStatus.ROLLBACK_REQUESTED;
         DeploymentRecord ended = deployment.updateAndGet(d -> d.ended(MicrometerClocks.now(clock),
                 requested ? DeploymentResult.ROLLBACK_REQUESTED : DeploymentResult.COMPLETED));

@@ -135,6 +135,20 @@ class RollbackRegistryTest {
     }
 
     @Test
+    void stopsListeningToItsFlagSourceWhenClosed() {
+        InMemoryFlagSource flags = new InMemoryFlagSource().enable("checkout-v2");
+        RollbackRegistry registry = RollbackRegistry.builder().meterRegistry(meters).flagSource(flags).build();
+        ReleaseGuard guard = registry.guard("checkout-v2");
+        guard.call(() -> "new", () -> "old");
+
+        registry.close();
+        flags.disable("checkout-v2");
+
+        assertThat(guard.state()).as("a closed registry's guards hear no more flag changes")
+                .isEqualTo(GuardState.ROLLING_OUT);
+    }
+
+    @Test
     void removesItsMetersWhenClosed() {
         RollbackRegistry registry = RollbackRegistry.builder().meterRegistry(meters).build();
         registry.guard("checkout-v2").call(() -> "new", () -> "old");

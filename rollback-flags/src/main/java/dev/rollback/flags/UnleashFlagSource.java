@@ -217,6 +217,11 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    @Override
+    public void removeListener(FlagListener listener) {
+        listeners.remove(listener);
+    }
+
     /**
      * Returns whether {@code feature} is held off on this instance by a rollback.
      *

@@ -65,6 +65,15 @@ public interface FlagSource {
     }
 
     /**
+     * Removes a listener added by {@link #addListener(FlagListener)}; a registry does so when it closes.
+     * The default does nothing.
+     *
+     * @param listener the listener
+     */
+    default void removeListener(FlagListener listener) {
+    }
+
+    /**
      * Returns a source that enables every feature for every call: the registry's default.
      *
      * @return the source

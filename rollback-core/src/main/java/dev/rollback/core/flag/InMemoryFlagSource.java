@@ -150,6 +150,11 @@ public final class InMemoryFlagSource implements FlagSource {
     }
 
     @Override
+    public void removeListener(FlagListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
     public String toString() {
         return "InMemoryFlagSource" + percentages;
     }
