@@ -230,6 +230,10 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         long nanos = clock.monotonicTime() - start;
         if (permitted) {
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            // A slow-call threshold can open the breaker on a success, too.
+            if (calledWithoutOldPath && breaker.getState() == CircuitBreaker.State.OPEN) {
+                breakerOpenedWithoutOldPath();
+            }
         }
         newSuccess.record(nanos, TimeUnit.NANOSECONDS);
         if (judged) {
@@ -409,7 +413,8 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     }
 
     /**
-     * Returns the circuit breaker of the new path.
+     * Returns the circuit breaker of the new path. Subscribing to its events makes Resilience4j
+     * allocate an event on every guarded call; read its metrics instead.
      *
      * @return the breaker
      */

@@ -150,9 +150,12 @@ final class SequentialJudge {
         }
         // A regression that starts late is diluted in the tests since the start; the window sees it fresh.
         if (evidence == null && window > 1) {
-            evidence = errorRate(newWindow, oldWindow, windowLogThreshold, true);
+            // With every call on the new path the old window stays empty: compare with the baseline.
+            Arm oldForErrors = oldWindow.calls >= minimumSamples ? oldWindow : oldArm;
+            evidence = errorRate(newWindow, oldForErrors, windowLogThreshold, true);
             if (evidence == null && !failed) {
-                evidence = latency(newWindow, oldWindow, windowLogThreshold, true);
+                Arm oldForLatency = oldWindow.successes >= minimumSamples ? oldWindow : oldArm;
+                evidence = latency(newWindow, oldForLatency, windowLogThreshold, true);
             }
         }
         if (evidence == null && maximumErrorRate < 1) {

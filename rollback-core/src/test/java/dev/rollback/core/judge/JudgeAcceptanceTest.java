@@ -113,6 +113,23 @@ class JudgeAcceptanceTest {
         assertThat(countWithin(afterLatency, 1_000)).isGreaterThanOrEqualTo(95);
     }
 
+    @Test
+    void rollsBackALateRegressionInAFullRolloutAgainstTheBaseline() {
+        long onset = 20_000;
+        long[] errors = new Simulation(Path.errors(0.001), Path.errors(0.001))
+                .baseline(10_000)
+                .rollout(100)
+                .regressionAfter(onset, Path.errors(0.08))
+                .callsToVerdict(100, onset + 5_000);
+        long[] after = Arrays.stream(errors).map(c -> c == NOT_ROLLED_BACK ? c : c - onset).toArray();
+        report("late, 100%, -> 8%", after);
+
+        // The window's new-path samples against the old path's baseline: slower than against a
+        // concurrent old path, since the baseline's own noise does not shrink.
+        assertThat(after[0]).as("no rollback before the onset").isPositive();
+        assertThat(countWithin(after, 2_000)).isGreaterThanOrEqualTo(95);
+    }
+
     /** Prints the new-path calls to the verdict over the seeds: how many rolled back, median, 95th, worst. */
     private static void report(String scenario, long[] sorted) {
         int rolledBack = countWithin(sorted, NOT_ROLLED_BACK - 1);
