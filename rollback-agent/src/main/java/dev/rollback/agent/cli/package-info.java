@@ -1,0 +1,4 @@
+/**
+ * The agent's command line (picocli): {@code run} and {@code validate-config}.
+ */
+package dev.rollback.agent.cli;

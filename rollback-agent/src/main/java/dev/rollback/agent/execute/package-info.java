@@ -1,0 +1,6 @@
+/**
+ * Executors carry out reverts: {@link dev.rollback.agent.execute.RevertExecutor} is the SPI,
+ * {@link dev.rollback.agent.execute.CommandRevertExecutor} runs a configured command; the
+ * Kubernetes executor is in {@code dev.rollback.agent.kubernetes}.
+ */
+package dev.rollback.agent.execute;

@@ -1,0 +1,414 @@
+package dev.rollback.agent.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.rollback.agent.AgentMetricNames;
+import dev.rollback.agent.config.AlertmanagerConfig;
+import dev.rollback.agent.config.ServerConfig;
+import dev.rollback.agent.request.RequestStore;
+import dev.rollback.agent.request.RevertRequest;
+import dev.rollback.agent.request.StoreException;
+import dev.rollback.agent.request.Submission;
+import dev.rollback.agent.request.Trigger;
+import dev.rollback.agent.throttle.RevertScheduler;
+import dev.rollback.agent.throttle.UnknownServiceException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's HTTP doors, on the JDK's small HTTP server:
+ * <ul>
+ * <li>{@code POST /alerts}: the Alertmanager webhook (payload version 4). A firing alert whose
+ *     label {@code rollback_action} (configurable) is {@code revert} asks to revert the service
+ *     named by its label {@code service} (configurable). Resolved alerts and alerts without the
+ *     action label are ignored. Alerts are deduplicated by group key, fingerprint and start time,
+ *     so a resent group changes nothing. The handler only queues, and answers 200 with what it did.
+ *     A payload that is not valid JSON or misses a field gets 400; a revert alert without a service
+ *     label or naming an unknown service gets 422, and then nothing of the payload is queued. A
+ *     store failure gets 503, which Alertmanager retries.</li>
+ * <li>{@code POST /requests} ({@code {"service": ..., "reason": ..., "toRevision": 2}}),
+ *     {@code GET /requests}, {@code GET /requests/ID}, {@code DELETE /requests/ID} (cancels a
+ *     queued request: 200, or 409 if it is not queued, 404 if unknown).</li>
+ * <li>{@code GET /health}: whether the agent runs; no token needed, for probes.</li>
+ * <li>{@code GET /metrics}: the agent's meters in the Prometheus text format.</li>
+ * </ul>
+ * Every door but {@code /health} needs {@code Authorization: Bearer TOKEN} unless the server runs
+ * open on loopback; a missing or wrong token gets 401.
+ */
+public final class AgentHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentHttpServer.class);
+    private static final int THREADS = 2;
+    private static final int DEFAULT_LIST_LIMIT = 100;
+    private static final int MAX_LIST_LIMIT = 1000;
+
+    private final ServerConfig server;
+    private final AlertmanagerConfig alertmanager;
+    private final RevertScheduler scheduler;
+    private final RequestStore store;
+    private final PrometheusMeterRegistry prometheus;
+    private final MeterRegistry registry;
+    private final boolean dryRun;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer http;
+    private final ExecutorService threads;
+
+    /**
+     * Creates and binds the server; it answers once {@link #start()} is called.
+     *
+     * @param server       where to listen and the token
+     * @param alertmanager how alerts are read
+     * @param scheduler    where requests go
+     * @param store        where requests are listed from
+     * @param prometheus   the registry whose meters {@code /metrics} shows; also where this server's
+     *                     meters go
+     * @param dryRun       whether the agent runs dry, shown by {@code /health}
+     * @throws IOException if the address cannot be bound
+     */
+    public AgentHttpServer(ServerConfig server, AlertmanagerConfig alertmanager, RevertScheduler scheduler,
+                           RequestStore store, PrometheusMeterRegistry prometheus, boolean dryRun) throws IOException {
+        this.server = Objects.requireNonNull(server, "server");
+        this.alertmanager = Objects.requireNonNull(alertmanager, "alertmanager");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.store = Objects.requireNonNull(store, "store");
+        this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
+        this.registry = prometheus;
+        this.dryRun = dryRun;
+        this.http = HttpServer.create(new InetSocketAddress(server.address(), server.port()), 64);
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "rollback-agent-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(threads);
+        http.createContext("/alerts", ex -> handle(ex, true, this::alerts));
+        http.createContext("/requests", ex -> handle(ex, true, this::requests));
+        http.createContext("/metrics", ex -> handle(ex, true, this::metrics));
+        http.createContext("/health", ex -> handle(ex, false, this::health));
+        http.createContext("/", ex -> handle(ex, false, e -> {
+            throw new BadRequestException(404, "no such path: " + e.getRequestURI().getPath()
+                    + "; the agent serves /alerts, /requests, /health and /metrics");
+        }));
+    }
+
+    /**
+     * Starts answering.
+     *
+     * @return this server
+     */
+    public AgentHttpServer start() {
+        http.start();
+        LOG.info("Rollback agent listening on {}:{}{}", server.address(), port(),
+                server.requiresToken() ? "" : " WITHOUT a token (open on loopback)");
+        return this;
+    }
+
+    /**
+     * Returns the port listened on, useful when configured as 0.
+     *
+     * @return the port
+     */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** A response: status and JSON-able body, or a prepared text. */
+    private record Response(int status, Object body, String contentType) {
+        static Response json(int status, Object body) {
+            return new Response(status, body, "application/json");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        Response handle(HttpExchange exchange) throws IOException;
+    }
+
+    private void handle(HttpExchange exchange, boolean needsToken, Handler handler) {
+        try {
+            Response response;
+            try {
+                if (needsToken && !authorized(exchange)) {
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"rollback-agent\"");
+                    response = Response.json(401, Map.of("error", "missing or wrong bearer token"));
+                } else {
+                    response = handler.handle(exchange);
+                }
+            } catch (BadRequestException e) {
+                response = Response.json(e.status(), Map.of("error", e.getMessage()));
+            } catch (StoreException e) {
+                LOG.error("Request store failed: {}", e.getMessage(), e);
+                response = Response.json(503, Map.of("error", "the request store is unavailable; try again"));
+            } catch (RuntimeException e) {
+                LOG.error("Handling {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+                response = Response.json(500, Map.of("error", "internal error: " + e));
+            }
+            byte[] bytes = response.body() instanceof String s && !"application/json".equals(response.contentType())
+                    ? s.getBytes(StandardCharsets.UTF_8) : json.writeValueAsBytes(response.body());
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            exchange.sendResponseHeaders(response.status(), bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            LOG.debug("Answering {} failed: {}", exchange.getRequestURI(), e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        if (!server.requiresToken()) {
+            return true;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, server.token().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String body(HttpExchange exchange) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try (InputStream in = exchange.getRequestBody()) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+                if (out.size() > server.maxBodyBytes()) {
+                    throw new BadRequestException(413, "the body is larger than " + server.maxBodyBytes() + " bytes");
+                }
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void requireMethod(HttpExchange exchange, String... methods) {
+        for (String m : methods) {
+            if (m.equals(exchange.getRequestMethod())) {
+                return;
+            }
+        }
+        exchange.getResponseHeaders().add("Allow", String.join(", ", methods));
+        throw new BadRequestException(405, exchange.getRequestMethod() + " is not allowed here; use "
+                + String.join(" or ", methods));
+    }
+
+    private Response alerts(HttpExchange exchange) throws IOException {
+        requireMethod(exchange, "POST");
+        AlertmanagerPayload payload = AlertmanagerPayload.parse(json, body(exchange));
+        List<String> rejected = new ArrayList<>();
+        List<AlertmanagerPayload.Alert> reverts = new ArrayList<>();
+        int ignored = 0;
+        int resolved = 0;
+        for (int i = 0; i < payload.alerts().size(); i++) {
+            AlertmanagerPayload.Alert a = payload.alerts().get(i);
+            if (!alertmanager.actionValue().equals(a.labels().get(alertmanager.actionLabel()))) {
+                ignored++;
+                continue;
+            }
+            if (!a.firing()) {
+                resolved++;
+                continue;
+            }
+            String service = a.labels().get(alertmanager.serviceLabel());
+            if (service == null || service.isBlank()) {
+                rejected.add("alerts[" + i + "] asks for a revert but has no label '" + alertmanager.serviceLabel()
+                        + "' naming the service");
+            } else if (scheduler.knows(service)) {
+                reverts.add(a);
+            } else {
+                rejected.add("alerts[" + i + "] names service '" + service + "', which the agent is not configured"
+                        + " for");
+            }
+        }
+        count("ignored", ignored);
+        count("resolved", resolved);
+        if (!rejected.isEmpty()) {
+            count("rejected", payload.alerts().size() - ignored - resolved);
+            throw new BadRequestException(422, String.join("; ", rejected) + "; nothing of this group was queued");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        List<Map<String, Object>> done = new ArrayList<>();
+        for (AlertmanagerPayload.Alert a : reverts) {
+            String service = a.labels().get(alertmanager.serviceLabel());
+            String dedupeKey = payload.groupKey() + '\n' + a.fingerprint() + '\n' + a.startsAt();
+            Submission s = scheduler.submit(service, Trigger.ALERT, reason(a), a.labels().get("version"), null,
+                    dedupeKey);
+            count(s.outcome().name().toLowerCase(Locale.ROOT), 1);
+            done.add(Map.of("service", service, "result", s.outcome().name().toLowerCase(Locale.ROOT),
+                    "request", s.request().id()));
+        }
+        answer.put("reverts", done);
+        answer.put("ignored", ignored);
+        answer.put("resolved", resolved);
+        return Response.json(200, answer);
+    }
+
+    private static String reason(AlertmanagerPayload.Alert a) {
+        String name = a.labels().getOrDefault("alertname", "alert");
+        String text = a.annotations().getOrDefault("summary", a.annotations().getOrDefault("description", ""));
+        return "alert " + name + " firing since " + a.startsAt() + (text.isEmpty() ? "" : ": " + text);
+    }
+
+    private void count(String result, int n) {
+        if (n > 0) {
+            Counter.builder(AgentMetricNames.ALERTS).description("Alerts received").tag("result", result)
+                    .register(registry).increment(n);
+        }
+    }
+
+    private Response requests(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String rest = path.length() > "/requests".length() ? path.substring("/requests".length()) : "";
+        if (rest.isEmpty() || "/".equals(rest)) {
+            requireMethod(exchange, "GET", "POST");
+            if ("GET".equals(exchange.getRequestMethod())) {
+                int limit = limit(exchange.getRequestURI().getQuery());
+                return Response.json(200, Map.of("requests", store.latest(limit).stream().map(this::view).toList()));
+            }
+            return submit(body(exchange));
+        }
+        String id = rest.substring(1);
+        requireMethod(exchange, "GET", "DELETE");
+        Optional<RevertRequest> found = store.find(id);
+        if (found.isEmpty()) {
+            throw new BadRequestException(404, "no request with id '" + id + "'");
+        }
+        if ("GET".equals(exchange.getRequestMethod())) {
+            return Response.json(200, view(found.get()));
+        }
+        if (!scheduler.cancel(id)) {
+            throw new BadRequestException(409, "request " + id + " is " + store.find(id).map(r -> r.state().name())
+                    .orElse("gone") + "; only a queued request can be cancelled");
+        }
+        return Response.json(200, view(store.find(id).orElseThrow()));
+    }
+
+    private static int limit(String query) {
+        if (query != null) {
+            for (String part : query.split("&")) {
+                if (part.startsWith("limit=")) {
+                    try {
+                        int n = Integer.parseInt(part.substring(6));
+                        if (n >= 1 && n <= MAX_LIST_LIMIT) {
+                            return n;
+                        }
+                    } catch (NumberFormatException e) {
+                        // Falls through to the message below.
+                    }
+                    throw new BadRequestException(400, "limit: '" + part.substring(6) + "' is not 1.." + MAX_LIST_LIMIT);
+                }
+            }
+        }
+        return DEFAULT_LIST_LIMIT;
+    }
+
+    private Response submit(String body) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JacksonException e) {
+            throw new BadRequestException(400, "the body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadRequestException(400, "the body is not a JSON object such as {\"service\": \"checkout\","
+                    + " \"reason\": \"...\"}");
+        }
+        JsonNode service = root.get("service");
+        if (service == null || !service.isTextual() || service.asText().isBlank()) {
+            throw new BadRequestException(400, "service: missing or not a string");
+        }
+        JsonNode reason = root.get("reason");
+        if (reason == null || !reason.isTextual() || reason.asText().isBlank()) {
+            throw new BadRequestException(400, "reason: missing or not a string; say why the service is reverted");
+        }
+        Long toRevision = null;
+        JsonNode rev = root.get("toRevision");
+        if (rev != null && !rev.isNull()) {
+            if (!rev.canConvertToLong() || !rev.isIntegralNumber() || rev.asLong() < 1) {
+                throw new BadRequestException(400, "toRevision: '" + rev + "' is not a revision (1 or more)");
+            }
+            toRevision = rev.asLong();
+        }
+        JsonNode from = root.get("fromVersion");
+        String fromVersion = from != null && from.isTextual() ? from.asText() : null;
+        try {
+            Submission s = scheduler.submit(service.asText(), Trigger.MANUAL, reason.asText(), fromVersion, toRevision,
+                    null);
+            Map<String, Object> answer = new LinkedHashMap<>(view(s.request()));
+            answer.put("result", s.outcome().name().toLowerCase(Locale.ROOT));
+            return Response.json(s.outcome() == Submission.Outcome.QUEUED ? 202 : 200, answer);
+        } catch (UnknownServiceException e) {
+            throw new BadRequestException(422, e.getMessage());
+        }
+    }
+
+    private Map<String, Object> view(RevertRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("service", r.service());
+        m.put("trigger", r.trigger().label());
+        m.put("reason", r.reason());
+        m.put("state", r.state().name());
+        m.put("requestedAt", r.requestedAt().toString());
+        if (r.fromVersion() != null) {
+            m.put("fromVersion", r.fromVersion());
+        }
+        if (r.toRevision() != null) {
+            m.put("toRevision", r.toRevision());
+        }
+        if (r.plan() != null) {
+            m.put("plan", Map.of("from", r.plan().fromVersion(), "to", r.plan().toVersion()));
+        }
+        if (r.startedAt() != null) {
+            m.put("startedAt", r.startedAt().toString());
+        }
+        if (r.finishedAt() != null) {
+            m.put("finishedAt", r.finishedAt().toString());
+        }
+        m.put("detail", r.detail());
+        return m;
+    }
+
+    private Response health(HttpExchange exchange) {
+        requireMethod(exchange, "GET");
+        return Response.json(200, Map.of("status", "UP", "inFlight", scheduler.inFlight(), "dryRun", dryRun));
+    }
+
+    private Response metrics(HttpExchange exchange) {
+        requireMethod(exchange, "GET");
+        return new Response(200, prometheus.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    /** Stops answering and ends the server's threads. */
+    @Override
+    public void close() {
+        http.stop(0);
+        threads.shutdownNow();
+    }
+}

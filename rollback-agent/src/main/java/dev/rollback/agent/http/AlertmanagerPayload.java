@@ -1,0 +1,158 @@
+package dev.rollback.agent.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An Alertmanager webhook payload, version 4, as Alertmanager sends it:
+ * <pre>{@code
+ * {"version": "4", "groupKey": "{}:{alertname=\"CheckoutErrors\"}", "truncatedAlerts": 0,
+ *  "status": "firing", "receiver": "rollback-agent", "groupLabels": {...}, "commonLabels": {...},
+ *  "commonAnnotations": {...}, "externalURL": "http://alertmanager:9093",
+ *  "alerts": [{"status": "firing", "labels": {...}, "annotations": {...},
+ *              "startsAt": "2026-11-26T10:15:30.123Z", "endsAt": "0001-01-01T00:00:00Z",
+ *              "generatorURL": "...", "fingerprint": "c6b3f8a1e2d4f5a6"}]}
+ * }</pre>
+ * Only what the agent uses is checked; other fields are ignored.
+ *
+ * @param groupKey the group's key
+ * @param status   the group's status
+ * @param alerts   the alerts
+ */
+public record AlertmanagerPayload(String groupKey, String status, List<Alert> alerts) {
+
+    /** The payload version this parser reads. */
+    public static final String VERSION = "4";
+
+    /**
+     * One alert of a group.
+     *
+     * @param status      {@code firing} or {@code resolved}
+     * @param labels      its labels
+     * @param annotations its annotations, possibly empty
+     * @param startsAt    when it started firing
+     * @param fingerprint its fingerprint
+     */
+    public record Alert(String status, Map<String, String> labels, Map<String, String> annotations, Instant startsAt,
+                        String fingerprint) {
+
+        /**
+         * Copies the maps.
+         */
+        public Alert {
+            labels = Map.copyOf(labels);
+            annotations = Map.copyOf(annotations);
+            Objects.requireNonNull(startsAt, "startsAt");
+        }
+
+        /**
+         * Whether the alert is firing.
+         *
+         * @return {@code true} if firing
+         */
+        public boolean firing() {
+            return "firing".equals(status);
+        }
+    }
+
+    /**
+     * Copies the alerts.
+     */
+    public AlertmanagerPayload {
+        alerts = List.copyOf(alerts);
+    }
+
+    /**
+     * Reads a payload.
+     *
+     * @param mapper the JSON mapper
+     * @param body   the request body
+     * @return the payload
+     * @throws BadRequestException (400) naming the first field that is missing or wrong
+     */
+    public static AlertmanagerPayload parse(ObjectMapper mapper, String body) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JacksonException e) {
+            throw new BadRequestException(400, "the body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadRequestException(400, "the body is not a JSON object (an Alertmanager webhook payload)");
+        }
+        String version = text(root, "version", "");
+        if (!VERSION.equals(version)) {
+            throw new BadRequestException(400, "version: '" + version + "' is not the Alertmanager webhook version "
+                    + VERSION);
+        }
+        String groupKey = text(root, "groupKey", "");
+        String status = status(root, "status", "");
+        JsonNode alerts = root.get("alerts");
+        if (alerts == null || !alerts.isArray()) {
+            throw new BadRequestException(400, "alerts: missing or not a list");
+        }
+        List<Alert> out = new ArrayList<>();
+        for (int i = 0; i < alerts.size(); i++) {
+            JsonNode a = alerts.get(i);
+            String where = "alerts[" + i + "].";
+            if (!a.isObject()) {
+                throw new BadRequestException(400, "alerts[" + i + "]: not an object");
+            }
+            String startsAt = text(a, "startsAt", where);
+            Instant started;
+            try {
+                started = Instant.parse(startsAt);
+            } catch (DateTimeParseException e) {
+                throw new BadRequestException(400, where + "startsAt: '" + startsAt + "' is not an RFC 3339 time");
+            }
+            out.add(new Alert(status(a, "status", where), strings(a, "labels", where, true),
+                    strings(a, "annotations", where, false), started, text(a, "fingerprint", where)));
+        }
+        return new AlertmanagerPayload(groupKey, status, out);
+    }
+
+    private static String status(JsonNode node, String field, String where) {
+        String s = text(node, field, where);
+        if (!"firing".equals(s) && !"resolved".equals(s)) {
+            throw new BadRequestException(400, where + field + ": '" + s + "' is neither firing nor resolved");
+        }
+        return s;
+    }
+
+    private static String text(JsonNode node, String field, String where) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new BadRequestException(400, where + field + ": missing, empty or not a string");
+        }
+        return v.asText();
+    }
+
+    private static Map<String, String> strings(JsonNode node, String field, String where, boolean required) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new BadRequestException(400, where + field + ": missing");
+            }
+            return Map.of();
+        }
+        if (!v.isObject()) {
+            throw new BadRequestException(400, where + field + ": not an object of strings");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new BadRequestException(400, where + field + "." + e.getKey() + ": not a string");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+}

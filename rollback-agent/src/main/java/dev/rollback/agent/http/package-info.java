@@ -1,0 +1,5 @@
+/**
+ * The agent's HTTP server, on the JDK's {@code com.sun.net.httpserver}: the Alertmanager webhook,
+ * the request API, health and metrics; every door but health needs the bearer token.
+ */
+package dev.rollback.agent.http;

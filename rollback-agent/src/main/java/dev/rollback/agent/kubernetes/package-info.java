@@ -1,0 +1,5 @@
+/**
+ * Reverting a Kubernetes Deployment the way {@code kubectl rollout undo} does, with the fabric8
+ * client, and following the rollout that follows.
+ */
+package dev.rollback.agent.kubernetes;
