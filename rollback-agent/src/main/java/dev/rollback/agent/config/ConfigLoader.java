@@ -76,7 +76,7 @@ public final class ConfigLoader {
     public AgentConfig parse(String yaml, boolean insecureLoopback) {
         Object root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
+            root = yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
         } catch (JacksonException e) {
             throw new ConfigException("the configuration is not valid YAML: " + e.getOriginalMessage());
         }

@@ -322,11 +322,12 @@ public final class RevertScheduler implements AutoCloseable {
             state = outcome.state();
             Instant end = now();
             store.finish(request.id(), outcome.state(), end, outcome.detail());
-            if (outcome.state() != RequestState.DRY_RUN) {
-                lastFinished.put(request.service(), end);
-            }
             LOG.info("Revert {} of {} ended {}: {}", request.id(), request.service(), outcome.state(), outcome.detail());
-            store.find(request.id()).ifPresent(this::recordQuietly);
+            if (outcome.state() != RequestState.DRY_RUN) {
+                // A dry run changed nothing: no cool-down, no ledger record.
+                lastFinished.put(request.service(), end);
+                store.find(request.id()).ifPresent(this::recordQuietly);
+            }
         } catch (RuntimeException e) {
             LOG.error("Revert {} of {} could not be carried out; it stays in the store: {}", request.id(),
                     request.service(), e.toString(), e);
