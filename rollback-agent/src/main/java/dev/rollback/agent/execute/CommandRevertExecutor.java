@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * {@code systemctl} unit or a deploy tool. The arguments are templates: {@code {service}},
  * {@code {namespace}}, {@code {fromVersion}} and {@code {toVersion}} are replaced. Without
  * {@code shell} the command runs directly (no shell, so a value cannot inject anything); with it,
- * the arguments are joined and run by {@code sh -c}, each replaced value single-quoted.
+ * the arguments are joined and run by {@code sh -c}, each replaced value single-quoted. Without a
+ * shell, an argument that is only a placeholder whose value is unknown (empty) is left out, so that
+ * {@code [helm, rollback, "{service}", "{toVersion}"]} rolls back to the previous revision when no
+ * revision was asked for.
  *
  * <p>The revert succeeds when the command exits with 0 before its timeout; otherwise it fails with
  * the exit code and the end of the output (standard output and error, together). A command that
@@ -34,6 +38,7 @@ public final class CommandRevertExecutor implements RevertExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandRevertExecutor.class);
     private static final long KILL_WAIT_SECONDS = 5;
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(service|namespace|fromVersion|toVersion)}");
 
     @Override
     public RevertPlan plan(RevertJob job) {
@@ -119,7 +124,13 @@ public final class CommandRevertExecutor implements RevertExecutor {
     static List<String> commandLine(ExecutorConfig.Command config, Map<String, String> values) {
         List<String> args = new ArrayList<>();
         for (String template : config.command()) {
-            args.add(fill(template, values, config.shell()));
+            String value = fill(template, values, config.shell());
+            if (!config.shell() && value.isEmpty() && PLACEHOLDER.matcher(template).matches()) {
+                // An argument that is only an unknown value is left out: `helm rollback NAME {toVersion}`
+                // then means the previous revision, as `helm rollback NAME` does.
+                continue;
+            }
+            args.add(value);
         }
         if (!config.shell()) {
             return args;

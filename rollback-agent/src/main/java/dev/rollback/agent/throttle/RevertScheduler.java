@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -156,7 +157,7 @@ public final class RevertScheduler implements AutoCloseable {
                 fromVersion, toRevision, now());
         Submission s = store.submit(request, dedupeKey);
         Counter.builder(AgentMetricNames.REQUESTS).description("Revert requests submitted")
-                .tag("trigger", trigger.label()).tag("result", s.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                .tag("trigger", trigger.label()).tag("result", s.outcome().name().toLowerCase(Locale.ROOT))
                 .register(registry).increment();
         if (s.outcome() == Submission.Outcome.QUEUED) {
             LOG.info("Queued revert {} of {} ({}): {}", request.id(), service, trigger.label(), reason);
@@ -334,7 +335,7 @@ public final class RevertScheduler implements AutoCloseable {
         } finally {
             inFlight.remove(request.service(), request.id());
             Timer.builder(AgentMetricNames.REVERT_DURATION).description("Time a revert took")
-                    .tag("outcome", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry)
+                    .tag("outcome", state.name().toLowerCase(Locale.ROOT)).register(registry)
                     .record(clock.monotonicTime() - startNanos, TimeUnit.NANOSECONDS);
             wake();
         }
@@ -407,7 +408,7 @@ public final class RevertScheduler implements AutoCloseable {
         ledger.recordRollback(new RollbackRecord(r.id(), deploymentId, at, r.reason() + " — " + r.detail(), null,
                 RollbackScope.INSTANCE, ACTOR, r.trigger().label(), from, to, r.state().name()));
         Counter.builder(AgentMetricNames.REVERTS).description("Reverts ended")
-                .tag("trigger", r.trigger().label()).tag("outcome", r.state().name().toLowerCase(java.util.Locale.ROOT))
+                .tag("trigger", r.trigger().label()).tag("outcome", r.state().name().toLowerCase(Locale.ROOT))
                 .register(registry).increment();
     }
 

@@ -110,6 +110,16 @@ class CommandRevertExecutorTest {
     }
 
     @Test
+    void leavesOutAnArgumentThatIsOnlyAnUnknownValue() {
+        List<String> argv = CommandRevertExecutor.commandLine(
+                new ExecutorConfig.Command(List.of("helm", "rollback", "{service}", "{toVersion}", "--to={toVersion}"),
+                        "", false, Duration.ofSeconds(1)),
+                Map.of("service", "checkout", "namespace", "", "fromVersion", "", "toVersion", ""));
+
+        assertThat(argv).containsExactly("helm", "rollback", "checkout", "--to=");
+    }
+
+    @Test
     void dryRunRunsNothing() {
         Path marker = dir.resolve("ran");
         RevertJob job = job(List.of("touch", marker.toString()), false, Duration.ofSeconds(5), null);

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,7 @@ class RestartTest {
             ids.add(firstLife.submit("svc-" + i, Trigger.MANUAL, "bad release", "2.0.0", null, null).request().id());
         }
         firstLife.start();
-        assertThat(hanging.running.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(hanging.running.await(30, TimeUnit.SECONDS)).isTrue();
         first.killed = true;
         firstLife.close();
         first.delegate.close();
