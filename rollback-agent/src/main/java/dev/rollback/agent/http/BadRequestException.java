@@ -5,6 +5,7 @@ public final class BadRequestException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status to answer. */
     private final int status;
 
     /**
