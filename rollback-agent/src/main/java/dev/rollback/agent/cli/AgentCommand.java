@@ -103,6 +103,11 @@ public final class AgentCommand implements Runnable {
                 config = new AgentConfig(config.server(), config.alertmanager(), config.throttle(), config.watch(),
                         config.kubernetes(), config.store(), config.ledger(), true, config.services());
             }
+            // The JDK's HTTP server waits forever for a slow request unless told otherwise (seconds).
+            System.setProperty("sun.net.httpserver.maxReqTime",
+                    System.getProperty("sun.net.httpserver.maxReqTime", "30"));
+            System.setProperty("sun.net.httpserver.maxRspTime",
+                    System.getProperty("sun.net.httpserver.maxRspTime", "30"));
             CountDownLatch stopped = new CountDownLatch(1);
             Agent agent = Agent.builder(config).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -74,6 +74,13 @@ public record ServerConfig(String address, int port, String token, boolean insec
         return token != null;
     }
 
+    /** Masks the token, so that a logged configuration does not leak it. */
+    @Override
+    public String toString() {
+        return "ServerConfig[address=" + address + ", port=" + port + ", token=" + (token == null ? "none" : "***")
+                + ", insecureLoopback=" + insecureLoopback + ", maxBodyBytes=" + maxBodyBytes + "]";
+    }
+
     static boolean isLoopback(String address) {
         try {
             return InetAddress.getByName(address).isLoopbackAddress();

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <li>after a service's revert ends, the next one waits for its cool-down;</li>
  * <li>each revert that ran is recorded once in the ledger, under the request's id, as an instance
  *     rollback by actor {@value #ACTOR} (see {@link #record}); a ledger write that fails is retried
- *     until it succeeds;</li>
+ *     until it succeeds, backing off from half a second to a minute;</li>
  * <li>requests that were running when the agent stopped are carried out again with the plan they
  *     had, after a restart; dry-run outcomes are not recorded.</li>
  * </ul>
@@ -76,6 +76,8 @@ public final class RevertScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevertScheduler.class);
     private static final long MAX_WAIT_MILLIS = 1000;
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private static final Duration LEDGER_MIN_BACKOFF = Duration.ofMillis(500);
+    private static final Duration LEDGER_MAX_BACKOFF = Duration.ofMinutes(1);
 
     private final AgentConfig config;
     private final RequestStore store;
@@ -95,6 +97,8 @@ public final class RevertScheduler implements AutoCloseable {
     private final ExecutorService workers;
     private final Thread dispatcher;
     private boolean started;
+    private volatile Duration ledgerBackoff = Duration.ZERO;
+    private volatile long nextLedgerRetryNanos;
 
     /**
      * Creates a scheduler; nothing runs until {@link #start()}.
@@ -114,6 +118,7 @@ public final class RevertScheduler implements AutoCloseable {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.nextLedgerRetryNanos = clock.monotonicTime();
         this.workers = Executors.newFixedThreadPool(config.throttle().maxInFlight(), threads("rollback-agent-revert"));
         this.dispatcher = threads("rollback-agent-dispatcher").newThread(this::dispatchLoop);
         Gauge.builder(AgentMetricNames.IN_FLIGHT, inFlight, Map::size)
@@ -362,23 +367,34 @@ public final class RevertScheduler implements AutoCloseable {
         return outcome;
     }
 
+    /** Retries the ledger records that are due, backing off while the ledger keeps failing. */
     private void recordDue() {
+        if (clock.monotonicTime() - nextLedgerRetryNanos < 0) {
+            return;
+        }
         for (RevertRequest r : store.unrecorded()) {
-            if (closing) {
+            if (closing || !recordQuietly(r)) {
                 return;
             }
-            recordQuietly(r);
         }
     }
 
-    private void recordQuietly(RevertRequest ended) {
+    private boolean recordQuietly(RevertRequest ended) {
         try {
             record(ended);
             store.recorded(ended.id());
+            ledgerBackoff = Duration.ZERO;
+            return true;
         } catch (RuntimeException e) {
             Counter.builder(AgentMetricNames.LEDGER_FAILURES).description("Ledger writes that failed and are retried")
                     .register(registry).increment();
-            LOG.warn("Recording revert {} in the ledger failed; it will be retried: {}", ended.id(), e.toString());
+            ledgerBackoff = ledgerBackoff.isZero() ? LEDGER_MIN_BACKOFF
+                    : ledgerBackoff.multipliedBy(2).compareTo(LEDGER_MAX_BACKOFF) > 0 ? LEDGER_MAX_BACKOFF
+                    : ledgerBackoff.multipliedBy(2);
+            nextLedgerRetryNanos = clock.monotonicTime() + ledgerBackoff.toNanos();
+            LOG.warn("Recording revert {} in the ledger failed; retrying in {}: {}", ended.id(), ledgerBackoff,
+                    e.toString());
+            return false;
         }
     }
 

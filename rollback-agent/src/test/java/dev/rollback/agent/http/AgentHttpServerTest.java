@@ -276,6 +276,19 @@ class AgentHttpServerTest {
     }
 
     @Test
+    void refusesATooLargeBodyAndAWrongMethod() throws Exception {
+        HttpResponse<String> large = alerts("{\"pad\":\"" + "x".repeat(ServerConfig.DEFAULT_MAX_BODY_BYTES) + "\"}");
+        HttpResponse<String> get = send("GET", "/alerts", null, TOKEN);
+        HttpResponse<String> nowhere = send("GET", "/nowhere", null, TOKEN);
+
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).contains("POST");
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertThat(requests()).isEmpty();
+    }
+
+    @Test
     void healthIsOpenAndMetricsNeedTheToken() throws Exception {
         send("POST", "/requests", "{\"service\":\"checkout\",\"reason\":\"r\"}", TOKEN);
 

@@ -188,8 +188,12 @@ class RevertSchedulerTest {
         start(config(false, null), new Immediate(), new FlakyLedger(ledger, failures));
 
         String id = scheduler.submit("checkout", Trigger.MANUAL, "m", null, null, null).request().id();
-        await().atMost(Duration.ofSeconds(15)).until(() -> store.find(id).orElseThrow().state().terminal()
-                && store.unrecorded().isEmpty());
+        // The retries back off in the scheduler's (virtual) time: move it on while waiting.
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            clock.add(Duration.ofSeconds(2));
+            scheduler.wake();
+            return store.find(id).orElseThrow().state().terminal() && store.unrecorded().isEmpty();
+        });
 
         MicroserviceVersion v = ledger.versions("checkout").get(0);
         assertThat(ledger.rollbacks(ledger.deployments(v.id()).get(0).id())).hasSize(1);
