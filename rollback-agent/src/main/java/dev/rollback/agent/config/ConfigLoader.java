@@ -164,6 +164,19 @@ public final class ConfigLoader {
     }
 
     private static ServiceConfig service(Node s) {
+        try {
+            return serviceUnchecked(s);
+        } catch (ConfigException e) {
+            String message = e.getMessage();
+            // Messages of the nested records name their key from the service down; put the path in front.
+            if (message.startsWith("kubernetes.") || message.startsWith("command.") || message.startsWith("pods.")) {
+                throw new ConfigException(s.path + "." + message);
+            }
+            throw e;
+        }
+    }
+
+    private static ServiceConfig serviceUnchecked(Node s) {
         String name = s.text("name", null);
         if (name == null) {
             throw new ConfigException(s.path + ".name: missing; every service needs a name");

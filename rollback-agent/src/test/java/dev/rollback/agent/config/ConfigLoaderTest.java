@@ -125,12 +125,12 @@ class ConfigLoaderTest {
         assertBad(FULL.replace("tier: 0", "tier: 12"), "services.checkout.tier: 12 is not a tier 0..9");
         assertBad(FULL.replace("dryRun: true", "dryRun: maybe"), "dryRun: 'maybe' is not true or false");
         assertBad(FULL.replace("deployment: checkout-web", "deployment: Checkout_Web"),
-                "kubernetes.deployment: 'Checkout_Web' is not a Kubernetes name");
+                "services[0].kubernetes.deployment: 'Checkout_Web' is not a Kubernetes name");
         assertBad(FULL.replace("url: jdbc:h2:file:./agent-store", "url: jdbc:mysql://db/x"),
                 "store.url: jdbc:mysql://db/x is neither an H2");
-        assertBad(FULL.replace("selector: app=checkout", "selector: app in (a,b)"), "pods.selector: 'app in (a,b)'");
+        assertBad(FULL.replace("selector: app=checkout", "selector: app in (a,b)"), "services[0].pods.selector: 'app in (a,b)'");
         assertBad(FULL.replace("token: 0123456789abcdef0123", "token: short"), "server.token: a token of 5 characters");
-        assertBad(FULL.replace("timeout: 2m", "timeout: 0s"), "command.timeout: PT0S is not a positive duration");
+        assertBad(FULL.replace("timeout: 2m", "timeout: 0s"), "services[1].command.timeout: PT0S is not a positive duration");
     }
 
     @Test
