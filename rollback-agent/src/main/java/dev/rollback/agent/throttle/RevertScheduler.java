@@ -329,6 +329,10 @@ public final class RevertScheduler implements AutoCloseable {
             Instant end = now();
             store.finish(request.id(), outcome.state(), end, outcome.detail());
             LOG.info("Revert {} of {} ended {}: {}", request.id(), request.service(), outcome.state(), outcome.detail());
+            Counter.builder(AgentMetricNames.REVERTS).description("Reverts ended")
+                    .tag("trigger", request.trigger().label())
+                    .tag("outcome", outcome.state().name().toLowerCase(Locale.ROOT))
+                    .register(registry).increment();
             if (outcome.state() != RequestState.DRY_RUN) {
                 // A dry run changed nothing: no cool-down, no ledger record.
                 lastFinished.put(request.service(), end);
@@ -423,9 +427,6 @@ public final class RevertScheduler implements AutoCloseable {
         ledger.recordDeployment(deployment);
         ledger.recordRollback(new RollbackRecord(r.id(), deploymentId, at, r.reason() + " — " + r.detail(), null,
                 RollbackScope.INSTANCE, ACTOR, r.trigger().label(), from, to, r.state().name()));
-        Counter.builder(AgentMetricNames.REVERTS).description("Reverts ended")
-                .tag("trigger", r.trigger().label()).tag("outcome", r.state().name().toLowerCase(Locale.ROOT))
-                .register(registry).increment();
     }
 
     private Instant now() {
