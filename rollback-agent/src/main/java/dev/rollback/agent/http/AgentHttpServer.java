@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.rollback.agent.AgentMetricNames;
+import dev.rollback.agent.metrics.AgentMetricNames;
 import dev.rollback.agent.config.AlertmanagerConfig;
 import dev.rollback.agent.config.ServerConfig;
 import dev.rollback.agent.request.RequestStore;

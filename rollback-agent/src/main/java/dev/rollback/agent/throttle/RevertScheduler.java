@@ -1,6 +1,6 @@
 package dev.rollback.agent.throttle;
 
-import dev.rollback.agent.AgentMetricNames;
+import dev.rollback.agent.metrics.AgentMetricNames;
 import dev.rollback.agent.config.AgentConfig;
 import dev.rollback.agent.config.ServiceConfig;
 import dev.rollback.agent.execute.RevertException;

@@ -1,6 +1,6 @@
 package dev.rollback.agent.watch;
 
-import dev.rollback.agent.AgentMetricNames;
+import dev.rollback.agent.metrics.AgentMetricNames;
 import dev.rollback.agent.config.AgentConfig;
 import dev.rollback.agent.config.ServiceConfig;
 import dev.rollback.agent.request.Submission;

@@ -1,4 +1,4 @@
-package dev.rollback.agent;
+package dev.rollback.agent.metrics;
 
 /** The names of the agent's meters, all under {@code rollback.agent}. */
 public final class AgentMetricNames {
