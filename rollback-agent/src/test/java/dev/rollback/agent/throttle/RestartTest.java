@@ -159,6 +159,49 @@ class RestartTest {
         }
     }
 
+    @Test
+    void recordsAfterTheRestartWhatEndedWhileTheLedgerWasDownAndRunsNothingAgain() throws Exception {
+        String storeUrl = "jdbc:h2:file:" + dir.resolve("store2") + ";DB_CLOSE_ON_EXIT=FALSE";
+        AgentConfig config = AgentConfig.builder(ServerConfig.withToken("t".repeat(32)))
+                .throttle(new ThrottleConfig(2, Duration.ZERO))
+                .store(new DatabaseConfig(storeUrl, "", ""))
+                .service(ServiceConfig.of("svc-a", 5, new ExecutorConfig.Command(List.of("true"), "", false,
+                        Duration.ofSeconds(5))))
+                .service(ServiceConfig.of("svc-b", 5, new ExecutorConfig.Command(List.of("true"), "", false,
+                        Duration.ofSeconds(5))))
+                .build();
+        JdbcDataSource ledgerDb = new JdbcDataSource();
+        ledgerDb.setURL("jdbc:h2:file:" + dir.resolve("ledger2") + ";DB_CLOSE_ON_EXIT=FALSE");
+        JdbcRollbackLedger ledger = new JdbcRollbackLedger(ledgerDb);
+        ledger.createSchema();
+        JdbcDataSource downDb = new JdbcDataSource();
+        downDb.setURL("jdbc:h2:file:" + dir.resolve("no-ledger-tables") + ";DB_CLOSE_ON_EXIT=FALSE");
+        JdbcRollbackLedger down = new JdbcRollbackLedger(downDb);
+
+        FinishingExecutor first = new FinishingExecutor();
+        try (JdbcRequestStore store = new JdbcRequestStore(storeUrl, "", "");
+             RevertScheduler firstLife = new RevertScheduler(config, store, s -> first, down, Clock.SYSTEM,
+                     new SimpleMeterRegistry())) {
+            firstLife.submit("svc-a", Trigger.ALERT, "a", null, null, null);
+            firstLife.submit("svc-b", Trigger.HEALTH, "b", null, null, null);
+            firstLife.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.inState(RequestState.SUCCEEDED).size() == 2);
+            assertThat(store.unrecorded()).hasSize(2);
+        }
+
+        FinishingExecutor second = new FinishingExecutor();
+        try (JdbcRequestStore store = new JdbcRequestStore(storeUrl, "", "");
+             RevertScheduler secondLife = new RevertScheduler(config, store, s -> second, ledger, Clock.SYSTEM,
+                     new SimpleMeterRegistry()).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> secondLife.inFlight() == 0
+                    && store.unrecorded().isEmpty());
+        }
+
+        assertThat(first.done).hasSize(2);
+        assertThat(second.done).isEmpty();
+        assertThat(countRollbacks(ledgerDb)).isEqualTo(2);
+    }
+
     private static int countRollbacks(JdbcDataSource db) throws Exception {
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(DISTINCT id) FROM rollback_record")) {
