@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,7 +195,7 @@ public final class HealthWatcher implements AutoCloseable {
      * @return the source
      */
     public static InstanceSource fixed(Map<String, List<URI>> urls) {
-        Function<String, List<URI>> lookup = name -> urls.getOrDefault(name, List.of());
-        return service -> lookup.apply(service.name());
+        Map<String, List<URI>> copy = Map.copyOf(urls);
+        return service -> copy.getOrDefault(service.name(), List.of());
     }
 }
