@@ -49,6 +49,7 @@ class RollbackApplicationTest {
 
         CheckoutScenario.Traffic traffic = scenario.breakNewPathUntilRolledBack(service);
 
+        traffic.print("H2");
         assertThat(scenario.state(CheckoutService.CHECKOUT)).isEqualTo("ROLLED_BACK");
         assertThat(traffic.failed()).as("requests that failed, of %d", traffic.requests()).isZero();
         assertThat(traffic.answeredByOldPath()).isPositive();
