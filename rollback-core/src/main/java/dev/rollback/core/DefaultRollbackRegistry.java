@@ -42,6 +42,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,6 +66,8 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     private final DefaultEventPublisher events = new DefaultEventPublisher();
     private final Map<String, DefaultReleaseGuard> guards = new ConcurrentHashMap<>();
     private final ExecutorService flagNotifier;
+    private final ScheduledExecutorService heartbeat;
+    private final AtomicBoolean heartbeatFailing = new AtomicBoolean();
     private final AtomicReference<DeploymentRecord> deployment;
     private final AtomicBoolean instanceRollbackRecorded = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -98,6 +101,33 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         writer.submit("version " + version, l -> l.recordVersion(version));
         writer.submit("deployment " + started, l -> l.recordDeployment(started));
         flags.addListener(this);
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rollback-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long intervalMillis = Math.max(1, b.heartbeatInterval.toMillis());
+        heartbeat.scheduleWithFixedDelay(this::beat, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Tells the ledger this instance is alive; straight to the ledger rather than through the
+     * writer's queue, since a lost heartbeat only matters until the next one. A run of failures is
+     * logged once, when it starts, and once when it ends.
+     */
+    private void beat() {
+        String id = deployment.get().id();
+        try {
+            ledger.heartbeat(id, MicrometerClocks.now(clock));
+            if (heartbeatFailing.getAndSet(false)) {
+                log.info("Recording heartbeats of deployment {} in the ledger again", id);
+            }
+        } catch (RuntimeException e) {
+            if (!heartbeatFailing.getAndSet(true)) {
+                log.warn("Could not record a heartbeat of deployment {} in the ledger; whoever reads the ledger may"
+                        + " count this instance as gone until it can: {}", id, e.toString());
+            }
+        }
     }
 
     private static String defaultInstanceId() {
@@ -255,6 +285,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
             return;
         }
         flags.removeListener(this);
+        heartbeat.shutdownNow();
         boolean requested = health().status() == HealthStatus.ROLLBACK_REQUESTED;
         DeploymentRecord ended = deployment.updateAndGet(d -> d.ended(MicrometerClocks.now(clock),
                 requested ? DeploymentResult.ROLLBACK_REQUESTED : DeploymentResult.COMPLETED));

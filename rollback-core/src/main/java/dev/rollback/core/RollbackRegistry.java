@@ -157,6 +157,8 @@ public interface RollbackRegistry extends AutoCloseable {
         public static final Duration DEFAULT_LEDGER_MAXIMUM_BACKOFF = Duration.ofSeconds(30);
         /** Default {@link #ledgerFlushTimeout(Duration)}: 10 s. */
         public static final Duration DEFAULT_LEDGER_FLUSH_TIMEOUT = Duration.ofSeconds(10);
+        /** Default {@link #heartbeatInterval(Duration)}: 10 s. */
+        public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
 
         MeterRegistry meterRegistry;
         FlagSource flagSource = FlagSource.allEnabled();
@@ -169,6 +171,7 @@ public interface RollbackRegistry extends AutoCloseable {
         Duration ledgerInitialBackoff = DEFAULT_LEDGER_INITIAL_BACKOFF;
         Duration ledgerMaximumBackoff = DEFAULT_LEDGER_MAXIMUM_BACKOFF;
         Duration ledgerFlushTimeout = DEFAULT_LEDGER_FLUSH_TIMEOUT;
+        Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
 
         Builder() {
         }
@@ -287,7 +290,21 @@ public interface RollbackRegistry extends AutoCloseable {
         }
 
         /**
-         * Builds the registry and records this instance's deployment in the ledger.
+         * Sets how often this instance tells the ledger it is alive, from a thread of its own, never
+         * from a guarded call. Whoever reads the ledger (a contract of a schema change, the agent)
+         * counts an instance whose last heartbeat is older than a few intervals as gone. Default 10 s.
+         *
+         * @param interval a positive duration
+         * @return this builder
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = requirePositive("heartbeat interval", interval);
+            return this;
+        }
+
+        /**
+         * Builds the registry, records this instance's deployment in the ledger and starts its
+         * heartbeat.
          *
          * @return the registry
          */

@@ -2,6 +2,7 @@ package dev.rollback.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.rollback.core.flag.InMemoryFlagSource;
 import dev.rollback.core.guard.GuardState;
@@ -13,6 +14,7 @@ import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.core.ledger.RollbackRecord;
+import dev.rollback.core.ledger.ServiceInstance;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.ledger.VersionStatus;
 import dev.rollback.core.metrics.RollbackMetricNames;
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +63,27 @@ class RollbackRegistryTest {
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("checkout-v2", "wrong totals", RollbackScope.FEATURE, "manual"),
                         org.assertj.core.groups.Tuple.tuple("search-v2", "slow", RollbackScope.FEATURE, "manual"));
+    }
+
+    @Test
+    void tellsTheLedgerItIsAliveUntilItCloses() {
+        InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
+        try (RollbackRegistry registry = RollbackRegistry.builder().meterRegistry(meters).ledger(ledger)
+                .service("checkout", "1.4.0").instanceId("checkout-1").heartbeatInterval(Duration.ofMillis(5))
+                .build()) {
+            Instant started = Instant.ofEpochMilli(clock.wallTime());
+            clock.add(Duration.ofMinutes(3));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ledger.runningInstances("checkout"))
+                    .singleElement().satisfies(instance -> {
+                        assertThat(instance.deploymentRecordId()).isEqualTo(registry.deployment().id());
+                        assertThat(instance.instanceId()).isEqualTo("checkout-1");
+                        assertThat(instance.startTime()).isEqualTo(started);
+                        assertThat(instance.heartbeatTime()).isEqualTo(started.plus(Duration.ofMinutes(3)));
+                    }));
+        }
+
+        assertThat(ledger.runningInstances("checkout")).isEmpty();
     }
 
     @Test
@@ -223,6 +247,8 @@ class RollbackRegistryTest {
                 .hasMessage("ledger maximum backoff (PT1S) must not be shorter than ledger initial backoff (PT2S)");
         assertThatThrownBy(() -> RollbackRegistry.builder().ledgerFlushTimeout(Duration.ZERO))
                 .hasMessage("ledger flush timeout must be a positive duration, was PT0S");
+        assertThatThrownBy(() -> RollbackRegistry.builder().heartbeatInterval(Duration.ofSeconds(-1)))
+                .hasMessage("heartbeat interval must be a positive duration, was PT-1S");
     }
 
     /** A ledger in memory that lets a test step in before each write. */
@@ -247,6 +273,17 @@ class RollbackRegistryTest {
         public void recordRollback(RollbackRecord rollback) {
             beforeWrite(rollback);
             records.recordRollback(rollback);
+        }
+
+        @Override
+        public void heartbeat(String deploymentRecordId, Instant time) {
+            beforeWrite(deploymentRecordId);
+            records.heartbeat(deploymentRecordId, time);
+        }
+
+        @Override
+        public List<ServiceInstance> runningInstances(String serviceName) {
+            return records.runningInstances(serviceName);
         }
 
         @Override

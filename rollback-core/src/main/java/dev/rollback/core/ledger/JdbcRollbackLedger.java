@@ -73,19 +73,26 @@ public final class JdbcRollbackLedger implements RollbackLedger {
     private static final String UPDATE_DEPLOYMENT_END =
             "UPDATE deployment_record SET result = ?, end_time = ? WHERE id = ?";
     private static final String INSERT_DEPLOYMENT =
-            "INSERT INTO deployment_record (id, microservice_version_id, instance_id, start_time, end_time, result)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)";
+            "INSERT INTO deployment_record (id, microservice_version_id, instance_id, start_time, end_time, result,"
+                    + " heartbeat_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_HEARTBEAT =
+            "UPDATE deployment_record SET heartbeat_time = ? WHERE id = ? AND end_time IS NULL"
+                    + " AND heartbeat_time < ?";
+    private static final String SELECT_RUNNING =
+            "SELECT d.id, v.service_name, v.version, d.instance_id, d.start_time, d.heartbeat_time"
+                    + " FROM deployment_record d JOIN microservice_version v ON v.id = d.microservice_version_id"
+                    + " WHERE v.service_name = ? AND d.end_time IS NULL ORDER BY d.start_time, d.id";
     private static final String SELECT_DEPLOYMENTS =
             "SELECT id, microservice_version_id, instance_id, start_time, end_time, result FROM deployment_record"
                     + " WHERE microservice_version_id = ? ORDER BY start_time, id";
 
     private static final String INSERT_ROLLBACK =
-            "INSERT INTO rollback_record (id, deployment_record_id, rollback_time, reason, feature, scope, actor)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+            "INSERT INTO rollback_record (id, deployment_record_id, rollback_time, reason, feature, scope, actor,"
+                    + " trigger_kind, from_version, to_version, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String ROLLBACK_EXISTS = "SELECT 1 FROM rollback_record WHERE id = ?";
     private static final String SELECT_ROLLBACKS =
-            "SELECT id, deployment_record_id, rollback_time, reason, feature, scope, actor FROM rollback_record"
-                    + " WHERE deployment_record_id = ? ORDER BY rollback_time, id";
+            "SELECT id, deployment_record_id, rollback_time, reason, feature, scope, actor, trigger_kind,"
+                    + " from_version, to_version, outcome FROM rollback_record WHERE deployment_record_id = ? ORDER BY rollback_time, id";
 
     private final DataSource dataSource;
 
@@ -188,6 +195,7 @@ public final class JdbcRollbackLedger implements RollbackLedger {
                         insert.setObject(5, utc(deployment.endTime()));
                     }
                     insert.setString(6, deployment.result().name());
+                    insert.setObject(7, utc(deployment.startTime()));
                     insert.executeUpdate();
                 } catch (SQLException e) {
                     if (!isIntegrityViolation(e) || updateDeployment(connection, deployment) == 0) {
@@ -206,6 +214,10 @@ public final class JdbcRollbackLedger implements RollbackLedger {
         checkLength("deployment id", rollback.deploymentRecordId(), RECORD_ID_LENGTH);
         checkLength("feature", rollback.feature(), NAME_LENGTH);
         checkLength("actor", rollback.actor(), NAME_LENGTH);
+        checkLength("trigger", rollback.trigger(), NAME_LENGTH);
+        checkLength("from-version", rollback.fromVersion(), NAME_LENGTH);
+        checkLength("to-version", rollback.toVersion(), NAME_LENGTH);
+        checkLength("outcome", rollback.outcome(), NAME_LENGTH);
         withConnection("record rollback " + rollback.id(), connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT_ROLLBACK)) {
                 insert.setString(1, rollback.id());
@@ -215,6 +227,10 @@ public final class JdbcRollbackLedger implements RollbackLedger {
                 insert.setString(5, rollback.feature());
                 insert.setString(6, rollback.scope().name());
                 insert.setString(7, rollback.actor());
+                insert.setString(8, rollback.trigger());
+                insert.setString(9, rollback.fromVersion());
+                insert.setString(10, rollback.toVersion());
+                insert.setString(11, rollback.outcome());
                 insert.executeUpdate();
             } catch (SQLException e) {
                 // Only a row with this id makes the violation harmless; a missing deployment is not.
@@ -251,7 +267,32 @@ public final class JdbcRollbackLedger implements RollbackLedger {
         return query("read the rollbacks of deployment " + deploymentRecordId, SELECT_ROLLBACKS, deploymentRecordId,
                 row -> new RollbackRecord(row.getString("id"), row.getString("deployment_record_id"),
                         instant(row, "rollback_time"), row.getString("reason"), row.getString("feature"),
-                        enumValue(RollbackScope.class, row, "scope", "rollback_record"), row.getString("actor")));
+                        enumValue(RollbackScope.class, row, "scope", "rollback_record"), row.getString("actor"),
+                        row.getString("trigger_kind"), row.getString("from_version"), row.getString("to_version"),
+                        row.getString("outcome")));
+    }
+
+    @Override
+    public void heartbeat(String deploymentRecordId, Instant time) {
+        Objects.requireNonNull(deploymentRecordId, "deploymentRecordId");
+        Objects.requireNonNull(time, "time");
+        withConnection("record a heartbeat of deployment " + deploymentRecordId, connection -> {
+            try (PreparedStatement update = connection.prepareStatement(UPDATE_HEARTBEAT)) {
+                update.setObject(1, utc(time));
+                update.setString(2, deploymentRecordId);
+                update.setObject(3, utc(time));
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<ServiceInstance> runningInstances(String serviceName) {
+        Objects.requireNonNull(serviceName, "serviceName");
+        return query("read the running instances of service " + serviceName, SELECT_RUNNING, serviceName,
+                row -> new ServiceInstance(row.getString("id"), row.getString("service_name"),
+                        row.getString("version"), row.getString("instance_id"), instant(row, "start_time"),
+                        instant(row, "heartbeat_time")));
     }
 
     /** Returns the DDL resource for a database product, as named by JDBC's metadata. */

@@ -1,5 +1,6 @@
 package dev.rollback.core.ledger;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -32,6 +33,15 @@ public interface RollbackLedger {
     void recordDeployment(DeploymentRecord deployment);
 
     /**
+     * Records that the instance of a deployment is alive at a time. A deployment that is not (yet)
+     * recorded, or that has ended, is left as it is.
+     *
+     * @param deploymentRecordId the instance's deployment record
+     * @param time               when it was alive
+     */
+    void heartbeat(String deploymentRecordId, Instant time);
+
+    /**
      * Records a rollback. A rollback whose id is already recorded is left as it is.
      *
      * @param rollback the rollback to record
@@ -53,6 +63,16 @@ public interface RollbackLedger {
      * @return the deployments, possibly empty
      */
     List<DeploymentRecord> deployments(String microserviceVersionId);
+
+    /**
+     * Returns the instances of a service whose deployment has not ended, whatever their heartbeat,
+     * oldest start first. Whether one of them still runs is for the caller to judge from its
+     * {@linkplain ServiceInstance#heartbeatTime() heartbeat}.
+     *
+     * @param serviceName the service name
+     * @return the instances, possibly empty
+     */
+    List<ServiceInstance> runningInstances(String serviceName);
 
     /**
      * Returns the rollbacks recorded for a deployment, oldest first.

@@ -13,12 +13,39 @@ import java.util.Objects;
  * @param feature            the feature rolled back, or {@code null} for an instance rollback
  * @param scope              what it affected
  * @param actor              who acted: {@code judge}, {@code manual}, {@code agent}, ...
+ * @param trigger            what set it off, e.g. {@code health}, {@code alert}, {@code manual}; or
+ *                           {@code null} when the actor says it all
+ * @param fromVersion        for an instance rollback, the version it left; otherwise {@code null}
+ * @param toVersion          for an instance rollback, the version it went back to; otherwise
+ *                           {@code null}
+ * @param outcome            for a rollback carried out by another system (an instance revert, a
+ *                           fleet-wide flag change), how it ended, e.g. {@code SUCCEEDED} or
+ *                           {@code FAILED}; {@code null} when it took effect as it was recorded
  */
 public record RollbackRecord(String id, String deploymentRecordId, Instant rollbackTime, String reason,
-                             String feature, RollbackScope scope, String actor) {
+                             String feature, RollbackScope scope, String actor, String trigger,
+                             String fromVersion, String toVersion, String outcome) {
 
     /**
-     * Checks that no component but {@code feature} is null.
+     * A rollback that took effect as it was recorded, with no trigger, versions or outcome of its
+     * own: a feature rolled back on this instance.
+     *
+     * @param id                 the id, unique per rollback
+     * @param deploymentRecordId the deployment during which it happened
+     * @param rollbackTime       when it happened
+     * @param reason             why, in words a person can act on
+     * @param feature            the feature rolled back, or {@code null} for an instance rollback
+     * @param scope              what it affected
+     * @param actor              who acted
+     */
+    public RollbackRecord(String id, String deploymentRecordId, Instant rollbackTime, String reason,
+                          String feature, RollbackScope scope, String actor) {
+        this(id, deploymentRecordId, rollbackTime, reason, feature, scope, actor, null, null, null, null);
+    }
+
+    /**
+     * Checks that {@code id}, {@code deploymentRecordId}, {@code rollbackTime}, {@code reason},
+     * {@code scope} and {@code actor} are not null.
      */
     public RollbackRecord {
         Objects.requireNonNull(id, "id");

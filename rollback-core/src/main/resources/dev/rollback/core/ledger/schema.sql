@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS deployment_record (
     instance_id             VARCHAR(255)             NOT NULL,
     start_time              TIMESTAMP WITH TIME ZONE NOT NULL,
     end_time                TIMESTAMP WITH TIME ZONE,
+    heartbeat_time          TIMESTAMP WITH TIME ZONE NOT NULL,
     result                  VARCHAR(32)              NOT NULL,
     CONSTRAINT fk_deployment_record_version FOREIGN KEY (microservice_version_id)
         REFERENCES microservice_version (id)
@@ -29,6 +30,10 @@ CREATE TABLE IF NOT EXISTS rollback_record (
     feature              VARCHAR(255),
     scope                VARCHAR(32)              NOT NULL,
     actor                VARCHAR(255)             NOT NULL,
+    trigger_kind         VARCHAR(255),
+    from_version         VARCHAR(255),
+    to_version           VARCHAR(255),
+    outcome              VARCHAR(255),
     CONSTRAINT fk_rollback_record_deployment FOREIGN KEY (deployment_record_id)
         REFERENCES deployment_record (id)
 );

@@ -86,7 +86,58 @@ abstract class RollbackLedgerContract {
     }
 
     @Test
+    void readsBackTheTriggerVersionsAndOutcomeOfAnInstanceRollback() {
+        DeploymentRecord deployment = recordedDeployment();
+        RollbackRecord revert = new RollbackRecord(unique("r"), deployment.id(), T0, "ROLLBACK_REQUESTED on 3 of 4",
+                null, RollbackScope.INSTANCE, "agent", "health", "2.0.0", "1.9.3", "SUCCEEDED");
+
+        ledger().recordRollback(revert);
+
+        assertThat(ledger().rollbacks(deployment.id())).containsExactly(revert);
+    }
+
+    @Test
+    void listsTheRunningInstancesOfAServiceWithTheirLatestHeartbeat() {
+        String service = unique("checkout");
+        MicroserviceVersion old = MicroserviceVersion.of(service, "1.0.0", T0, VersionStatus.DEPLOYED);
+        MicroserviceVersion current = MicroserviceVersion.of(service, "1.1.0", T0.plusSeconds(60),
+                VersionStatus.DEPLOYED);
+        ledger().recordVersion(old);
+        ledger().recordVersion(current);
+        DeploymentRecord oldPod = new DeploymentRecord(unique("d"), old.id(), "pod-old", T0, null,
+                DeploymentResult.RUNNING);
+        DeploymentRecord newPod = new DeploymentRecord(unique("d"), current.id(), "pod-new", T0.plusSeconds(60), null,
+                DeploymentResult.RUNNING);
+        DeploymentRecord stopped = new DeploymentRecord(unique("d"), old.id(), "pod-stopped", T0.plusSeconds(1),
+                T0.plusSeconds(30), DeploymentResult.COMPLETED);
+        ledger().recordDeployment(newPod);
+        ledger().recordDeployment(oldPod);
+        ledger().recordDeployment(stopped);
+
+        ledger().heartbeat(oldPod.id(), T0.plusSeconds(90));
+        ledger().heartbeat(oldPod.id(), T0.plusSeconds(80));
+        ledger().heartbeat(stopped.id(), T0.plusSeconds(90));
+        ledger().heartbeat(unique("unknown"), T0.plusSeconds(90));
+
+        assertThat(ledger().runningInstances(service)).containsExactly(
+                new ServiceInstance(oldPod.id(), service, "1.0.0", "pod-old", T0, T0.plusSeconds(90)),
+                new ServiceInstance(newPod.id(), service, "1.1.0", "pod-new", T0.plusSeconds(60),
+                        T0.plusSeconds(60)));
+    }
+
+    @Test
+    void forgetsARunningInstanceOnceItsDeploymentEnds() {
+        DeploymentRecord deployment = recordedDeployment();
+        String service = ledger().runningInstances(serviceOf(deployment)).get(0).serviceName();
+
+        ledger().recordDeployment(deployment.ended(T0.plusSeconds(5), DeploymentResult.COMPLETED));
+
+        assertThat(ledger().runningInstances(service)).isEmpty();
+    }
+
+    @Test
     void readsNothingForUnknownServicesVersionsAndDeployments() {
+        assertThat(ledger().runningInstances(unique("unknown"))).isEmpty();
         assertThat(ledger().versions(unique("unknown"))).isEmpty();
         assertThat(ledger().deployments(unique("unknown"))).isEmpty();
         assertThat(ledger().rollbacks(unique("unknown"))).isEmpty();
@@ -187,8 +238,16 @@ abstract class RollbackLedgerContract {
     MicroserviceVersion recordedVersion() {
         MicroserviceVersion version = MicroserviceVersion.of(unique("checkout"), "2.0.0", T0, VersionStatus.DEPLOYED);
         ledger().recordVersion(version);
+        recordedServices.put(version.id(), version.serviceName());
         return version;
     }
+
+    /** Returns the service of a recorded deployment's version. */
+    private String serviceOf(DeploymentRecord deployment) {
+        return recordedServices.get(deployment.microserviceVersionId());
+    }
+
+    private final java.util.Map<String, String> recordedServices = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Records a running deployment of a version of its own, and returns it. */
     DeploymentRecord recordedDeployment() {
