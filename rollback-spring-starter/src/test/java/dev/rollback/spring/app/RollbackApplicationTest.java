@@ -109,6 +109,8 @@ class RollbackApplicationTest {
         assertThat(receipt.path("lastRollback").path("reason").asString()).isEqualTo("receipts are wrong");
         assertThat(receipt.path("lastRollback").path("actor").asString()).isEqualTo("manual");
 
+        assertThat(scenario.post("/actuator/rollback/" + CheckoutService.RECEIPT, "{\"action\":\"undo\"}")
+                .statusCode()).isEqualTo(400);
         HttpResponse<String> reinstated = scenario.post("/actuator/rollback/" + CheckoutService.RECEIPT,
                 "{\"action\":\"reinstate\"}");
 
