@@ -1,0 +1,149 @@
+package dev.rollback.spring.actuate;
+
+import dev.rollback.core.RollbackRegistry;
+import dev.rollback.core.event.RollbackEvent;
+import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.health.FeatureHealth;
+import dev.rollback.core.health.HealthReport;
+import dev.rollback.core.judge.Evidence;
+import dev.rollback.spring.RollbackGuards;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code rollback} actuator endpoint.
+ *
+ * <ul>
+ *   <li>{@code GET /actuator/rollback}: the instance's health report (the fields of
+ *       {@link HealthReport#toJson()}) and each feature's state, with the evidence of its last
+ *       rollback since start-up;</li>
+ *   <li>{@code GET /actuator/rollback/{feature}}: one feature;</li>
+ *   <li>{@code POST /actuator/rollback/{feature}} with {@code {"action": "rollback", "reason": "..."}}
+ *       or {@code {"action": "reinstate"}}: rolls a feature back or reinstates it.</li>
+ * </ul>
+ * Its default access is read-only: the write operation is refused until the application sets
+ * {@code management.endpoint.rollback.access=unrestricted}. Expose it like any endpoint
+ * ({@code management.endpoints.web.exposure.include=health,rollback}) and protect it like one (see
+ * the module's README).
+ */
+@Endpoint(id = "rollback", defaultAccess = Access.READ_ONLY)
+public final class RollbackEndpoint {
+
+    /** The reason recorded for a rollback through the endpoint without a reason of its own. */
+    static final String DEFAULT_REASON = "rolled back through the actuator endpoint";
+
+    private final RollbackRegistry registry;
+    private final RollbackGuards guards;
+    private final RollbackHistory history;
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param guards  the feature guards
+     * @param history the last rollbacks, for their evidence
+     */
+    public RollbackEndpoint(RollbackGuards guards, RollbackHistory history) {
+        this.registry = guards.registry();
+        this.guards = guards;
+        this.history = history;
+    }
+
+    /**
+     * Returns the health report and every feature.
+     *
+     * @return the report, as JSON-ready maps
+     */
+    @ReadOperation
+    public Map<String, Object> report() {
+        HealthReport report = registry.health();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", HealthReport.FORMAT);
+        json.put("service", report.service());
+        json.put("version", report.version());
+        json.put("instance", report.instance());
+        json.put("status", report.status().name());
+        json.put("reason", report.reason());
+        json.put("time", report.time().toString());
+        json.put("features", report.features().stream().map(this::feature).toList());
+        return json;
+    }
+
+    /**
+     * Returns one feature.
+     *
+     * @param feature the feature
+     * @return the feature, or {@code null} (404) if it has no guard
+     */
+    @ReadOperation
+    public @Nullable Map<String, Object> feature(@Selector String feature) {
+        return registry.health().features().stream()
+                .filter(f -> f.feature().equals(feature))
+                .findFirst()
+                .map(this::feature)
+                .orElse(null);
+    }
+
+    /**
+     * Rolls a feature back or reinstates it.
+     *
+     * @param feature the feature
+     * @param action  {@code rollback} or {@code reinstate}
+     * @param reason  why, for a rollback; recorded in the ledger
+     * @return the feature after the action
+     */
+    @WriteOperation
+    public Map<String, Object> change(@Selector String feature, String action, @Nullable String reason) {
+        ReleaseGuard guard = registry.find(feature).orElseGet(() -> guards.guard(feature));
+        switch (action.toLowerCase(Locale.ROOT)) {
+            case "rollback" -> guard.rollback(reason == null || reason.isBlank() ? DEFAULT_REASON : reason);
+            case "reinstate" -> guard.reinstate();
+            default -> throw new IllegalArgumentException("action must be 'rollback' or 'reinstate', was '"
+                    + action + "'");
+        }
+        return feature(feature);
+    }
+
+    private Map<String, Object> feature(FeatureHealth health) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("feature", health.feature());
+        json.put("state", health.state().name());
+        json.put("status", health.status().name());
+        json.put("reason", health.reason());
+        json.put("since", health.since().toString());
+        json.put("oldPath", health.oldPath());
+        history.last(health.feature()).ifPresent(event -> json.put("lastRollback", rollback(event)));
+        return json;
+    }
+
+    private static Map<String, Object> rollback(RollbackEvent event) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("time", event.time().toString());
+        json.put("reason", event.reason());
+        json.put("scope", event.scope().name());
+        json.put("actor", event.actor());
+        event.findEvidence().ifPresent(evidence -> json.put("evidence", evidence(evidence)));
+        return json;
+    }
+
+    private static Map<String, Object> evidence(Evidence evidence) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("criterion", evidence.criterion().name());
+        json.put("summary", evidence.summary());
+        json.put("newSamples", evidence.newSamples());
+        json.put("oldSamples", evidence.oldSamples());
+        json.put("newEstimate", evidence.newEstimate());
+        json.put("oldEstimate", evidence.oldEstimate());
+        json.put("effect", evidence.effect());
+        json.put("tolerance", evidence.tolerance());
+        json.put("logEvidence", evidence.logEvidence());
+        json.put("logThreshold", evidence.logThreshold());
+        return json;
+    }
+}

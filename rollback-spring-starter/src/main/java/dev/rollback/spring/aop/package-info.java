@@ -1,0 +1,6 @@
+/**
+ * How {@link dev.rollback.spring.Rollbackable} methods are guarded: a post-processor that checks them
+ * at start-up and proxies their beans, and the interceptor that runs each call through the feature's
+ * guard.
+ */
+package dev.rollback.spring.aop;

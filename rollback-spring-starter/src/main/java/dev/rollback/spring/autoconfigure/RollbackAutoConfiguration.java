@@ -1,0 +1,189 @@
+package dev.rollback.spring.autoconfigure;
+
+import dev.rollback.core.RollbackRegistry;
+import dev.rollback.core.flag.FlagSource;
+import dev.rollback.core.guard.GuardConfig;
+import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.JdbcRollbackLedger;
+import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.RollbackKeyResolver;
+import dev.rollback.spring.aop.RollbackableBeanPostProcessor;
+import io.micrometer.core.instrument.MeterRegistry;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of the rollback registry and {@code @Rollbackable}: the registry on Boot's
+ * {@link MeterRegistry}, the flag source ({@code rollback.*} rollout shares, or Unleash through
+ * {@link RollbackUnleashAutoConfiguration}), the ledger (JDBC on the application's single
+ * {@link DataSource}, in memory otherwise), the feature guards and the proxying of
+ * {@code @Rollbackable} beans. Each bean can be replaced by one of the application's own;
+ * {@code rollback.enabled=false} turns it all off.
+ *
+ * <p>A later {@code RollbackLiquibaseAutoConfiguration} can order itself before this one and
+ * provide the ledger's tables through Liquibase; it would then set {@code rollback.ledger.initialize-schema}
+ * aside.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@ConditionalOnClass(RollbackRegistry.class)
+@ConditionalOnBooleanProperty(name = "rollback.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RollbackProperties.class)
+public final class RollbackAutoConfiguration {
+
+    /** Creates the auto-configuration; Spring Boot does. */
+    public RollbackAutoConfiguration() {
+    }
+
+    /**
+     * The flag source when no flag service is configured: the rollout shares of {@code rollback.*}.
+     *
+     * @param properties the properties
+     * @return the flag source
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public FlagSource rollbackFlagSource(RollbackProperties properties) {
+        return new PropertiesFlagSource(properties);
+    }
+
+    /**
+     * The configuration of features without their own: {@code rollback.guard.*}.
+     *
+     * @param properties the properties
+     * @return the configuration
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public GuardConfig rollbackGuardConfig(RollbackProperties properties) {
+        return GuardConfigs.apply(GuardConfig.ofDefaults(), "rollback.guard", properties.getGuard());
+    }
+
+    /**
+     * The ledger when the application has no single {@link DataSource}: in memory.
+     *
+     * @return the ledger
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RollbackLedger rollbackLedger() {
+        return new InMemoryRollbackLedger();
+    }
+
+    /**
+     * The registry, closed with the context (which flushes the ledger and records the end of the
+     * deployment).
+     *
+     * @param properties     the properties
+     * @param environment    for {@code spring.application.name}
+     * @param meterRegistry  Boot's meter registry, if any
+     * @param build          the build info, if any
+     * @param flagSource     the flag source
+     * @param ledger         the ledger
+     * @param guardConfig    the default guard configuration
+     * @return the registry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RollbackRegistry rollbackRegistry(RollbackProperties properties, Environment environment,
+                                             ObjectProvider<MeterRegistry> meterRegistry,
+                                             ObjectProvider<BuildProperties> build, FlagSource flagSource,
+                                             RollbackLedger ledger, GuardConfig guardConfig) {
+        RollbackProperties.Service service = properties.getService();
+        String name = firstText(service.getName(), environment.getProperty("spring.application.name"),
+                RollbackRegistry.Builder.DEFAULT_SERVICE_NAME);
+        BuildProperties buildProperties = build.getIfAvailable();
+        String version = firstText(buildProperties == null ? null : buildProperties.getVersion(), service.getVersion(),
+                RollbackRegistry.Builder.DEFAULT_SERVICE_VERSION);
+        RollbackProperties.Ledger ledgerProperties = properties.getLedger();
+        RollbackRegistry.Builder builder = RollbackRegistry.builder()
+                .service(name, version)
+                .flagSource(flagSource)
+                .ledger(ledger)
+                .defaultGuardConfig(guardConfig);
+        meterRegistry.ifAvailable(builder::meterRegistry);
+        if (service.getInstanceId() != null) {
+            GuardConfigs.set("rollback.service.instance-id", service.getInstanceId(), builder::instanceId);
+        }
+        GuardConfigs.set("rollback.ledger.queue-capacity", ledgerProperties.getQueueCapacity(),
+                builder::ledgerQueueCapacity);
+        GuardConfigs.set("rollback.ledger.initial-backoff", ledgerProperties.getInitialBackoff(),
+                initial -> builder.ledgerRetryBackoff(initial, ledgerProperties.getMaximumBackoff()));
+        GuardConfigs.set("rollback.ledger.flush-timeout", ledgerProperties.getFlushTimeout(),
+                builder::ledgerFlushTimeout);
+        return builder.build();
+    }
+
+    /**
+     * The guards of the features, with {@code rollback.features.<name>.*} applied.
+     *
+     * @param registry    the registry
+     * @param guardConfig the configuration the features' own settings are applied to
+     * @param properties  the properties
+     * @return the guards
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RollbackGuards rollbackGuards(RollbackRegistry registry, GuardConfig guardConfig,
+                                         RollbackProperties properties) {
+        return new RollbackGuards(registry, GuardConfigs.features(guardConfig, properties.getFeatures()));
+    }
+
+    /**
+     * Proxies the beans with {@code @Rollbackable} methods. Static, as a post-processor must be, so it
+     * reads its one setting from the environment and finds the rest when first needed.
+     *
+     * @param guards      the guards
+     * @param keyResolver the application's key resolver, if any
+     * @param environment for {@code rollback.reject-self-invocation}
+     * @return the post-processor
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    public static RollbackableBeanPostProcessor rollbackableBeanPostProcessor(ObjectProvider<RollbackGuards> guards,
+                                                                             ObjectProvider<RollbackKeyResolver> keyResolver,
+                                                                             Environment environment) {
+        return new RollbackableBeanPostProcessor(guards, keyResolver,
+                environment.getProperty("rollback.reject-self-invocation", Boolean.class, true));
+    }
+
+    private static String firstText(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        throw new IllegalStateException("no default");
+    }
+
+    /** The ledger on the application's {@link DataSource}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnSingleCandidate(DataSource.class)
+    static class JdbcLedgerConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        RollbackLedger rollbackJdbcLedger(DataSource dataSource, RollbackProperties properties) {
+            JdbcRollbackLedger ledger = new JdbcRollbackLedger(dataSource);
+            if (properties.getLedger().isInitializeSchema()) {
+                ledger.createSchema();
+            }
+            return ledger;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * What an application uses: {@link dev.rollback.spring.Rollbackable} on a bean method, its
+ * stickiness key ({@link dev.rollback.spring.RollbackKey}, {@link dev.rollback.spring.RollbackKeyResolver})
+ * and the feature guards ({@link dev.rollback.spring.RollbackGuards}). The auto-configuration is in
+ * {@code autoconfigure}, the proxying in {@code aop}, the actuator endpoint and health indicator in
+ * {@code actuate}.
+ */
+package dev.rollback.spring;
