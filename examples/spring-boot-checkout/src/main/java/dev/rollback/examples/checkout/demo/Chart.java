@@ -113,12 +113,14 @@ final class Chart {
                 + " text-anchor=\"middle\">%s</text>%n", TOP + plotH / 2, TOP + plotH / 2, Html.escape(yLabel)));
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"frame\"/>%n",
                 LEFT, TOP, plotW, plotH));
+        int row = 0;
         for (Marker m : markers) {
+            int labelY = TOP + 12 + 13 * row++;    // one row per marker, so labels of close markers do not overlap
             double x = LEFT + plotW * Math.min(m.seconds(), xMax) / xMax;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\""
-                    + " stroke-width=\"%s\"%s/><text x=\"%.1f\" y=\"%d\" class=\"marker\" fill=\"%s\">%s</text>%n",
+                    + " stroke-width=\"%s\"%s/><text x=\"%.1f\" y=\"%d\" class=\"marker\" style=\"fill:%s\">%s</text>%n",
                     x, x, TOP, TOP + plotH, m.colour(), m.heavy() ? "4" : "1.5",
-                    m.heavy() ? "" : " stroke-dasharray=\"5 4\"", x + 4, TOP + 12, m.colour(), Html.escape(m.label())));
+                    m.heavy() ? "" : " stroke-dasharray=\"5 4\"", x + 4, labelY, m.colour(), Html.escape(m.label())));
         }
         for (Series s : series) {
             for (String points : segments(s, plotW, plotH, yMax)) {
