@@ -62,7 +62,7 @@ public final class RollbackActuatorAutoConfiguration {
     static class HealthConfiguration {
 
         @Bean
-        @ConditionalOnMissingBean(name = "rollbackHealthIndicator")
+        @ConditionalOnMissingBean
         RollbackHealthIndicator rollbackHealthIndicator(RollbackRegistry registry) {
             return new RollbackHealthIndicator(registry);
         }

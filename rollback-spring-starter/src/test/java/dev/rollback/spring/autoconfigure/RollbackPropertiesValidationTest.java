@@ -1,0 +1,55 @@
+package dev.rollback.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** Invalid {@code rollback.*} values fail the start-up, and the failure analysis names property and value. */
+class RollbackPropertiesValidationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(RollbackAutoConfiguration.class));
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "rollback.guard.significance-level|0.7|significanceLevel must be in (0, 0.5]",
+            "rollback.guard.minimum-samples|0|minimumSamples must be at least 1",
+            "rollback.guard.latency-resolution|-1ms|latencyResolution must be zero or positive",
+            "rollback.guard.maximum-latency-quantile|1.5|maximumLatencyQuantile must be in (0, 1)",
+            "rollback.features.checkout-v2.error-rate-tolerance|2.0|errorRateTolerance must be in [0, 1)",
+            "rollback.features.checkout-v2.sticky-keys-expire-after-access|0s|stickyKeysExpireAfterAccess",
+            "rollback.features.checkout-v2.rollout|150|from 0 to 100 percent",
+            "rollback.default-rollout|-1|from 0 to 100 percent",
+            "rollback.ledger.queue-capacity|0|ledgerQueueCapacity must be at least 1"})
+    void failsStartUpNamingThePropertyAndTheValue(String property, String value, String why) {
+        runner.withPropertyValues(property + "=" + value).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            FailureAnalysis analysis = new RollbackFailureAnalyzers.InvalidProperty().analyze(failure);
+            assertThat(analysis).as("analysis of %s", failure).isNotNull();
+            assertThat(analysis.getDescription())
+                    .contains("'" + property + "'")
+                    .contains("'" + value.replace("-1ms", "PT-0.001S").replace("0s", "PT0S") + "'")
+                    .contains(why);
+            assertThat(analysis.getAction()).contains(property);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "rollback.guard.significance-level|high",
+            "rollback.features.checkout-v2.minimum-samples|many",
+            "rollback.guard.latency-resolution|soon"})
+    void failsStartUpOnAValueThatDoesNotConvert(String property, String value) {
+        runner.withPropertyValues(property + "=" + value).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isNotNull();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining(property)
+                    .hasStackTraceContaining(value);
+        });
+    }
+}
