@@ -1,51 +1,50 @@
 package dev.rollback.examples.checkout.migration;
 
+import dev.rollback.liquibase.ExpandContract;
+import dev.rollback.liquibase.MigrationStatus;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Shows in {@code /actuator/info} where the schema change that the new checkout needs stands:
- * {@code expanded} (both shapes of the orders table live side by side: the release can still be
- * rolled back) or {@code contracted} (the old shape is gone: only after the release is confirmed).
- * Read from Liquibase's own record of applied change sets.
+ * Shows in {@code /actuator/info} where the schema change that the new checkout needs stands, from
+ * rollback-liquibase's phase table: {@code expanded} (both shapes of the orders table live side by
+ * side, kept in sync: the release can still be rolled back), {@code contracted} (the old shape is
+ * gone), {@code rolled_back}, or a step in progress.
  */
 @Component
 public class MigrationInfo implements InfoContributor {
 
-    /** The change set that adds {@code first_name} and {@code last_name} and backfills them. */
-    public static final String EXPAND = "expand-split-customer-name";
-    /** The change set that drops {@code customer_name}; runs only with the Liquibase context {@code contract}. */
-    public static final String CONTRACT = "contract-split-customer-name";
-
-    private final JdbcClient jdbc;
+    private final ExpandContract migrations;
 
     /**
      * Creates the contributor.
      *
-     * @param jdbc the service's database
+     * @param migrations the service's expand/contract migrations
      */
-    public MigrationInfo(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    public MigrationInfo(ExpandContract migrations) {
+        this.migrations = migrations;
     }
 
     /**
-     * Returns the phase of the migration.
+     * Returns the phase of the migrations on the orders table.
      *
-     * @return {@code not started}, {@code expanded} or {@code contracted}
+     * @return e.g. {@code expanded}; several phases joined with {@code ,} if the migrations differ;
+     *         {@code not started} if none ran
      */
     public String phase() {
-        Set<String> applied = jdbc.sql("SELECT id FROM databasechangelog WHERE id IN (?, ?)")
-                .params(EXPAND, CONTRACT).query(String.class).stream().collect(Collectors.toSet());
-        if (applied.contains(CONTRACT)) {
-            return "contracted";
+        List<MigrationStatus> orders = migrations.status().stream()
+                .filter(m -> "orders".equalsIgnoreCase(m.tableName())).toList();
+        if (orders.isEmpty()) {
+            return "not started";
         }
-        return applied.contains(EXPAND) ? "expanded" : "not started";
+        return orders.stream().map(m -> m.phase().name().toLowerCase(Locale.ROOT)).distinct()
+                .collect(Collectors.joining(","));
     }
 
     @Override
@@ -53,8 +52,10 @@ public class MigrationInfo implements InfoContributor {
         Map<String, Object> migration = new LinkedHashMap<>();
         migration.put("change", "orders.customer_name split into first_name and last_name");
         migration.put("phase", phase());
-        migration.put("contract", "drops orders.customer_name; run with the Liquibase context 'contract' once"
-                + " no instance of the previous version is left");
+        migration.put("steps", migrations.status().stream()
+                .map(m -> m.changeType() + " " + m.tableName() + ": " + m.phase().name().toLowerCase(Locale.ROOT))
+                .toList());
+        migration.put("contract", "ExpandContract.contract(), once no instance of the previous version is left");
         builder.withDetail("migration", migration);
     }
 }

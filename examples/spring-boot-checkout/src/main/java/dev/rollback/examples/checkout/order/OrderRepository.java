@@ -10,7 +10,7 @@ import org.springframework.stereotype.Repository;
 /**
  * Orders and products in the service's database, with plain JDBC. The old checkout writes
  * {@code customer_name}; the new one writes {@code first_name} and {@code last_name}, the columns the
- * expand migration added, and the full name as well while the migration is expanded (see
+ * expand migration added. While the migration is expanded its triggers keep both shapes in sync (see
  * {@code db/changelog/002-split-customer-name.yaml}), so each version reads what the other wrote.
  */
 @Repository
@@ -53,9 +53,8 @@ public class OrderRepository {
     }
 
     /**
-     * Stores an order as the new checkout does: first and last name in their own columns, and, while
-     * the migration is expanded, the full name too, so that the previous version (and the old path)
-     * read the order as before.
+     * Stores an order as the new checkout does: first and last name in their own columns. While the
+     * migration is expanded, its trigger fills {@code customer_name} for the previous version.
      *
      * @param request    the order
      * @param name       the customer's name, split
@@ -64,9 +63,9 @@ public class OrderRepository {
      */
     public long insertWithSplitName(OrderRequest request, CustomerName name, long totalCents) {
         KeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO orders (user_id, customer_name, first_name, last_name, sku, quantity, total_cents)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")
-                .params(request.userId(), name.full(), name.first(), name.last(), request.sku(), request.quantity(), totalCents)
+        jdbc.sql("INSERT INTO orders (user_id, first_name, last_name, sku, quantity, total_cents)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)")
+                .params(request.userId(), name.first(), name.last(), request.sku(), request.quantity(), totalCents)
                 .update(key, "id");
         return key.getKeyAs(Number.class).longValue();
     }

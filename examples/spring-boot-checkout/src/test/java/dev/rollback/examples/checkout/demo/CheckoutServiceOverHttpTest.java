@@ -38,7 +38,7 @@ class CheckoutServiceOverHttpTest {
     }
 
     @Test
-    void theNewPathStoresTheNameSplitAndTheFullNameForThePreviousVersion() {
+    void theNewPathStoresTheNameSplitAndTheMigrationFillsTheFullNameForThePreviousVersion() {
         client.setRollout(100);
 
         ServiceClient.OrderResult result = client.placeOrder("user-41", "Grace Brewster Hopper", "PEN-2", 2);
@@ -52,13 +52,14 @@ class CheckoutServiceOverHttpTest {
     }
 
     @Test
-    void withTheFeatureOffTheOldPathAnswersAndStoresTheFullNameOnly() {
-        ServiceClient.OrderResult result = client.placeOrder("user-42", "Alan Turing", "BOOK-1", 1);
+    void withTheFeatureOffTheOldPathWritesTheFullNameAndTheMigrationFillsTheSplitName() {
+        ServiceClient.OrderResult result = client.placeOrder("user-42", "Alan Mathison Turing", "BOOK-1", 1);
 
         assertThat(result.answer()).isEqualTo(ClientStats.Answer.V1);
         JsonNode order = client.order(result.orderId());
-        assertThat(order.path("customerName").asString()).isEqualTo("Alan Turing");
-        assertThat(order.path("lastName").isNull()).isTrue();
+        assertThat(order.path("customerName").asString()).isEqualTo("Alan Mathison Turing");
+        assertThat(order.path("firstName").asString()).isEqualTo("Alan Mathison");
+        assertThat(order.path("lastName").asString()).isEqualTo("Turing");
     }
 
     @Test
