@@ -92,7 +92,8 @@ final class DemoRun {
         }
         return new SpringApplicationBuilder(CheckoutApplication.class)
                 .profiles(profiles.toArray(String[]::new))
-                .properties("server.port=" + port, "spring.main.log-startup-info=false", "server.address=127.0.0.1",
+                .properties("server.port=" + port, "spring.main.log-startup-info=false",
+                        "logging.level.dev.rollback.liquibase=WARN", "server.address=127.0.0.1",
                         "checkout.demo.admin-enabled=true",
                         "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
                                 ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
@@ -203,11 +204,20 @@ final class DemoRun {
         }
     }
 
+    private long progressTotal;
+    private long progressV2;
+
+    /** Prints one progress line: totals, and the new path's share of the requests since the last line. */
     private void progress(long elapsedNanos, ClientStats stats, Observer observer) {
         long total = stats.total();
-        out.printf(Locale.ROOT, "  [%3d s] requests %,7d  failed %,d  answered by new path %5.1f%%  %s %s  health %s%n",
-                TimeUnit.NANOSECONDS.toSeconds(elapsedNanos), total, stats.failures(),
-                total == 0 ? 0.0 : 100.0 * stats.answeredByV2() / total, FEATURE, observer.state(), observer.health());
+        long v2 = stats.answeredByV2();
+        long sent = total - progressTotal;
+        out.printf(Locale.ROOT, "  [%3d s] requests %,7d  failed %,d  new path answered %5.1f%% (last %d s)  %s %s"
+                        + "  health %s%n", TimeUnit.NANOSECONDS.toSeconds(elapsedNanos), total, stats.failures(),
+                sent == 0 ? 0.0 : 100.0 * (v2 - progressV2) / sent, PROGRESS_EVERY_MILLIS / 1000, FEATURE,
+                observer.state(), observer.health());
+        progressTotal = total;
+        progressV2 = v2;
     }
 
     /** The port asked for is taken. */

@@ -136,7 +136,8 @@ final class Observer {
                 lastRollback.set(rollback);
                 long at = serviceTimeToElapsed(rollback.path("time").asString(null));
                 timeline.once(at, VERDICT, verdict(rollback) + "; health " + health.get(), "service");
-            } else if (!now.equals(before) && !"unknown".equals(before)) {
+            } else if (!now.equals(before) && !"unknown".equals(before) && !"ROLLED_BACK".equals(now)) {
+                // ROLLED_BACK is recorded as the verdict, once the endpoint shows the rollback's evidence
                 timeline.add(elapsedMillis(), "state " + now, f.path("reason").asString(""), "service");
             }
         }
