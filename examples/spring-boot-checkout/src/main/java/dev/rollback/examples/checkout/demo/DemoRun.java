@@ -25,6 +25,7 @@ final class DemoRun {
 
     private static final String FEATURE = CheckoutService.FEATURE;
     private static final long PROGRESS_EVERY_MILLIS = 2_000;
+    private static final int WARM_UP_REQUESTS = 300;
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -106,6 +107,7 @@ final class DemoRun {
         ClientStats stats = new ClientStats(options.durationSeconds() + 1);
         ServerSeries series = new ServerSeries(FEATURE);
         String phaseBefore = migrationPhase(client);
+        warmUp(client);
 
         long start = System.nanoTime();
         Instant startWall = Instant.now();
@@ -167,6 +169,21 @@ final class DemoRun {
         JsonNode rollback = observer.lastRollback();
         return new RunResult(options, stats, series.intervals(), timeline.entries(), rolloutMillis, onsetMillis,
                 timeline.timeOf(Observer.VERDICT), rollback == null ? "" : Observer.verdict(rollback), observer.state());
+    }
+
+    /**
+     * Sends {@value #WARM_UP_REQUESTS} orders before the measured traffic, so that the first seconds
+     * of the charts show the service, not the JIT compiler and connection set-up. They take the old
+     * path (nothing is rolled out yet) and none may fail.
+     */
+    private void warmUp(ServiceClient client) {
+        for (int i = 0; i < WARM_UP_REQUESTS; i++) {
+            ServiceClient.OrderResult r = client.placeOrder("warm-up-" + i, "Warm Up", "PAD-4", 1);
+            if (r.answer() == ClientStats.Answer.FAILED) {
+                throw new DemoException("the service failed a warm-up order before the demo began: " + r.failure());
+            }
+        }
+        out.println("warm-up: " + WARM_UP_REQUESTS + " orders placed before the measured traffic (not counted below)");
     }
 
     /** Waits up to 10 s for the kill switch to reach Unleash after the traffic has ended. */
