@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -97,15 +98,21 @@ public final class RollbackEndpoint {
      * @param action  {@code rollback} or {@code reinstate}
      * @param reason  why, for a rollback; recorded in the ledger
      * @return the feature after the action
+     * @throws InvalidEndpointRequestException (HTTP 400) for another action or an invalid feature name
      */
     @WriteOperation
     public Map<String, Object> change(@Selector String feature, String action, @Nullable String reason) {
-        ReleaseGuard guard = registry.find(feature).orElseGet(() -> guards.guard(feature));
+        ReleaseGuard guard;
+        try {
+            guard = registry.find(feature).orElseGet(() -> guards.guard(feature));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEndpointRequestException(e.getMessage(), "invalid feature name");
+        }
         switch (action.toLowerCase(Locale.ROOT)) {
             case "rollback" -> guard.rollback(reason == null || reason.isBlank() ? DEFAULT_REASON : reason);
             case "reinstate" -> guard.reinstate();
-            default -> throw new IllegalArgumentException("action must be 'rollback' or 'reinstate', was '"
-                    + action + "'");
+            default -> throw new InvalidEndpointRequestException("action must be 'rollback' or 'reinstate', was '"
+                    + action + "'", "action must be 'rollback' or 'reinstate'");
         }
         return feature(feature);
     }

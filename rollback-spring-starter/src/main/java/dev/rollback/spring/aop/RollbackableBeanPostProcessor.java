@@ -95,15 +95,6 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
                 .orElseThrow(() -> new IllegalStateException("no @Rollbackable method " + specific)));
     }
 
-    /**
-     * Returns the features of the {@code @Rollbackable} methods found so far.
-     *
-     * @return the feature names
-     */
-    public Set<String> features() {
-        return Set.copyOf(features);
-    }
-
     @Override
     public void afterSingletonsInstantiated() {
         RollbackGuards rollbackGuards = guards.getIfAvailable();

@@ -5,6 +5,7 @@ import dev.rollback.spring.RollbackGuards;
 import dev.rollback.spring.RollbackKeyResolver;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -20,6 +21,9 @@ final class RollbackableInterceptor implements MethodInterceptor {
     private final Function<MethodInvocation, GuardedMethod> methods;
     private final ObjectProvider<RollbackGuards> guards;
     private final ObjectProvider<RollbackKeyResolver> keyResolver;
+    /** Looked up on the first call, not per call: a bean lookup costs more than the guard. */
+    private volatile RollbackGuards rollbackGuards;
+    private volatile Optional<RollbackKeyResolver> resolver;
 
     RollbackableInterceptor(Function<MethodInvocation, GuardedMethod> methods, ObjectProvider<RollbackGuards> guards,
                             ObjectProvider<RollbackKeyResolver> keyResolver) {
@@ -31,7 +35,12 @@ final class RollbackableInterceptor implements MethodInterceptor {
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
         GuardedMethod method = methods.apply(invocation);
-        ReleaseGuard guard = guards.getObject().guard(method.feature());
+        RollbackGuards featureGuards = rollbackGuards;
+        if (featureGuards == null) {
+            featureGuards = guards.getObject();
+            rollbackGuards = featureGuards;
+        }
+        ReleaseGuard guard = featureGuards.guard(method.feature());
         Supplier<Object> newPath = () -> proceed(invocation);
         try {
             if (method.fallback() == null) {
@@ -52,8 +61,12 @@ final class RollbackableInterceptor implements MethodInterceptor {
             Object key = arguments[method.keyParameter()];
             return key == null ? null : key.toString();
         }
-        RollbackKeyResolver resolver = keyResolver.getIfAvailable();
-        return resolver == null ? null : resolver.resolve(method.feature(), method.method(), arguments);
+        Optional<RollbackKeyResolver> keys = resolver;
+        if (keys == null) {
+            keys = Optional.ofNullable(keyResolver.getIfAvailable());
+            resolver = keys;
+        }
+        return keys.map(r -> r.resolve(method.feature(), method.method(), arguments)).orElse(null);
     }
 
     private static Object proceed(MethodInvocation invocation) {

@@ -125,6 +125,7 @@ public final class RollbackAutoConfiguration {
                 initial -> builder.ledgerRetryBackoff(initial, ledgerProperties.getMaximumBackoff()));
         GuardConfigs.set("rollback.ledger.flush-timeout", ledgerProperties.getFlushTimeout(),
                 builder::ledgerFlushTimeout);
+        GuardConfigs.set("rollback.heartbeat-interval", properties.getHeartbeatInterval(), builder::heartbeatInterval);
         return builder.build();
     }
 

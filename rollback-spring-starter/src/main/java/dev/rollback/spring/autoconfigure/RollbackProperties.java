@@ -21,6 +21,9 @@ public class RollbackProperties {
     /** Percentage of calls that take a feature's new path when no flag service decides (0 to 100). */
     private int defaultRollout = 100;
 
+    /** How often this instance tells the ledger it is alive. */
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
+
     /** This instance's service. */
     private final Service service = new Service();
 
@@ -88,6 +91,24 @@ public class RollbackProperties {
      */
     public void setDefaultRollout(int defaultRollout) {
         this.defaultRollout = defaultRollout;
+    }
+
+    /**
+     * Returns the heartbeat interval.
+     *
+     * @return the interval
+     */
+    public Duration getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /**
+     * Sets the heartbeat interval.
+     *
+     * @param heartbeatInterval the interval
+     */
+    public void setHeartbeatInterval(Duration heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
     }
 
     /**

@@ -126,6 +126,7 @@ public final class RollbackUnleashAutoConfiguration {
         }
 
         @Bean(destroyMethod = "shutdown")
+        @ConditionalOnMissingBean(Unleash.class)
         DefaultUnleash rollbackUnleash(RollbackProperties properties, UnleashFlagSubscriber subscriber,
                                        Environment environment) {
             RollbackProperties.Unleash settings = properties.getUnleash();

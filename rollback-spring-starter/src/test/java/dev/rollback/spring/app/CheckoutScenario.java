@@ -49,6 +49,13 @@ final class CheckoutScenario {
 
     /** The result of {@link #breakNewPathUntilRolledBack}. */
     record Traffic(int requests, int failed, int answeredByOldPath) {
+
+        /** Prints what the clients saw, as the core's acceptance tests print what they measured. */
+        void print(String where) {
+            System.out.printf("%s: %d requests (200 healthy, then the new path broken until the rollback),"
+                    + " %d failed, %d answered by the old path after the break%n", where, requests, failed,
+                    answeredByOldPath);
+        }
     }
 
     /**

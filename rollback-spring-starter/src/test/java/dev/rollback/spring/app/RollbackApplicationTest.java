@@ -49,6 +49,7 @@ class RollbackApplicationTest {
 
         CheckoutScenario.Traffic traffic = scenario.breakNewPathUntilRolledBack(service);
 
+        traffic.print("H2");
         assertThat(scenario.state(CheckoutService.CHECKOUT)).isEqualTo("ROLLED_BACK");
         assertThat(traffic.failed()).as("requests that failed, of %d", traffic.requests()).isZero();
         assertThat(traffic.answeredByOldPath()).isPositive();
@@ -108,6 +109,8 @@ class RollbackApplicationTest {
         assertThat(receipt.path("lastRollback").path("reason").asString()).isEqualTo("receipts are wrong");
         assertThat(receipt.path("lastRollback").path("actor").asString()).isEqualTo("manual");
 
+        assertThat(scenario.post("/actuator/rollback/" + CheckoutService.RECEIPT, "{\"action\":\"undo\"}")
+                .statusCode()).isEqualTo(400);
         HttpResponse<String> reinstated = scenario.post("/actuator/rollback/" + CheckoutService.RECEIPT,
                 "{\"action\":\"reinstate\"}");
 

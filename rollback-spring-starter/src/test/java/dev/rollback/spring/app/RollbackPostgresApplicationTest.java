@@ -60,6 +60,7 @@ class RollbackPostgresApplicationTest {
 
             CheckoutScenario.Traffic traffic = scenario.breakNewPathUntilRolledBack(context.getBean(CheckoutService.class));
 
+            traffic.print("PostgreSQL");
             assertThat(scenario.state(CheckoutService.CHECKOUT)).isEqualTo("ROLLED_BACK");
             assertThat(traffic.failed()).as("requests that failed, of %d", traffic.requests()).isZero();
             assertThat(registry.ledger()).isInstanceOf(JdbcRollbackLedger.class);

@@ -10,6 +10,8 @@ import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.JdbcRollbackLedger;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.RollbackKeyResolver;
+import dev.rollback.spring.actuate.RollbackHistory;
 import dev.rollback.spring.actuate.RollbackEndpoint;
 import dev.rollback.spring.actuate.RollbackHealthIndicator;
 import dev.rollback.spring.aop.RollbackableBeanPostProcessor;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -102,6 +105,17 @@ class RollbackAutoConfigurationTest {
                 Arguments.of(GuardConfig.class, (Supplier<Object>) () -> GuardConfig.custom().minimumSamples(7).build()),
                 Arguments.of(RollbackLedger.class, (Supplier<Object>) InMemoryRollbackLedger::new),
                 Arguments.of(RollbackRegistry.class, (Supplier<Object>) () -> RollbackRegistry.builder().build()),
+                Arguments.of(RollbackGuards.class,
+                        (Supplier<Object>) () -> new RollbackGuards(RollbackRegistry.builder().build(), Map.of())),
+                Arguments.of(RollbackableBeanPostProcessor.class, (Supplier<Object>) () ->
+                        new RollbackableBeanPostProcessor(new StaticListableBeanFactory().getBeanProvider(RollbackGuards.class),
+                                new StaticListableBeanFactory().getBeanProvider(RollbackKeyResolver.class), true)),
+                Arguments.of(RollbackHistory.class,
+                        (Supplier<Object>) () -> new RollbackHistory(RollbackRegistry.builder().build())),
+                Arguments.of(RollbackEndpoint.class, (Supplier<Object>) () -> {
+                    RollbackRegistry registry = RollbackRegistry.builder().build();
+                    return new RollbackEndpoint(new RollbackGuards(registry, Map.of()), new RollbackHistory(registry));
+                }),
                 Arguments.of(RollbackHealthIndicator.class,
                         (Supplier<Object>) () -> new RollbackHealthIndicator(RollbackRegistry.builder().build())));
     }
@@ -116,13 +130,6 @@ class RollbackAutoConfigurationTest {
             assertThat(context.getBeansOfType(type)).containsOnlyKeys("own");
             assertThat(context.getBean(type)).isSameAs(own);
         });
-    }
-
-    @Test
-    void backsOffForUserDefinedGuardsAndPostProcessor() {
-        runner.withBean("ownGuards", RollbackGuards.class,
-                        () -> new RollbackGuards(RollbackRegistry.builder().build(), Map.of()))
-                .run(context -> assertThat(context.getBeansOfType(RollbackGuards.class)).containsOnlyKeys("ownGuards"));
     }
 
     @Test

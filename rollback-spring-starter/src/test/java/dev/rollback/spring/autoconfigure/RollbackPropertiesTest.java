@@ -45,12 +45,13 @@ class RollbackPropertiesTest {
     }
 
     @Test
-    void ledgerDefaultsEqualTheRegistryConstants() {
+    void ledgerAndHeartbeatDefaultsEqualTheRegistryConstants() {
         RollbackProperties.Ledger ledger = properties.getLedger();
         assertThat(ledger.getQueueCapacity()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_QUEUE_CAPACITY);
         assertThat(ledger.getInitialBackoff()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_INITIAL_BACKOFF);
         assertThat(ledger.getMaximumBackoff()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_MAXIMUM_BACKOFF);
         assertThat(ledger.getFlushTimeout()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_FLUSH_TIMEOUT);
+        assertThat(properties.getHeartbeatInterval()).isEqualTo(RollbackRegistry.Builder.DEFAULT_HEARTBEAT_INTERVAL);
     }
 
     @Test

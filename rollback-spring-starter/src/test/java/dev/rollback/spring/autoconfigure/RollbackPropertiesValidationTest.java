@@ -24,7 +24,8 @@ class RollbackPropertiesValidationTest {
             "rollback.features.checkout-v2.sticky-keys-expire-after-access|0s|stickyKeysExpireAfterAccess",
             "rollback.features.checkout-v2.rollout|150|from 0 to 100 percent",
             "rollback.default-rollout|-1|from 0 to 100 percent",
-            "rollback.ledger.queue-capacity|0|ledgerQueueCapacity must be at least 1"})
+            "rollback.ledger.queue-capacity|0|ledgerQueueCapacity must be at least 1",
+            "rollback.heartbeat-interval|0s|heartbeat interval"})
     void failsStartUpNamingThePropertyAndTheValue(String property, String value, String why) {
         runner.withPropertyValues(property + "=" + value).run(context -> {
             assertThat(context).hasFailed();
