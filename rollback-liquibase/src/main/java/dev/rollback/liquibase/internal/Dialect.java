@@ -68,6 +68,25 @@ public abstract class Dialect {
      */
     public abstract void backfilling(Connection connection, boolean on) throws SQLException;
 
+    /**
+     * Prepares the connection for one DDL statement (H2: pauses the other sessions, which would
+     * otherwise fail while H2 rebuilds the table).
+     *
+     * @param connection the connection
+     * @throws SQLException if it cannot
+     */
+    void beforeDdl(Connection connection) throws SQLException {
+    }
+
+    /**
+     * Undoes {@link #beforeDdl}.
+     *
+     * @param connection the connection
+     * @throws SQLException if it cannot
+     */
+    void afterDdl(Connection connection) throws SQLException {
+    }
+
     /** @return the SQL for a trigger function and a trigger that keep the rules, one statement each */
     abstract List<String> createSyncTrigger(String table, String helper, List<Rule> rules);
 

@@ -21,6 +21,8 @@ final class H2Dialect extends Dialect {
     private static final int DEADLOCK = 40001;
     /** H2's default lock timeout, restored after a step. */
     private static final long DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+    /** How long at most DDL waits for other sessions' running statements to finish. */
+    private static final long DRAIN_NANOS = 2_000_000_000L;
 
     @Override
     public boolean isPostgres() {
@@ -45,6 +47,37 @@ final class H2Dialect extends Dialect {
     @Override
     public void backfilling(Connection connection, boolean on) throws SQLException {
         execute(connection, "SET @rollback_backfill = " + (on ? "TRUE" : "FALSE"));
+    }
+
+    /**
+     * H2 rebuilds a table for many ALTER TABLE statements, and another session's statement on it
+     * fails meanwhile ("table not found"). In exclusive mode the other sessions' statements wait
+     * instead (new connections are refused for that moment); it needs admin rights.
+     */
+    @Override
+    void beforeDdl(Connection connection) throws SQLException {
+        execute(connection, "SET EXCLUSIVE 1");
+        // statements already running are not paused: let them finish before the table changes under them
+        // (twice idle in a row, for a statement that passed the exclusive check just before it was set)
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        int idle = 0;
+        while (idle < 2 && System.nanoTime() < deadline) {
+            // a statement whose trigger runs a query shows no statement meanwhile, but holds its table lock
+            idle = exists(connection, "SELECT 1 FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()"
+                    + " AND EXECUTING_STATEMENT IS NOT NULL UNION ALL SELECT 1 FROM INFORMATION_SCHEMA.LOCKS"
+                    + " WHERE SESSION_ID <> SESSION_ID()") ? 0 : idle + 1;
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted", e);
+            }
+        }
+    }
+
+    @Override
+    void afterDdl(Connection connection) throws SQLException {
+        execute(connection, "SET EXCLUSIVE 0");
     }
 
     @Override

@@ -64,8 +64,9 @@ public enum Kind {
             if (work.hasColumn(work.table(), column)) {
                 archive(work, column, null);
             }
-            work.dropSyncTrigger();
+            // the check goes before the trigger that satisfies it, or the running version's inserts fail between
             work.dropConstraint(work.table(), work.name("rb_nn"));
+            work.dropSyncTrigger();
             dropColumn(work, column);
         }
     },
@@ -222,8 +223,8 @@ public enum Kind {
 
         @Override
         void rollback(Work work) {
-            work.dropSyncTrigger();
             work.dropConstraint(work.table(), work.name("rb_nn"));
+            work.dropSyncTrigger();
         }
     },
 
@@ -605,8 +606,8 @@ public enum Kind {
         if (archived && work.hasColumn(work.table(), b)) {
             archive(work, b, a);
         }
-        work.dropSyncTrigger();
         work.dropConstraint(work.table(), work.name("rb_nn"));
+        work.dropSyncTrigger();
         dropColumn(work, b);
         work.unrelax(a);
     }

@@ -76,8 +76,11 @@ final class Work {
     void sql(String what, List<String> statements) {
         for (String sql : statements) {
             retrying(what, () -> {
+                dialect.beforeDdl(connection);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(sql);
+                } finally {
+                    dialect.afterDdl(connection);
                 }
                 return null;
             });
