@@ -25,20 +25,50 @@ import liquibase.statement.SqlStatement;
 /**
  * The Liquibase-native way to contract: contracts every expanded migration, refused like
  * {@link ExpandContract#contract()} (bake time, and live instances of older versions when
- * {@code serviceName} is set and the ledger's tables are in the same database). Put it in a change
- * set with {@code runAlways="true" context="contract"} and run {@code liquibase update --contexts=contract}
- * once the release is confirmed.
+ * {@code serviceName} is set and the ledger's tables are in the same database).
+ *
+ * <p>Put it in a change set with {@code runAlways} and {@code runOnChange} and
+ * {@code phase="${rollback.phase}"}: it does nothing unless the change log parameter
+ * {@value #PHASE_PARAMETER} is {@value #CONTRACT}, so an ordinary update only expands and
+ * {@code liquibase update -Drollback.phase=contract} (or Spring's
+ * {@code spring.liquibase.parameters.rollback.phase=contract}) contracts.
  */
 @DatabaseChange(name = "contractExpanded", description = "Contracts every expanded expand/contract migration",
         priority = ChangeMetaData.PRIORITY_DEFAULT)
 public class ContractExpandedChange extends AbstractChange {
 
+    /** The change log parameter that selects the phase. */
+    public static final String PHASE_PARAMETER = "rollback.phase";
+    /** The value of {@value #PHASE_PARAMETER} that contracts. */
+    public static final String CONTRACT = "contract";
+
+    private String phase;
     private String bakeTime;
     private String instanceTimeout;
     private String serviceName;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ContractExpandedChange() {
+    }
+
+    /**
+     * Returns the phase this run is in: the change contracts only if it is {@value #CONTRACT} or not set.
+     *
+     * @return the phase, normally {@code ${rollback.phase}}
+     */
+    @DatabaseChangeProperty(description = "Contract only if this is 'contract' (or not set); normally ${rollback.phase}",
+            requiredForDatabase = ChangeParameterMetaData.NONE, supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getPhase() {
+        return phase;
+    }
+
+    /**
+     * Sets the phase this run is in.
+     *
+     * @param phase the phase
+     */
+    public void setPhase(String phase) {
+        this.phase = phase;
     }
 
     /**
@@ -139,7 +169,8 @@ public class ContractExpandedChange extends AbstractChange {
 
     @Override
     public String getConfirmationMessage() {
-        return "expanded migrations contracted";
+        return phase != null && !CONTRACT.equals(phase.strip()) ? "contract skipped: " + PHASE_PARAMETER + " is '" + phase + "'"
+                : "expanded migrations contracted";
     }
 
     @Override
@@ -158,6 +189,9 @@ public class ContractExpandedChange extends AbstractChange {
 
         @Override
         public void execute(PreparedStatementFactory factory) throws DatabaseException {
+            if (phase != null && !CONTRACT.equals(phase.strip())) {
+                return; // an ordinary update: expand only
+            }
             BorrowedConnection connection = new BorrowedConnection(
                     ((JdbcConnection) database.getConnection()).getUnderlyingConnection());
             ExpandContract.Builder builder = ExpandContract.builder(connection, "(contractExpanded)");
