@@ -1,0 +1,203 @@
+package dev.rollback.benchmarks;
+
+import dev.rollback.liquibase.ExpandContract;
+import dev.rollback.liquibase.MigrationMetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Expand + backfill of a 1,000,000-row table on PostgreSQL ({@code expandRenameColumn}: a new column,
+ * a sync trigger, a batched backfill) while an OLD-app workload writes at a steady rate. Reports the
+ * backfill's rows/s, the OLD app's longest statement (which includes any lock wait) and its errors.
+ * The rows/s divide the rows backfilled by the whole expand's time (DDL, trigger, count and backfill).
+ * Not JMH: one long operation measured once, not a hot loop. Works in its own schema, dropped at the end.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl benchmarks -am package -DskipTests
+ * java -cp benchmarks/target/benchmarks.jar dev.rollback.benchmarks.ExpandBackfillBenchmark \
+ *     jdbc:postgresql://127.0.0.1:5432/appdb [user] [password] [rows] [old-app writes per second]
+ * </pre>
+ */
+public final class ExpandBackfillBenchmark {
+
+    private static final String SCHEMA = "rb_bench_expand";
+    private static final int OLD_APP_THREADS = 4;
+
+    private ExpandBackfillBenchmark() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args JDBC URL, user, password, rows, OLD-app writes per second
+     * @throws Exception if the database fails
+     */
+    public static void main(String[] args) throws Exception {
+        String url = args.length > 0 ? args[0] : "jdbc:postgresql://127.0.0.1:5432/appdb";
+        String user = args.length > 1 ? args[1] : "app";
+        String password = args.length > 2 ? args[2] : "app";
+        int rows = args.length > 3 ? Integer.parseInt(args[3]) : 1_000_000;
+        int writesPerSecond = args.length > 4 ? Integer.parseInt(args[4]) : 200;
+        run(url, user, password, rows, writesPerSecond, System.out);
+    }
+
+    static void run(String url, String user, String password, int rows, int writesPerSecond, PrintStream out)
+            throws Exception {
+        PGSimpleDataSource admin = dataSource(url, user, password, null);
+        execute(admin, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA);
+        PGSimpleDataSource db = dataSource(url, user, password, SCHEMA);
+        try {
+            long seedStart = System.nanoTime();
+            execute(db, "CREATE TABLE bench_customer (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL,"
+                            + " email VARCHAR(200), amount INTEGER)",
+                    "INSERT INTO bench_customer SELECT g, 'n' || g, 'e' || g || '@old', g FROM generate_series(1, " + rows + ") g",
+                    "VACUUM ANALYZE bench_customer");
+            out.printf(Locale.ROOT, "seeded %,d rows in %.1f s%n", rows, (System.nanoTime() - seedStart) / 1e9);
+
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            ExpandContract migrations = ExpandContract.builder(db, "dev/rollback/benchmarks/expand-backfill.yaml")
+                    .meterRegistry(registry).build();
+            OldApp oldApp = new OldApp(db, rows, writesPerSecond);
+            oldApp.start();
+            Thread.sleep(2_000); // the OLD app at its steady rate before the expand starts
+            long start = System.nanoTime();
+            migrations.expand();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Thread.sleep(2_000);
+            oldApp.stop();
+
+            double backfilled = registry.get(MigrationMetricNames.BACKFILL_ROWS).counter().count();
+            out.printf(Locale.ROOT, "expand (add column, sync trigger, backfill) of %,d rows: %.1f s, %,.0f rows/s%n",
+                    (long) backfilled, seconds, backfilled / seconds);
+            out.printf(Locale.ROOT, "OLD app: %,d statements (%d inserts + %d updates per second), longest statement %d ms,"
+                    + " errors %d%n", oldApp.writes.get(), writesPerSecond, writesPerSecond,
+                    TimeUnit.NANOSECONDS.toMillis(oldApp.longest.get()), oldApp.errors.get());
+            oldApp.firstError.forEach(e -> out.println("  error: " + e));
+            migrations.rollback();
+        } finally {
+            execute(admin, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+    }
+
+    /** The OLD app: inserts a row and updates a random one, at a steady rate, timing every statement. */
+    private static final class OldApp {
+        private final PGSimpleDataSource db;
+        private final int rows;
+        private final long periodNanos;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicLong nextId;
+        final AtomicLong writes = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final LongAccumulator longest = new LongAccumulator(Math::max, 0);
+        final List<String> firstError = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Thread> threads = new ArrayList<>();
+
+        OldApp(PGSimpleDataSource db, int rows, int writesPerSecond) {
+            this.db = db;
+            this.rows = rows;
+            this.nextId = new AtomicLong(rows);
+            this.periodNanos = TimeUnit.SECONDS.toNanos(1) * OLD_APP_THREADS / writesPerSecond;
+        }
+
+        void start() {
+            for (int t = 0; t < OLD_APP_THREADS; t++) {
+                Thread thread = new Thread(this::loop, "old-app-" + t);
+                thread.start();
+                threads.add(thread);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+
+        private void loop() {
+            try (Connection connection = db.getConnection();
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO bench_customer (id, name, email, amount) VALUES (?, ?, ?, ?)");
+                 PreparedStatement update = connection.prepareStatement(
+                         "UPDATE bench_customer SET email = ?, amount = amount + 1 WHERE id = ?")) {
+                long next = System.nanoTime();
+                while (!stop.get()) {
+                    long id = nextId.incrementAndGet();
+                    timed(() -> {
+                        insert.setLong(1, id);
+                        insert.setString(2, "n" + id);
+                        insert.setString(3, "e" + id + "@old");
+                        insert.setInt(4, 1);
+                        insert.executeUpdate();
+                    });
+                    long other = ThreadLocalRandom.current().nextLong(1, rows + 1);
+                    timed(() -> {
+                        update.setString(1, "u" + other + "@old");
+                        update.setLong(2, other);
+                        update.executeUpdate();
+                    });
+                    writes.addAndGet(2);
+                    next += periodNanos;
+                    long sleep = next - System.nanoTime();
+                    if (sleep > 0) {
+                        TimeUnit.NANOSECONDS.sleep(sleep);
+                    }
+                }
+            } catch (SQLException | InterruptedException e) {
+                errors.incrementAndGet();
+                firstError.add(e.toString());
+            }
+        }
+
+        private void timed(SqlAction action) {
+            long start = System.nanoTime();
+            try {
+                action.run();
+            } catch (SQLException e) {
+                errors.incrementAndGet();
+                if (firstError.size() < 5) {
+                    firstError.add(e.getMessage());
+                }
+            }
+            longest.accumulate(System.nanoTime() - start);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
+    }
+
+    private static PGSimpleDataSource dataSource(String url, String user, String password, String schema) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(url);
+        dataSource.setUser(user);
+        dataSource.setPassword(password);
+        if (schema != null) {
+            dataSource.setCurrentSchema(schema);
+        }
+        return dataSource;
+    }
+
+    private static void execute(PGSimpleDataSource dataSource, String... statements) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+}

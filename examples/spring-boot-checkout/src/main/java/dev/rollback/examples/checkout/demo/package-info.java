@@ -1,0 +1,7 @@
+/**
+ * The demo: a client of the checkout service that starts it, drives bounded HTTP traffic at it,
+ * plays the operator (rollout) and the bug (a regression), watches what the service does over its
+ * actuator endpoints, and prints and writes what happened. Entry point: {@link
+ * dev.rollback.examples.checkout.demo.CheckoutDemo}.
+ */
+package dev.rollback.examples.checkout.demo;

@@ -1,0 +1,6 @@
+/**
+ * The checkout service: its application class. Orders are in {@code order}, the migration's phase in
+ * {@code migration}; {@code demoadmin} is the demo's back door (off unless the demo turns it on), and
+ * {@code demo} is the demo itself, a client of the service.
+ */
+package dev.rollback.examples.checkout;

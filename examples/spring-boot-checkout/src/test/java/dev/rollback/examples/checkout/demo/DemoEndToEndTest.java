@@ -1,0 +1,39 @@
+package dev.rollback.examples.checkout.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command in short: the demo as {@code main} runs it (service started on a free
+ * port, real HTTP traffic, rollout, regression), with a stronger regression and a shorter run so that
+ * the test takes about fifteen seconds. It passes only if the service rolled the feature back after
+ * the regression and the demo's client saw no failed request.
+ */
+class DemoEndToEndTest {
+
+    @Test
+    void theDemoShowsTheRollbackWithNoFailedRequestAndWritesTheReport() throws Exception {
+        Path reportDirectory = Path.of("target", "demo-end-to-end");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int status = CheckoutDemo.run(new String[] {"--duration=12", "--rollout-at=1", "--onset=4",
+                "--error-rate=0.5", "--rate=100", "--report=" + reportDirectory},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as("exit status; printed:%n%s%nerrors:%n%s", printed, err).isEqualTo(CheckoutDemo.EXIT_OK);
+        assertThat(printed).contains("verdict: rolled back", "by judge, error_rate", "first fallback",
+                "migration phase", "schema expanded", "requests that failed for the client: 0 of",
+                "claim holds");
+        String report = Files.readString(reportDirectory.resolve(ReportWriter.FILE_NAME));
+        assertThat(report).contains("<svg", Chart.NEW_PATH_COLOUR, Chart.OLD_PATH_COLOUR, Chart.ROLLBACK_COLOUR,
+                ">rolled back<", "verdict: rolled back");
+    }
+}

@@ -1,0 +1,32 @@
+package dev.rollback.liquibase;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One expand/contract migration as recorded in the phase table.
+ *
+ * @param id             the migration: change log path, change set id and author, and the change's index in it
+ * @param changeSet      the change set, as {@code path::id::author}
+ * @param changeType     the change type, e.g. {@code expandRenameColumn}
+ * @param tableName      the table it changes
+ * @param phase          where it stands
+ * @param serviceVersion the service version that expanded it, or null if not known
+ * @param expandedAt     when its expand finished, or null if it has not
+ * @param updatedAt      when its phase last changed
+ */
+public record MigrationStatus(String id, String changeSet, String changeType, String tableName, MigrationPhase phase,
+                              String serviceVersion, Instant expandedAt, Instant updatedAt) {
+
+    /**
+     * Checks that the required components are present.
+     */
+    public MigrationStatus {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(changeSet, "changeSet");
+        Objects.requireNonNull(changeType, "changeType");
+        Objects.requireNonNull(tableName, "tableName");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+}

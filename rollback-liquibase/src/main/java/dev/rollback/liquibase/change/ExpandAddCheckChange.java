@@ -1,0 +1,104 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Adds a check constraint, checked on new writes at expand and on existing rows at contract.
+ */
+@DatabaseChange(name = "expandAddCheck", description = "Adds a check constraint, checked on new writes at expand and on existing rows at contract", priority = ChangeMetaData.PRIORITY_DEFAULT,
+        appliesTo = "table")
+public class ExpandAddCheckChange extends ExpandContractChange {
+
+    private String tableName;
+    private String constraintName;
+    private String condition;
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandAddCheckChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the constraint.
+     *
+     * @return the constraint
+     */
+    @DatabaseChangeProperty(description = "The constraint", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getConstraintName() {
+        return constraintName;
+    }
+
+    /**
+     * Sets the constraint.
+     *
+     * @param constraintName the constraint
+     */
+    public void setConstraintName(String constraintName) {
+        this.constraintName = constraintName;
+    }
+
+    /**
+     * Returns the SQL condition.
+     *
+     * @return the SQL condition
+     */
+    @DatabaseChangeProperty(description = "The SQL condition", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getCondition() {
+        return condition;
+    }
+
+    /**
+     * Sets the SQL condition.
+     *
+     * @param condition the SQL condition
+     */
+    public void setCondition(String condition) {
+        this.condition = condition;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.ADD_CHECK;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
+        properties.put("constraintName", constraintName == null ? null : String.valueOf(constraintName));
+        properties.put("condition", condition == null ? null : String.valueOf(condition));
+        return properties;
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "constraintName", "condition"};
+    }
+}

@@ -1,0 +1,104 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Makes a column NOT NULL. Expand fills it by trigger and backfill and adds a NOT VALID check; contract validates it and sets NOT NULL.
+ */
+@DatabaseChange(name = "expandAddNotNull", description = "Makes a column NOT NULL", priority = ChangeMetaData.PRIORITY_DEFAULT,
+        appliesTo = "column")
+public class ExpandAddNotNullChange extends ExpandContractChange {
+
+    private String tableName;
+    private String columnName;
+    private String fillExpression;
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandAddNotNullChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the column.
+     *
+     * @return the column
+     */
+    @DatabaseChangeProperty(description = "The column", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getColumnName() {
+        return columnName;
+    }
+
+    /**
+     * Sets the column.
+     *
+     * @param columnName the column
+     */
+    public void setColumnName(String columnName) {
+        this.columnName = columnName;
+    }
+
+    /**
+     * Returns SQL over the row: the value for rows where it is null.
+     *
+     * @return SQL over the row: the value for rows where it is null
+     */
+    @DatabaseChangeProperty(description = "SQL over the row: the value for rows where it is null", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getFillExpression() {
+        return fillExpression;
+    }
+
+    /**
+     * Sets SQL over the row: the value for rows where it is null.
+     *
+     * @param fillExpression SQL over the row: the value for rows where it is null
+     */
+    public void setFillExpression(String fillExpression) {
+        this.fillExpression = fillExpression;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.ADD_NOT_NULL;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
+        properties.put("columnName", columnName == null ? null : String.valueOf(columnName));
+        properties.put("fillExpression", fillExpression == null ? null : String.valueOf(fillExpression));
+        return properties;
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "columnName", "fillExpression"};
+    }
+}

@@ -1,0 +1,170 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Changes a column's type into a new column. Expand adds the new column, kept in sync both ways through the up and down expressions, and backfills it; contract drops the old column. Rollback archives the new column's values; a new expand restores those whose row did not change since.
+ */
+@DatabaseChange(name = "expandChangeColumnType", description = "Changes a column's type into a new column", priority = ChangeMetaData.PRIORITY_DEFAULT,
+        appliesTo = "column")
+public class ExpandChangeColumnTypeChange extends ExpandContractChange {
+
+    private String tableName;
+    private String columnName;
+    private String newColumnName;
+    private String newDataType;
+    private String upExpression;
+    private String downExpression;
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandChangeColumnTypeChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the column the running version uses.
+     *
+     * @return the column the running version uses
+     */
+    @DatabaseChangeProperty(description = "The column the running version uses", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getColumnName() {
+        return columnName;
+    }
+
+    /**
+     * Sets the column the running version uses.
+     *
+     * @param columnName the column the running version uses
+     */
+    public void setColumnName(String columnName) {
+        this.columnName = columnName;
+    }
+
+    /**
+     * Returns the column the new version uses.
+     *
+     * @return the column the new version uses
+     */
+    @DatabaseChangeProperty(description = "The column the new version uses", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getNewColumnName() {
+        return newColumnName;
+    }
+
+    /**
+     * Sets the column the new version uses.
+     *
+     * @param newColumnName the column the new version uses
+     */
+    public void setNewColumnName(String newColumnName) {
+        this.newColumnName = newColumnName;
+    }
+
+    /**
+     * Returns its SQL type.
+     *
+     * @return its SQL type
+     */
+    @DatabaseChangeProperty(description = "Its SQL type", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getNewDataType() {
+        return newDataType;
+    }
+
+    /**
+     * Sets its SQL type.
+     *
+     * @param newDataType its SQL type
+     */
+    public void setNewDataType(String newDataType) {
+        this.newDataType = newDataType;
+    }
+
+    /**
+     * Returns SQL over the row: the new column's value from the old column.
+     *
+     * @return SQL over the row: the new column's value from the old column
+     */
+    @DatabaseChangeProperty(description = "SQL over the row: the new column's value from the old column", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getUpExpression() {
+        return upExpression;
+    }
+
+    /**
+     * Sets SQL over the row: the new column's value from the old column.
+     *
+     * @param upExpression SQL over the row: the new column's value from the old column
+     */
+    public void setUpExpression(String upExpression) {
+        this.upExpression = upExpression;
+    }
+
+    /**
+     * Returns SQL over the row: the old column's value from the new column.
+     *
+     * @return SQL over the row: the old column's value from the new column
+     */
+    @DatabaseChangeProperty(description = "SQL over the row: the old column's value from the new column", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getDownExpression() {
+        return downExpression;
+    }
+
+    /**
+     * Sets SQL over the row: the old column's value from the new column.
+     *
+     * @param downExpression SQL over the row: the old column's value from the new column
+     */
+    public void setDownExpression(String downExpression) {
+        this.downExpression = downExpression;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.CHANGE_COLUMN_TYPE;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
+        properties.put("columnName", columnName == null ? null : String.valueOf(columnName));
+        properties.put("newColumnName", newColumnName == null ? null : String.valueOf(newColumnName));
+        properties.put("newDataType", newDataType == null ? null : String.valueOf(newDataType));
+        properties.put("upExpression", upExpression == null ? null : String.valueOf(upExpression));
+        properties.put("downExpression", downExpression == null ? null : String.valueOf(downExpression));
+        return properties;
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "columnName", "newColumnName", "newDataType", "upExpression", "downExpression"};
+    }
+}

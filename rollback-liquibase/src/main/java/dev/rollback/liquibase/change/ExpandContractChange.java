@@ -1,0 +1,135 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.ChangeSetRef;
+import dev.rollback.liquibase.internal.Kind;
+import dev.rollback.liquibase.internal.MigrationSpec;
+import dev.rollback.liquibase.internal.StepStatement;
+import java.util.Map;
+import liquibase.change.AbstractChange;
+import liquibase.changelog.ChangeSet;
+import liquibase.database.Database;
+import liquibase.database.core.H2Database;
+import liquibase.database.core.PostgresDatabase;
+import liquibase.exception.ValidationErrors;
+import liquibase.exception.Warnings;
+import liquibase.statement.SqlStatement;
+
+/**
+ * The base of the expand/contract change types. Liquibase update runs a change's expand step; its
+ * contract and rollback steps run later from the phase table (see {@code ExpandContract}), and
+ * Liquibase rollback of the change set runs its rollback step too.
+ *
+ * <p>A change's migration is named by its change set and its place in it, so the same change set run
+ * again (after a rollback) finds its archived values.
+ */
+public abstract class ExpandContractChange extends AbstractChange {
+
+    /** The XML namespace of the change types. */
+    public static final String NAMESPACE = "http://rollback.dev/xml/ns/liquibase";
+
+    /** Creates the change; Liquibase then sets its properties. */
+    protected ExpandContractChange() {
+    }
+
+    abstract Kind kind();
+
+    /** @return the change's properties by name, null for those not set */
+    abstract Map<String, String> properties();
+
+    /**
+     * Returns what this change asks for.
+     *
+     * @return the spec
+     */
+    MigrationSpec spec() {
+        return new MigrationSpec(kind(), properties());
+    }
+
+    /**
+     * Returns the migration id: change log path, change set id and author, change type and its place
+     * in the change set.
+     *
+     * @return the id
+     */
+    public String migrationId() {
+        ChangeSet changeSet = getChangeSet();
+        int index = changeSet == null ? 0 : changeSet.getChanges().indexOf(this);
+        return ref() + "::" + kind().changeName() + "#" + index;
+    }
+
+    private ChangeSetRef ref() {
+        ChangeSet changeSet = getChangeSet();
+        return changeSet == null ? new ChangeSetRef("", "", "")
+                : new ChangeSetRef(changeSet.getFilePath(), changeSet.getId(), changeSet.getAuthor());
+    }
+
+    @Override
+    public SqlStatement[] generateStatements(Database database) {
+        return new SqlStatement[] {new StepStatement(StepStatement.Step.EXPAND, database, ref(), migrationId(), spec())};
+    }
+
+    @Override
+    public SqlStatement[] generateRollbackStatements(Database database) {
+        return new SqlStatement[] {new StepStatement(StepStatement.Step.ROLLBACK, database, ref(), migrationId(), spec())};
+    }
+
+    @Override
+    public boolean supportsRollback(Database database) {
+        return supports(database);
+    }
+
+    @Override
+    public boolean generateStatementsVolatile(Database database) {
+        return false;
+    }
+
+    @Override
+    public boolean generateRollbackStatementsVolatile(Database database) {
+        return false;
+    }
+
+    @Override
+    public boolean supports(Database database) {
+        return database instanceof PostgresDatabase || database instanceof H2Database;
+    }
+
+    @Override
+    public Warnings warn(Database database) {
+        return new Warnings();
+    }
+
+    @Override
+    public ValidationErrors validate(Database database) {
+        ValidationErrors errors = new ValidationErrors(this);
+        if (!supports(database)) {
+            errors.addError(kind().changeName() + " supports PostgreSQL and H2, not " + database.getShortName());
+        }
+        for (String required : required()) {
+            String value = properties().get(required);
+            if (value == null || value.isBlank()) {
+                errors.addError(kind().changeName() + " needs " + required);
+            }
+        }
+        for (Map.Entry<String, String> property : properties().entrySet()) {
+            if (property.getKey().endsWith("Name") && property.getValue() != null
+                    && !property.getValue().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                errors.addError(kind().changeName() + ": " + property.getKey() + " must be a plain SQL identifier,"
+                        + " was '" + property.getValue() + "'");
+            }
+        }
+        return errors;
+    }
+
+    /** @return the properties that must be set */
+    abstract String[] required();
+
+    @Override
+    public String getConfirmationMessage() {
+        return kind().changeName() + " on " + properties().get("tableName") + " expanded";
+    }
+
+    @Override
+    public String getSerializedObjectNamespace() {
+        return NAMESPACE;
+    }
+}

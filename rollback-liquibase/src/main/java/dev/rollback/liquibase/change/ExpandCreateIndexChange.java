@@ -1,0 +1,126 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Creates an index at expand, concurrently on PostgreSQL; rollback drops it.
+ */
+@DatabaseChange(name = "expandCreateIndex", description = "Creates an index at expand, concurrently on PostgreSQL; rollback drops it", priority = ChangeMetaData.PRIORITY_DEFAULT,
+        appliesTo = "index")
+public class ExpandCreateIndexChange extends ExpandContractChange {
+
+    private String tableName;
+    private String indexName;
+    private String columnNames;
+    private Boolean unique;
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandCreateIndexChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the index.
+     *
+     * @return the index
+     */
+    @DatabaseChangeProperty(description = "The index", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getIndexName() {
+        return indexName;
+    }
+
+    /**
+     * Sets the index.
+     *
+     * @param indexName the index
+     */
+    public void setIndexName(String indexName) {
+        this.indexName = indexName;
+    }
+
+    /**
+     * Returns its columns, comma separated.
+     *
+     * @return its columns, comma separated
+     */
+    @DatabaseChangeProperty(description = "Its columns, comma separated", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getColumnNames() {
+        return columnNames;
+    }
+
+    /**
+     * Sets its columns, comma separated.
+     *
+     * @param columnNames its columns, comma separated
+     */
+    public void setColumnNames(String columnNames) {
+        this.columnNames = columnNames;
+    }
+
+    /**
+     * Returns whether it is unique.
+     *
+     * @return whether it is unique
+     */
+    @DatabaseChangeProperty(description = "Whether it is unique", requiredForDatabase = ChangeParameterMetaData.NONE,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public Boolean getUnique() {
+        return unique;
+    }
+
+    /**
+     * Sets whether it is unique.
+     *
+     * @param unique whether it is unique
+     */
+    public void setUnique(Boolean unique) {
+        this.unique = unique;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.CREATE_INDEX;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
+        properties.put("indexName", indexName == null ? null : String.valueOf(indexName));
+        properties.put("columnNames", columnNames == null ? null : String.valueOf(columnNames));
+        properties.put("unique", unique == null ? null : String.valueOf(unique));
+        return properties;
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "indexName", "columnNames"};
+    }
+}

@@ -1,0 +1,135 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.ChangeWithColumns;
+import liquibase.change.ColumnConfig;
+import liquibase.change.ConstraintsConfig;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Creates a table at expand. Rollback renames it to its archive (nothing the new version wrote is
+ * lost); a new expand of the same change set brings it back with its rows.
+ */
+@DatabaseChange(name = "expandCreateTable", description = "Creates a table; rollback archives it",
+        priority = ChangeMetaData.PRIORITY_DEFAULT, appliesTo = "table")
+public class ExpandCreateTableChange extends ExpandContractChange implements ChangeWithColumns<ColumnConfig> {
+
+    private String tableName;
+    private List<ColumnConfig> columns = new ArrayList<>();
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandCreateTableChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the columns: name, SQL type, constraints (primaryKey, nullable, unique) and default.
+     *
+     * @return the columns
+     */
+    @Override
+    @DatabaseChangeProperty(description = "Column definitions", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public List<ColumnConfig> getColumns() {
+        return columns;
+    }
+
+    /**
+     * Sets the columns.
+     *
+     * @param columns the columns
+     */
+    @Override
+    public void setColumns(List<ColumnConfig> columns) {
+        this.columns = new ArrayList<>(columns);
+    }
+
+    /**
+     * Adds a column.
+     *
+     * @param column the column
+     */
+    @Override
+    public void addColumn(ColumnConfig column) {
+        columns.add(column);
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.CREATE_TABLE;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName);
+        properties.put("columns", columns.isEmpty() ? null : definitions());
+        return properties;
+    }
+
+    /** The columns as the body of CREATE TABLE. */
+    private String definitions() {
+        List<String> definitions = new ArrayList<>();
+        List<String> key = new ArrayList<>();
+        for (ColumnConfig column : columns) {
+            StringBuilder definition = new StringBuilder(column.getName()).append(' ').append(column.getType());
+            if (column.getDefaultValueComputed() != null) {
+                definition.append(" DEFAULT ").append(column.getDefaultValueComputed().getValue());
+            } else if (column.getDefaultValueNumeric() != null) {
+                definition.append(" DEFAULT ").append(column.getDefaultValueNumeric());
+            } else if (column.getDefaultValueBoolean() != null) {
+                definition.append(" DEFAULT ").append(column.getDefaultValueBoolean());
+            } else if (column.getDefaultValue() != null) {
+                definition.append(" DEFAULT '").append(column.getDefaultValue().replace("'", "''")).append('\'');
+            }
+            ConstraintsConfig constraints = column.getConstraints();
+            if (constraints != null) {
+                if (Boolean.TRUE.equals(constraints.isPrimaryKey())) {
+                    key.add(column.getName());
+                }
+                if (Boolean.FALSE.equals(constraints.isNullable()) || Boolean.TRUE.equals(constraints.isPrimaryKey())) {
+                    definition.append(" NOT NULL");
+                }
+                if (Boolean.TRUE.equals(constraints.isUnique())) {
+                    definition.append(" UNIQUE");
+                }
+            }
+            definitions.add(definition.toString());
+        }
+        if (!key.isEmpty()) {
+            definitions.add("PRIMARY KEY (" + String.join(", ", key) + ")");
+        }
+        return String.join(", ", definitions);
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "columns"};
+    }
+}

@@ -1,0 +1,104 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Drops a column at contract. Until then the running version keeps it; rows the new version writes without it get its default or the fill expression.
+ */
+@DatabaseChange(name = "expandDropColumn", description = "Drops a column at contract", priority = ChangeMetaData.PRIORITY_DEFAULT,
+        appliesTo = "column")
+public class ExpandDropColumnChange extends ExpandContractChange {
+
+    private String tableName;
+    private String columnName;
+    private String fillExpression;
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandDropColumnChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the column to drop.
+     *
+     * @return the column to drop
+     */
+    @DatabaseChangeProperty(description = "The column to drop", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getColumnName() {
+        return columnName;
+    }
+
+    /**
+     * Sets the column to drop.
+     *
+     * @param columnName the column to drop
+     */
+    public void setColumnName(String columnName) {
+        this.columnName = columnName;
+    }
+
+    /**
+     * Returns SQL over the row: its value for rows written without it; needed if it is NOT NULL without a default.
+     *
+     * @return SQL over the row: its value for rows written without it; needed if it is NOT NULL without a default
+     */
+    @DatabaseChangeProperty(description = "SQL over the row: its value for rows written without it; needed if it is NOT NULL without a default", requiredForDatabase = ChangeParameterMetaData.NONE,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getFillExpression() {
+        return fillExpression;
+    }
+
+    /**
+     * Sets SQL over the row: its value for rows written without it; needed if it is NOT NULL without a default.
+     *
+     * @param fillExpression SQL over the row: its value for rows written without it; needed if it is NOT NULL without a default
+     */
+    public void setFillExpression(String fillExpression) {
+        this.fillExpression = fillExpression;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.DROP_COLUMN;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
+        properties.put("columnName", columnName == null ? null : String.valueOf(columnName));
+        properties.put("fillExpression", fillExpression == null ? null : String.valueOf(fillExpression));
+        return properties;
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "columnName"};
+    }
+}

@@ -1,0 +1,104 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Renames a column. Expand adds the new column, kept equal to the old one both ways by a trigger, and backfills it; contract drops the old column. Rollback drops the new column: every value is in the old one.
+ */
+@DatabaseChange(name = "expandRenameColumn", description = "Renames a column", priority = ChangeMetaData.PRIORITY_DEFAULT,
+        appliesTo = "column")
+public class ExpandRenameColumnChange extends ExpandContractChange {
+
+    private String tableName;
+    private String columnName;
+    private String newColumnName;
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandRenameColumnChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the column's current name, used by the running version.
+     *
+     * @return the column's current name, used by the running version
+     */
+    @DatabaseChangeProperty(description = "The column's current name, used by the running version", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getColumnName() {
+        return columnName;
+    }
+
+    /**
+     * Sets the column's current name, used by the running version.
+     *
+     * @param columnName the column's current name, used by the running version
+     */
+    public void setColumnName(String columnName) {
+        this.columnName = columnName;
+    }
+
+    /**
+     * Returns its new name, used by the new version.
+     *
+     * @return its new name, used by the new version
+     */
+    @DatabaseChangeProperty(description = "Its new name, used by the new version", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getNewColumnName() {
+        return newColumnName;
+    }
+
+    /**
+     * Sets its new name, used by the new version.
+     *
+     * @param newColumnName its new name, used by the new version
+     */
+    public void setNewColumnName(String newColumnName) {
+        this.newColumnName = newColumnName;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.RENAME_COLUMN;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
+        properties.put("columnName", columnName == null ? null : String.valueOf(columnName));
+        properties.put("newColumnName", newColumnName == null ? null : String.valueOf(newColumnName));
+        return properties;
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "columnName", "newColumnName"};
+    }
+}

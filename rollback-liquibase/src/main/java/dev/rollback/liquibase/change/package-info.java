@@ -1,0 +1,7 @@
+/**
+ * The expand/contract change types that changelogs use, in XML (namespace
+ * {@code http://rollback.dev/xml/ns/liquibase}) or YAML (by change name, e.g.
+ * {@code expandRenameColumn}). Liquibase update runs their expand step; {@code ExpandContract}
+ * runs contract and rollback from the phase table.
+ */
+package dev.rollback.liquibase.change;

@@ -1,0 +1,211 @@
+package dev.rollback.liquibase.internal;
+
+import dev.rollback.liquibase.MigrationException;
+import dev.rollback.liquibase.MigrationPhase;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the steps of migrations on one connection and moves them through their phases. The
+ * connection is switched to auto-commit for the steps (after committing what was pending) and
+ * given back as it came.
+ */
+public final class Engine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final Connection connection;
+    private final Settings settings;
+    private final Dialect dialect;
+
+    /**
+     * @param connection the connection
+     * @param settings   how to run the steps
+     * @throws SQLException if the database cannot be identified
+     */
+    public Engine(Connection connection, Settings settings) throws SQLException {
+        this.connection = connection;
+        this.settings = settings;
+        this.dialect = Dialect.of(connection);
+    }
+
+    /**
+     * @param id a migration id
+     * @return the suffix of its helper objects' names
+     */
+    public static String helper(String id) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Expands one migration, or finishes its interrupted expand; nothing if it is expanded already.
+     *
+     * @param ref  its change set
+     * @param id   its id
+     * @param spec what the change set asks for
+     */
+    public void expand(ChangeSetRef ref, String id, MigrationSpec spec) {
+        inAutoCommit(ref, () -> {
+            PhaseTable.create(connection);
+            Optional<PhaseTable.Row> existing = PhaseTable.find(connection, id);
+            String helper = helper(id);
+            Work work = new Work(connection, dialect, settings, ref, helper, spec,
+                    "Run expand again once that is fixed, or rollback to undo what expand did.");
+            PhaseTable.Row row;
+            if (existing.isPresent()) {
+                row = existing.get();
+                switch (row.phase()) {
+                    case EXPANDED, CONTRACTED -> {
+                        return;
+                    }
+                    case CONTRACTING -> throw new MigrationException(ref.toString(), "its contract was interrupted;"
+                            + " run contract again to finish it before expanding.", null);
+                    case ROLLING_BACK -> throw new MigrationException(ref.toString(), "its rollback was interrupted;"
+                            + " run rollback again to finish it, then expand.", null);
+                    case ROLLED_BACK -> {
+                        spec.kind().validate(work);
+                        work.spec = spec.kind().capture(work);
+                        row = new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDING,
+                                settings.serviceVersion(), null, now(), helper);
+                        PhaseTable.update(connection, row);
+                    }
+                    case EXPANDING -> work.spec = row.spec();
+                    default -> throw new IllegalStateException(row.phase().name());
+                }
+            } else {
+                spec.kind().validate(work);
+                work.spec = spec.kind().capture(work);
+                row = new PhaseTable.Row(id, 0, ref, work.spec, MigrationPhase.EXPANDING, settings.serviceVersion(),
+                        null, now(), helper);
+                PhaseTable.insert(connection, row);
+            }
+            LOG.info("expanding {} ({})", id, work.spec.kind().changeName());
+            work.spec.kind().expand(work);
+            PhaseTable.update(connection, new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDED,
+                    row.serviceVersion(), now(), now(), helper));
+        });
+    }
+
+    /**
+     * Contracts a migration that is expanded, or finishes its interrupted contract.
+     *
+     * @param row the migration
+     */
+    public void contract(PhaseTable.Row row) {
+        if (row.phase() == MigrationPhase.CONTRACTED) {
+            return;
+        }
+        if (row.phase() != MigrationPhase.EXPANDED && row.phase() != MigrationPhase.CONTRACTING) {
+            throw new MigrationException(row.ref().toString(), row.spec().kind().changeName() + " on " + row.spec().table()
+                    + " is " + row.phase() + ", not expanded: "
+                    + (row.phase() == MigrationPhase.EXPANDING ? "finish it with expand, or undo it with rollback, first."
+                    : "expand it again first."), null);
+        }
+        inAutoCommit(row.ref(), () -> {
+            PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTING));
+            Work work = new Work(connection, dialect, settings, row.ref(), row.helper(), row.spec(),
+                    "Run contract again once that is fixed.");
+            LOG.info("contracting {} ({})", row.id(), row.spec().kind().changeName());
+            row.spec().kind().contract(work);
+            PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTED));
+        });
+    }
+
+    /**
+     * Rolls back a migration that is expanding, expanded or rolling back, and forgets its change set
+     * in {@code DATABASECHANGELOG} so that a later update expands it again.
+     *
+     * @param row the migration
+     */
+    public void rollback(PhaseTable.Row row) {
+        if (row.phase() == MigrationPhase.ROLLED_BACK) {
+            return;
+        }
+        if (row.phase() == MigrationPhase.CONTRACTED || row.phase() == MigrationPhase.CONTRACTING) {
+            throw new MigrationException(row.ref().toString(), row.spec().kind().changeName() + " on "
+                    + row.spec().table() + " is " + row.phase() + ": a contracted migration cannot be rolled back"
+                    + (row.phase() == MigrationPhase.CONTRACTING ? "; run contract again to finish it." : "."), null);
+        }
+        inAutoCommit(row.ref(), () -> {
+            PhaseTable.update(connection, withPhase(row, MigrationPhase.ROLLING_BACK));
+            Work work = new Work(connection, dialect, settings, row.ref(), row.helper(), row.spec(),
+                    "Run rollback again once that is fixed.");
+            LOG.info("rolling back {} ({})", row.id(), row.spec().kind().changeName());
+            row.spec().kind().rollback(work);
+            forgetChangeSet(row.ref());
+            PhaseTable.update(connection, withPhase(row, MigrationPhase.ROLLED_BACK));
+        });
+    }
+
+    /**
+     * @return every migration in the phase table, in the order first expanded
+     */
+    public List<PhaseTable.Row> rows() {
+        List<PhaseTable.Row> rows = new ArrayList<>();
+        inAutoCommit(null, () -> rows.addAll(PhaseTable.all(connection)));
+        return rows;
+    }
+
+    private void forgetChangeSet(ChangeSetRef ref) throws SQLException {
+        if (!dialect.tableExists(connection, "databasechangelog")) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM databasechangelog WHERE id = ? AND author = ? AND filename = ?")) {
+            delete.setString(1, ref.id());
+            delete.setString(2, ref.author());
+            delete.setString(3, ref.path());
+            delete.executeUpdate();
+        }
+    }
+
+    private PhaseTable.Row withPhase(PhaseTable.Row row, MigrationPhase phase) {
+        return new PhaseTable.Row(row.id(), row.seq(), row.ref(), row.spec(), phase, row.serviceVersion(),
+                row.expandedAt(), now(), row.helper());
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(settings.clock().wallTime());
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void run() throws SQLException;
+    }
+
+    private void inAutoCommit(ChangeSetRef ref, Body body) {
+        try {
+            boolean autoCommit = connection.getAutoCommit();
+            if (!autoCommit) {
+                connection.commit();
+                connection.setAutoCommit(true);
+            }
+            try {
+                dialect.lockTimeout(connection, settings.lockTimeout());
+                body.run();
+            } finally {
+                dialect.lockTimeout(connection, null);
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new MigrationException(ref == null ? null : ref.toString(), "the phase table "
+                    + PhaseTable.TABLE + " could not be read or written: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,641 @@
+package dev.rollback.liquibase.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The expand/contract change types and their three steps. Every step is idempotent: it checks the
+ * catalog before each change, so a step interrupted anywhere is finished by running it again.
+ */
+public enum Kind {
+
+    /** Adds a column; NOT NULL is enforced at contract, rows written without it get the fill expression. */
+    ADD_COLUMN("expandAddColumn") {
+        @Override
+        List<Rule> rules(MigrationSpec spec) {
+            String fill = spec.get("fillExpression");
+            return fill == null ? List.of() : List.of(new Rule.Fill(spec.require("columnName"), fill));
+        }
+
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            requireNoColumn(work, work.require("columnName"));
+            work.require("columnType");
+            if (work.spec.flag("notNull") && work.get("fillExpression") == null && work.get("defaultValue") == null) {
+                throw work.error("a NOT NULL column needs fillExpression (or defaultValue) so that rows the running"
+                        + " version writes without it get a value. Add it to the change set, then run expand again.", null);
+            }
+            work.key();
+        }
+
+        @Override
+        void expand(Work work) {
+            String column = work.require("columnName");
+            if (!work.hasColumn(work.table(), column)) {
+                String def = work.get("defaultValue");
+                work.sql("add column " + column, "ALTER TABLE " + work.table() + " ADD COLUMN " + column + " "
+                        + work.require("columnType") + (def == null ? "" : " DEFAULT " + def));
+            }
+            restore(work, column, null);
+            work.syncTrigger(rules(work.spec));
+            String fill = work.get("fillExpression");
+            if (fill != null) {
+                work.backfill(column, fill, column + " IS NULL");
+            }
+            if (work.spec.flag("notNull")) {
+                work.addCheckUnchecked(work.table(), work.name("rb_nn"), column + " IS NOT NULL");
+            }
+        }
+
+        @Override
+        void contract(Work work) {
+            work.dropSyncTrigger();
+            if (work.spec.flag("notNull")) {
+                work.setNotNullFromCheck(work.table(), work.require("columnName"), work.name("rb_nn"));
+            }
+        }
+
+        @Override
+        void rollback(Work work) {
+            String column = work.require("columnName");
+            if (work.hasColumn(work.table(), column)) {
+                archive(work, column, null);
+            }
+            // the check goes before the trigger that satisfies it, or the running version's inserts fail between
+            work.dropConstraint(work.table(), work.name("rb_nn"));
+            work.dropSyncTrigger();
+            dropColumn(work, column);
+        }
+    },
+
+    /** Renames a column: a new column kept equal to the old one; the old one is dropped at contract. */
+    RENAME_COLUMN("expandRenameColumn") {
+        @Override
+        List<Rule> rules(MigrationSpec spec) {
+            String a = spec.require("columnName");
+            String b = spec.require("newColumnName");
+            return List.of(new Rule.Pair(a, b, a, b));
+        }
+
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            requireColumn(work, work.require("columnName"));
+            requireNoColumn(work, work.require("newColumnName"));
+            work.key();
+        }
+
+        @Override
+        MigrationSpec capture(Work work) {
+            ColumnInfo old = work.column(work.table(), work.require("columnName"));
+            return work.spec.with("state.type", old.type()).with("state.notNull", String.valueOf(old.notNull()));
+        }
+
+        @Override
+        void expand(Work work) {
+            expandPair(work, work.require("state.type"), work.require("columnName"), false);
+        }
+
+        @Override
+        void contract(Work work) {
+            contractPair(work);
+        }
+
+        @Override
+        void rollback(Work work) {
+            rollbackPair(work, false);
+        }
+    },
+
+    /** Changes a column's type into a new column, converted both ways by the up and down expressions. */
+    CHANGE_COLUMN_TYPE("expandChangeColumnType") {
+        @Override
+        List<Rule> rules(MigrationSpec spec) {
+            return List.of(new Rule.Pair(spec.require("columnName"), spec.require("newColumnName"),
+                    spec.require("upExpression"), spec.require("downExpression")));
+        }
+
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            requireColumn(work, work.require("columnName"));
+            requireNoColumn(work, work.require("newColumnName"));
+            work.require("newDataType");
+            work.require("upExpression");
+            work.require("downExpression");
+            work.key();
+        }
+
+        @Override
+        MigrationSpec capture(Work work) {
+            ColumnInfo old = work.column(work.table(), work.require("columnName"));
+            return work.spec.with("state.notNull", String.valueOf(old.notNull()));
+        }
+
+        @Override
+        void expand(Work work) {
+            expandPair(work, work.require("newDataType"), work.require("upExpression"), true);
+        }
+
+        @Override
+        void contract(Work work) {
+            contractPair(work);
+        }
+
+        @Override
+        void rollback(Work work) {
+            rollbackPair(work, true);
+        }
+    },
+
+    /** Drops a column at contract; until then rows the new version writes get its default or fill expression. */
+    DROP_COLUMN("expandDropColumn") {
+        @Override
+        List<Rule> rules(MigrationSpec spec) {
+            String fill = spec.get("fillExpression");
+            return fill == null ? List.of() : List.of(new Rule.Fill(spec.require("columnName"), fill));
+        }
+
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            ColumnInfo column = requireColumn(work, work.require("columnName"));
+            if (column.notNull() && !column.hasDefault() && work.get("fillExpression") == null) {
+                throw work.error("column " + work.require("columnName") + " is NOT NULL without a default, so rows the"
+                        + " new version writes without it would fail. Add fillExpression to the change set, then run"
+                        + " expand again.", null);
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            if (work.get("fillExpression") != null) {
+                work.relax(work.require("columnName"));
+                work.syncTrigger(rules(work.spec));
+            }
+        }
+
+        @Override
+        void contract(Work work) {
+            work.dropSyncTrigger();
+            work.dropConstraint(work.table(), work.name("rb_on"));
+            dropColumn(work, work.require("columnName"));
+        }
+
+        @Override
+        void rollback(Work work) {
+            work.dropSyncTrigger();
+            work.unrelax(work.require("columnName"));
+        }
+    },
+
+    /** Makes a column NOT NULL: filled by a trigger and a backfill, checked NOT VALID, validated at contract. */
+    ADD_NOT_NULL("expandAddNotNull") {
+        @Override
+        List<Rule> rules(MigrationSpec spec) {
+            return List.of(new Rule.Fill(spec.require("columnName"), spec.require("fillExpression")));
+        }
+
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            requireColumn(work, work.require("columnName"));
+            work.require("fillExpression");
+            work.key();
+        }
+
+        @Override
+        void expand(Work work) {
+            String column = work.require("columnName");
+            work.syncTrigger(rules(work.spec));
+            work.backfill(column, work.require("fillExpression"), column + " IS NULL");
+            work.addCheckUnchecked(work.table(), work.name("rb_nn"), column + " IS NOT NULL");
+        }
+
+        @Override
+        void contract(Work work) {
+            work.dropSyncTrigger();
+            work.setNotNullFromCheck(work.table(), work.require("columnName"), work.name("rb_nn"));
+        }
+
+        @Override
+        void rollback(Work work) {
+            work.dropConstraint(work.table(), work.name("rb_nn"));
+            work.dropSyncTrigger();
+        }
+    },
+
+    /** Adds a foreign key, not checked on existing rows until contract. */
+    ADD_FOREIGN_KEY("expandAddForeignKey") {
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            for (String column : columns(work.require("columnNames"))) {
+                requireColumn(work, column);
+            }
+            String referenced = work.require("referencedTableName");
+            if (!work.hasTable(referenced)) {
+                throw work.error("referenced table " + referenced + " does not exist. Fix the change set, then run expand"
+                        + " again; nothing was changed.", null);
+            }
+            for (String column : columns(work.require("referencedColumnNames"))) {
+                if (!work.hasColumn(referenced, column)) {
+                    throw work.error("referenced table " + referenced + " has no column " + column + ". Fix the change"
+                            + " set, then run expand again; nothing was changed.", null);
+                }
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            String name = work.require("constraintName");
+            if (!work.hasConstraint(work.table(), name)) {
+                String onDelete = work.get("onDelete");
+                work.sql("add foreign key " + name, work.dialect.addConstraintUnchecked(work.table(), name,
+                        "FOREIGN KEY (" + work.require("columnNames") + ") REFERENCES " + work.require("referencedTableName")
+                                + " (" + work.require("referencedColumnNames") + ")"
+                                + (onDelete == null ? "" : " ON DELETE " + onDelete)));
+            }
+        }
+
+        @Override
+        void contract(Work work) {
+            List<String> from = columns(work.require("columnNames"));
+            List<String> to = columns(work.require("referencedColumnNames"));
+            List<String> match = new ArrayList<>();
+            for (int i = 0; i < from.size(); i++) {
+                match.add("rb_p." + to.get(i) + " = rb_c." + from.get(i));
+            }
+            validateConstraint(work, "SELECT COUNT(*) FROM " + work.table() + " rb_c WHERE "
+                    + from.stream().map(c -> "rb_c." + c + " IS NOT NULL").collect(Collectors.joining(" AND "))
+                    + " AND NOT EXISTS (SELECT 1 FROM " + work.require("referencedTableName") + " rb_p WHERE "
+                    + String.join(" AND ", match) + ")");
+        }
+
+        @Override
+        void rollback(Work work) {
+            work.dropConstraint(work.table(), work.require("constraintName"));
+        }
+    },
+
+    /** Adds a check constraint, not checked on existing rows until contract. */
+    ADD_CHECK("expandAddCheck") {
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            work.require("condition");
+        }
+
+        @Override
+        void expand(Work work) {
+            work.addCheckUnchecked(work.table(), work.require("constraintName"), work.require("condition"));
+        }
+
+        @Override
+        void contract(Work work) {
+            validateConstraint(work, "SELECT COUNT(*) FROM " + work.table() + " WHERE NOT (" + work.require("condition") + ")");
+        }
+
+        @Override
+        void rollback(Work work) {
+            work.dropConstraint(work.table(), work.require("constraintName"));
+        }
+    },
+
+    /** Adds a unique constraint: on PostgreSQL its index is built concurrently, the constraint attached at contract. */
+    ADD_UNIQUE("expandAddUnique") {
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            for (String column : columns(work.require("columnNames"))) {
+                requireColumn(work, column);
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            String name = work.require("constraintName");
+            if (work.dialect.isPostgres()) {
+                createIndex(work, name, work.require("columnNames"), true);
+            } else if (!work.hasConstraint(work.table(), name)) {
+                work.sql("add unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
+                        + " UNIQUE (" + work.require("columnNames") + ")");
+            }
+        }
+
+        @Override
+        void contract(Work work) {
+            String name = work.require("constraintName");
+            if (work.dialect.isPostgres() && !work.hasConstraint(work.table(), name)) {
+                work.sql("attach unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
+                        + " UNIQUE USING INDEX " + name);
+            }
+        }
+
+        @Override
+        void rollback(Work work) {
+            String name = work.require("constraintName");
+            work.dropConstraint(work.table(), name);
+            if (work.dialect.isPostgres()) {
+                work.sql("drop index " + name, work.dialect.dropIndex(name));
+            }
+        }
+    },
+
+    /** Creates an index, concurrently on PostgreSQL. */
+    CREATE_INDEX("expandCreateIndex") {
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            for (String column : columns(work.require("columnNames"))) {
+                requireColumn(work, column);
+            }
+            work.require("indexName");
+        }
+
+        @Override
+        void expand(Work work) {
+            createIndex(work, work.require("indexName"), work.require("columnNames"), work.spec.flag("unique"));
+        }
+
+        @Override
+        void contract(Work work) {
+            // nothing to finish: the index is complete after expand
+        }
+
+        @Override
+        void rollback(Work work) {
+            work.sql("drop index " + work.require("indexName"), work.dialect.dropIndex(work.require("indexName")));
+        }
+    },
+
+    /** Creates a table; rollback renames it to its archive, a new expand brings it back. */
+    CREATE_TABLE("expandCreateTable") {
+        @Override
+        void validate(Work work) {
+            work.require("columns");
+            if (work.hasTable(work.table()) && !work.hasTable(work.archiveTable())) {
+                throw work.error("table " + work.table() + " exists already. Drop it or pick another name, then run"
+                        + " expand again; nothing was changed.", null);
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            if (!work.hasTable(work.table())) {
+                if (work.hasTable(work.archiveTable())) {
+                    work.sql("restore table " + work.table() + " from its archive",
+                            "ALTER TABLE " + work.archiveTable() + " RENAME TO " + work.table());
+                } else {
+                    work.sql("create table " + work.table(), "CREATE TABLE " + work.table() + " (" + work.require("columns") + ")");
+                }
+            }
+        }
+
+        @Override
+        void contract(Work work) {
+            // nothing to finish
+        }
+
+        @Override
+        void rollback(Work work) {
+            if (work.hasTable(work.table())) {
+                if (work.hasTable(work.archiveTable())) {
+                    work.sql("drop the previous archive", "DROP TABLE " + work.archiveTable());
+                }
+                work.sql("archive table " + work.table(), "ALTER TABLE " + work.table() + " RENAME TO " + work.archiveTable());
+            }
+        }
+    },
+
+    /** Renames a table: the new name is an updatable view over the table until contract renames it. */
+    RENAME_TABLE("expandRenameTable") {
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            String view = work.require("newTableName");
+            if (work.hasTable(view)) {
+                throw work.error("a table or view " + view + " exists already. Fix the change set, then run expand"
+                        + " again; nothing was changed.", null);
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            String view = work.require("newTableName");
+            if (!work.hasView(view)) {
+                work.sql("create view " + view, "CREATE VIEW " + view + " AS SELECT * FROM " + work.table());
+            }
+            work.sql("make view " + view + " writable", work.dialect.makeViewUpdatable(view, work.helper));
+        }
+
+        @Override
+        void contract(Work work) {
+            String view = work.require("newTableName");
+            List<String> statements = new ArrayList<>(work.dialect.dropSyncTrigger(view, work.helper)
+                    .subList(0, work.dialect.isPostgres() ? 0 : 1));
+            if (work.hasView(view)) {
+                statements.add("DROP VIEW " + view);
+            }
+            if (work.hasTable(work.table())) {
+                statements.add("ALTER TABLE " + work.table() + " RENAME TO " + view);
+            }
+            work.atomically("rename table " + work.table() + " to " + view, statements);
+        }
+
+        @Override
+        void rollback(Work work) {
+            String view = work.require("newTableName");
+            if (!work.dialect.isPostgres()) {
+                work.sql("drop the view trigger", "DROP TRIGGER IF EXISTS " + Dialect.triggerName(work.helper));
+            }
+            if (work.hasView(view)) {
+                work.sql("drop view " + view, "DROP VIEW " + view);
+            }
+        }
+    },
+
+    /** Drops a table at contract; expand leaves it for the running version. */
+    DROP_TABLE("expandDropTable") {
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+        }
+
+        @Override
+        void expand(Work work) {
+            // the running version still uses the table
+        }
+
+        @Override
+        void contract(Work work) {
+            if (work.hasTable(work.table())) {
+                work.sql("drop table " + work.table(), "DROP TABLE " + work.table());
+            }
+        }
+
+        @Override
+        void rollback(Work work) {
+            // expand changed nothing
+        }
+    };
+
+    private final String changeName;
+
+    Kind(String changeName) {
+        this.changeName = changeName;
+    }
+
+    /** @return the Liquibase change name, e.g. {@code expandRenameColumn} */
+    public String changeName() {
+        return changeName;
+    }
+
+    /**
+     * @param spec the migration
+     * @return what its sync trigger keeps true, empty if it needs none
+     */
+    List<Rule> rules(MigrationSpec spec) {
+        return List.of();
+    }
+
+    /** Checks the spec against the database before anything is changed. */
+    abstract void validate(Work work);
+
+    /** Adds to the spec the facts needed to undo the expand, read before it changes anything. */
+    MigrationSpec capture(Work work) {
+        return work.spec;
+    }
+
+    abstract void expand(Work work);
+
+    abstract void contract(Work work);
+
+    abstract void rollback(Work work);
+
+    static List<String> columns(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList();
+    }
+
+    static void requireTable(Work work) {
+        if (!work.hasTable(work.table())) {
+            throw work.error("table " + work.table() + " does not exist. Fix the change set, then run expand again;"
+                    + " nothing was changed.", null);
+        }
+    }
+
+    static ColumnInfo requireColumn(Work work, String column) {
+        ColumnInfo info = work.column(work.table(), column);
+        if (info == null) {
+            throw work.error("table " + work.table() + " has no column " + column + ". Fix the change set, then run"
+                    + " expand again; nothing was changed.", null);
+        }
+        return info;
+    }
+
+    static void requireNoColumn(Work work, String column) {
+        if (work.hasColumn(work.table(), column)) {
+            throw work.error("table " + work.table() + " has a column " + column + " already. Pick another name, then"
+                    + " run expand again; nothing was changed.", null);
+        }
+    }
+
+    static void dropColumn(Work work, String column) {
+        if (work.hasColumn(work.table(), column)) {
+            work.sql("drop column " + column, "ALTER TABLE " + work.table() + " DROP COLUMN " + column);
+        }
+    }
+
+    static void createIndex(Work work, String name, String columns, boolean unique) {
+        if (work.indexInvalid(name)) {
+            work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
+        }
+        work.sql("create index " + name, work.dialect.createIndex(name, work.table(), columns, unique));
+    }
+
+    /** PostgreSQL validates the NOT VALID constraint; on H2 the rows it would reject are counted. */
+    static void validateConstraint(Work work, String violationsQuery) {
+        String name = work.require("constraintName");
+        if (work.dialect.isPostgres()) {
+            if (work.hasConstraint(work.table(), name)) {
+                work.sql("validate constraint " + name, "ALTER TABLE " + work.table() + " VALIDATE CONSTRAINT " + name);
+            }
+            return;
+        }
+        long violations = work.count(violationsQuery);
+        if (violations > 0) {
+            throw work.error(violations + " existing row(s) violate constraint " + name + ". Fix them, then", null);
+        }
+    }
+
+    /** Expand of rename and change type: a new column kept in sync with the old one, backfilled. */
+    static void expandPair(Work work, String type, String up, boolean archived) {
+        String a = work.require("columnName");
+        String b = work.require("newColumnName");
+        if (!work.hasColumn(work.table(), b)) {
+            work.sql("add column " + b, "ALTER TABLE " + work.table() + " ADD COLUMN " + b + " " + type);
+        }
+        if (archived) {
+            restore(work, b, a);
+        }
+        work.relax(a);
+        work.syncTrigger(work.spec.kind().rules(work.spec));
+        work.backfill(b, up, b + " IS NULL AND " + a + " IS NOT NULL");
+        if (work.spec.flag("state.notNull")) {
+            work.addCheckUnchecked(work.table(), work.name("rb_nn"), b + " IS NOT NULL");
+        }
+    }
+
+    static void contractPair(Work work) {
+        String a = work.require("columnName");
+        String b = work.require("newColumnName");
+        work.dropSyncTrigger();
+        work.dropConstraint(work.table(), work.name("rb_on"));
+        dropColumn(work, a);
+        if (work.spec.flag("state.notNull")) {
+            work.setNotNullFromCheck(work.table(), b, work.name("rb_nn"));
+        }
+    }
+
+    static void rollbackPair(Work work, boolean archived) {
+        String a = work.require("columnName");
+        String b = work.require("newColumnName");
+        if (archived && work.hasColumn(work.table(), b)) {
+            archive(work, b, a);
+        }
+        work.dropConstraint(work.table(), work.name("rb_nn"));
+        work.dropSyncTrigger();
+        dropColumn(work, b);
+        work.unrelax(a);
+    }
+
+    /**
+     * Keeps the values of a column only the new version knew, by primary key, in the archive table;
+     * with {@code guard}, also that column's value, so a restore skips rows changed since.
+     */
+    static void archive(Work work, String column, String guard) {
+        String key = work.key();
+        String archive = work.archiveTable();
+        work.sql("archive " + column, "DROP TABLE IF EXISTS " + archive,
+                "CREATE TABLE " + archive + " AS SELECT " + key + " AS rb_key, " + column + " AS rb_value"
+                        + (guard == null ? "" : ", " + guard + " AS rb_guard") + " FROM " + work.table()
+                        + " WHERE " + column + " IS NOT NULL");
+    }
+
+    /** Puts archived values back (rows whose guard column changed since are left) and drops the archive. */
+    static void restore(Work work, String column, String guard) {
+        String archive = work.archiveTable();
+        if (!work.hasTable(archive)) {
+            return;
+        }
+        String key = work.key();
+        String match = "rb_a.rb_key = " + work.table() + "." + key
+                + (guard == null ? "" : " AND rb_a.rb_guard IS NOT DISTINCT FROM " + work.table() + "." + guard);
+        work.sql("restore archived " + column, "UPDATE " + work.table() + " SET " + column + " = (SELECT rb_a.rb_value FROM "
+                + archive + " rb_a WHERE " + match + ") WHERE EXISTS (SELECT 1 FROM " + archive + " rb_a WHERE " + match + ")",
+                "DROP TABLE " + archive);
+    }
+}

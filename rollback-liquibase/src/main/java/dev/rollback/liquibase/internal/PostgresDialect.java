@@ -1,0 +1,164 @@
+package dev.rollback.liquibase.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * PostgreSQL: PL/pgSQL sync triggers, constraints {@code NOT VALID} then {@code VALIDATE},
+ * {@code CREATE INDEX CONCURRENTLY}, {@code lock_timeout}.
+ */
+final class PostgresDialect extends Dialect {
+
+    /** SQLSTATE lock_not_available: a lock_timeout expired. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    @Override
+    public boolean isPostgres() {
+        return true;
+    }
+
+    @Override
+    public String stored(String identifier) {
+        return identifier.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void lockTimeout(Connection connection, Duration timeout) throws SQLException {
+        execute(connection, timeout == null ? "RESET lock_timeout" : "SET lock_timeout = " + timeout.toMillis());
+    }
+
+    @Override
+    public boolean isLockTimeout(SQLException e) {
+        return LOCK_NOT_AVAILABLE.equals(e.getSQLState());
+    }
+
+    @Override
+    public void backfilling(Connection connection, boolean on) throws SQLException {
+        execute(connection, "SET LOCAL rollback.backfill = '" + (on ? "on" : "off") + "'");
+    }
+
+    @Override
+    List<String> createSyncTrigger(String table, String helper, List<Rule> rules) {
+        StringBuilder body = new StringBuilder()
+                .append("CREATE OR REPLACE FUNCTION ").append(functionName(helper))
+                .append("() RETURNS trigger LANGUAGE plpgsql AS $rb$\nBEGIN\n")
+                .append("  IF current_setting('rollback.backfill', true) = 'on' THEN RETURN NEW; END IF;\n");
+        for (Rule rule : rules) {
+            if (rule instanceof Rule.Fill fill) {
+                body.append("  IF NEW.").append(fill.column()).append(" IS NULL THEN NEW.").append(fill.column())
+                        .append(" := ").append(value(fill.expression())).append("; END IF;\n");
+            } else if (rule instanceof Rule.Pair pair) {
+                String a = pair.a();
+                String b = pair.b();
+                body.append("  IF TG_OP = 'INSERT' THEN\n")
+                        .append("    IF NEW.").append(b).append(" IS NULL AND NEW.").append(a).append(" IS NOT NULL THEN NEW.")
+                        .append(b).append(" := ").append(value(pair.aToB())).append(";\n")
+                        .append("    ELSIF NEW.").append(a).append(" IS NULL AND NEW.").append(b).append(" IS NOT NULL THEN NEW.")
+                        .append(a).append(" := ").append(value(pair.bToA())).append("; END IF;\n")
+                        .append("  ELSIF NEW.").append(a).append(" IS DISTINCT FROM OLD.").append(a).append(" THEN NEW.")
+                        .append(b).append(" := ").append(value(pair.aToB())).append(";\n")
+                        .append("  ELSIF NEW.").append(b).append(" IS DISTINCT FROM OLD.").append(b).append(" THEN NEW.")
+                        .append(a).append(" := ").append(value(pair.bToA())).append(";\n")
+                        .append("  END IF;\n");
+            }
+        }
+        body.append("  RETURN NEW;\nEND\n$rb$");
+        return List.of(body.toString(),
+                "DROP TRIGGER IF EXISTS " + triggerName(helper) + " ON " + table,
+                "CREATE TRIGGER " + triggerName(helper) + " BEFORE INSERT OR UPDATE ON " + table
+                        + " FOR EACH ROW EXECUTE FUNCTION " + functionName(helper) + "()");
+    }
+
+    /** A column's value straight from the row; any other expression evaluated over the row. */
+    private static String value(String expression) {
+        return Rule.isIdentifier(expression) ? "NEW." + expression.strip()
+                : "(SELECT (" + expression + ") FROM (SELECT NEW.*) AS rb_row)";
+    }
+
+    @Override
+    List<String> dropSyncTrigger(String table, String helper) {
+        return List.of("DROP TRIGGER IF EXISTS " + triggerName(helper) + " ON " + table,
+                "DROP FUNCTION IF EXISTS " + functionName(helper) + "()");
+    }
+
+    @Override
+    String addConstraintUnchecked(String table, String name, String definition) {
+        return "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + definition + " NOT VALID";
+    }
+
+    @Override
+    String createIndex(String name, String table, String columns, boolean unique) {
+        return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS " + name + " ON " + table
+                + " (" + columns + ")";
+    }
+
+    @Override
+    String dropIndex(String name) {
+        return "DROP INDEX CONCURRENTLY IF EXISTS " + name;
+    }
+
+    @Override
+    String setNotNull(String table, String column) {
+        return "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL";
+    }
+
+    @Override
+    String dropNotNull(String table, String column) {
+        return "ALTER TABLE " + table + " ALTER COLUMN " + column + " DROP NOT NULL";
+    }
+
+    @Override
+    boolean notNullCheckedBeforeTriggers() {
+        return false;
+    }
+
+    @Override
+    boolean transactionalDdl() {
+        return true;
+    }
+
+    @Override
+    boolean indexInvalid(Connection connection, String name) throws SQLException {
+        return exists(connection, "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?"
+                + " AND NOT i.indisvalid", connection.getSchema(), stored(name));
+    }
+
+    @Override
+    List<String> makeViewUpdatable(String view, String helper) {
+        return List.of(); // a view over one table is updatable in PostgreSQL
+    }
+
+    @Override
+    public ColumnInfo column(Connection connection, String table, String column) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT format_type(a.atttypid, a.atttypmod), a.attnotnull, a.atthasdef FROM pg_attribute a"
+                        + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = ? AND c.relname = ? AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
+            query.setString(1, connection.getSchema());
+            query.setString(2, stored(table));
+            query.setString(3, stored(column));
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? new ColumnInfo(row.getString(1), row.getBoolean(2), row.getBoolean(3)) : null;
+            }
+        }
+    }
+
+    @Override
+    public boolean indexExists(Connection connection, String name) throws SQLException {
+        return exists(connection, "SELECT 1 FROM pg_indexes WHERE schemaname = ? AND indexname = ?",
+                connection.getSchema(), stored(name));
+    }
+
+    @Override
+    public boolean triggerExists(Connection connection, String name) throws SQLException {
+        return exists(connection, "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND t.tgname = ?",
+                connection.getSchema(), stored(name));
+    }
+}

@@ -1,0 +1,378 @@
+package dev.rollback.liquibase.internal;
+
+import dev.rollback.liquibase.MigrationException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One step (expand, contract or rollback) of one migration at work: runs its statements under the
+ * lock timeout with retries, backfills in batches, and turns failures into errors that name the
+ * change set and the next step.
+ */
+final class Work {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Work.class);
+    /** How often the backfill logs its progress at most. */
+    private static final long LOG_EVERY_MS = 5_000;
+
+    final Connection connection;
+    final Dialect dialect;
+    final Settings settings;
+    final ChangeSetRef ref;
+    final String helper;
+    MigrationSpec spec;
+    /** What to do after a failure, e.g. "run expand() again once the lock is free, or rollback()". */
+    final String nextStep;
+
+    Work(Connection connection, Dialect dialect, Settings settings, ChangeSetRef ref, String helper, MigrationSpec spec,
+         String nextStep) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.settings = settings;
+        this.ref = ref;
+        this.helper = helper;
+        this.spec = spec;
+        this.nextStep = nextStep;
+    }
+
+    String table() {
+        return spec.table();
+    }
+
+    String get(String property) {
+        return spec.get(property);
+    }
+
+    String require(String property) {
+        return spec.require(property);
+    }
+
+    String name(String prefix) {
+        return prefix + "_" + helper;
+    }
+
+    String archiveTable() {
+        return "rollback_archive_" + helper;
+    }
+
+    MigrationException error(String message, Throwable cause) {
+        return new MigrationException(ref.toString(), spec.kind().changeName() + " on " + table() + ": " + message
+                + (nextStep == null ? "" : " " + nextStep), cause);
+    }
+
+    /** Runs statements one by one, each in auto-commit under the lock timeout, retried on lock timeouts. */
+    void sql(String what, String... statements) {
+        sql(what, List.of(statements));
+    }
+
+    void sql(String what, List<String> statements) {
+        for (String sql : statements) {
+            retrying(what, () -> {
+                dialect.beforeDdl(connection);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(sql);
+                } finally {
+                    dialect.afterDdl(connection);
+                }
+                return null;
+            });
+        }
+    }
+
+    /** Runs statements in one transaction where DDL is transactional, else one by one. */
+    void atomically(String what, List<String> statements) {
+        if (!dialect.transactionalDdl()) {
+            sql(what, statements);
+            return;
+        }
+        retrying(what, () -> {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : statements) {
+                    statement.execute(sql);
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            return null;
+        });
+    }
+
+    long count(String sql) {
+        return retrying("count", () -> {
+            try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+                row.next();
+                return row.getLong(1);
+            }
+        });
+    }
+
+    ColumnInfo column(String table, String column) {
+        return catalog(() -> dialect.column(connection, table, column));
+    }
+
+    boolean hasColumn(String table, String column) {
+        return column(table, column) != null;
+    }
+
+    boolean hasTable(String table) {
+        return catalog(() -> dialect.tableExists(connection, table));
+    }
+
+    boolean hasView(String view) {
+        return catalog(() -> dialect.viewExists(connection, view));
+    }
+
+    boolean hasConstraint(String table, String name) {
+        return catalog(() -> dialect.constraintExists(connection, table, name));
+    }
+
+    boolean hasIndex(String name) {
+        return catalog(() -> dialect.indexExists(connection, name));
+    }
+
+    boolean indexInvalid(String name) {
+        return catalog(() -> dialect.indexInvalid(connection, name));
+    }
+
+    boolean hasTrigger(String name) {
+        return catalog(() -> dialect.triggerExists(connection, name));
+    }
+
+    List<String> primaryKey(String table) {
+        return catalog(() -> dialect.primaryKey(connection, table));
+    }
+
+    /** The single primary key column needed to backfill and archive by key. */
+    String key() {
+        List<String> key = primaryKey(table());
+        if (key.size() != 1) {
+            throw error("table " + table() + " needs a single-column primary key to be backfilled and archived by key,"
+                    + " it has " + (key.isEmpty() ? "none" : key) + ". Add one in an earlier change set.", null);
+        }
+        return key.get(0);
+    }
+
+    void syncTrigger(List<Rule> rules) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        List<String> statements = dialect.createSyncTrigger(table(), helper, rules);
+        if (dialect.isPostgres()) {
+            // function first (replaceable), the trigger only if missing: never a moment without it
+            sql("create the sync trigger function", statements.get(0));
+            if (!hasTrigger(Dialect.triggerName(helper))) {
+                sql("create the sync trigger", statements.get(2));
+            }
+        } else {
+            sql("create the sync trigger", statements);
+        }
+    }
+
+    void dropSyncTrigger() {
+        sql("drop the sync trigger", dialect.dropSyncTrigger(table(), helper));
+    }
+
+    void addCheckUnchecked(String table, String name, String condition) {
+        if (!hasConstraint(table, name)) {
+            sql("add constraint " + name, dialect.addConstraintUnchecked(table, name, "CHECK (" + condition + ")"));
+        }
+    }
+
+    void dropConstraint(String table, String name) {
+        if (hasConstraint(table, name)) {
+            sql("drop constraint " + name, "ALTER TABLE " + table + " DROP CONSTRAINT " + name);
+        }
+    }
+
+    /** Validates the NOT NULL check, makes the column NOT NULL and drops the check. */
+    void setNotNullFromCheck(String table, String column, String check) {
+        ColumnInfo info = column(table, column);
+        if (info == null || info.notNull()) {
+            dropConstraint(table, check);
+            return;
+        }
+        if (dialect.isPostgres() && hasConstraint(table, check)) {
+            // a validated CHECK (c IS NOT NULL) lets SET NOT NULL skip its full scan under an exclusive lock
+            sql("validate " + check, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check);
+        } else {
+            long nulls = count("SELECT COUNT(*) FROM " + table + " WHERE " + column + " IS NULL");
+            if (nulls > 0) {
+                throw error(nulls + " row(s) of " + table + " have " + column + " NULL, so it cannot be made NOT NULL."
+                        + " Fill them, then", null);
+            }
+        }
+        sql("make " + column + " NOT NULL", dialect.setNotNull(table, column));
+        dropConstraint(table, check);
+    }
+
+    /**
+     * On H2, a NOT NULL column that a trigger must fill is made nullable and guarded by a check,
+     * because H2 checks NOT NULL before BEFORE triggers run. Undone by {@link #unrelax}.
+     */
+    void relax(String column) {
+        if (!dialect.notNullCheckedBeforeTriggers()) {
+            return;
+        }
+        ColumnInfo info = column(table(), column);
+        if (info != null && info.notNull()) {
+            addCheckUnchecked(table(), name("rb_on"), column + " IS NOT NULL");
+            sql("let the trigger fill " + column, dialect.dropNotNull(table(), column));
+        }
+    }
+
+    void unrelax(String column) {
+        if (hasConstraint(table(), name("rb_on"))) {
+            setNotNullFromCheck(table(), column, name("rb_on"));
+        }
+    }
+
+    /**
+     * Sets {@code column = expression} on the rows matching {@code condition}, in batches by primary
+     * key, each batch its own transaction under the lock timeout, with the sync trigger off.
+     */
+    void backfill(String column, String expression, String condition) {
+        String key = key();
+        String table = table();
+        long total = count("SELECT COUNT(*) FROM " + table + " WHERE " + condition);
+        if (total == 0) {
+            settings.meters().progress(table, 1.0);
+            return;
+        }
+        String bound = "SELECT MAX(" + key + ") FROM (SELECT " + key + " FROM " + table + " WHERE " + key
+                + " > ? ORDER BY " + key + " LIMIT " + settings.backfillBatchSize() + ") rb_batch";
+        String firstBound = "SELECT MAX(" + key + ") FROM (SELECT " + key + " FROM " + table + " ORDER BY " + key
+                + " LIMIT " + settings.backfillBatchSize() + ") rb_batch";
+        String update = "UPDATE " + table + " SET " + column + " = (" + expression + ") WHERE " + key + " > ? AND " + key
+                + " <= ? AND (" + condition + ")";
+        String firstUpdate = "UPDATE " + table + " SET " + column + " = (" + expression + ") WHERE " + key + " <= ? AND ("
+                + condition + ")";
+        long start = settings.clock().monotonicTime();
+        long lastLog = settings.clock().wallTime();
+        long done = 0;
+        Object low = null;
+        while (true) {
+            Object from = low;
+            Object[] batch = retrying("backfill " + column, () -> batch(from, from == null ? firstBound : bound,
+                    from == null ? firstUpdate : update));
+            if (batch == null) {
+                break;
+            }
+            low = batch[0];
+            long rows = (Long) batch[1];
+            done += rows;
+            settings.meters().rows(table, rows);
+            settings.meters().progress(table, (double) done / total);
+            long now = settings.clock().wallTime();
+            if (now - lastLog >= LOG_EVERY_MS) {
+                LOG.info("backfill of {}.{} ({}): {} of about {} rows", table, column, ref, done, total);
+                lastLog = now;
+            }
+            pause(settings.backfillPause());
+        }
+        settings.meters().progress(table, 1.0);
+        long ms = TimeUnit.NANOSECONDS.toMillis(settings.clock().monotonicTime() - start);
+        LOG.info("backfill of {}.{} ({}) done: {} rows in {} ms", table, column, ref, done, ms);
+    }
+
+    /** One batch: returns {last key, rows updated}, or null when no key is left. */
+    private Object[] batch(Object from, String boundSql, String updateSql) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            dialect.backfilling(connection, true);
+            Object high;
+            try (PreparedStatement query = connection.prepareStatement(boundSql)) {
+                if (from != null) {
+                    query.setObject(1, from);
+                }
+                try (ResultSet row = query.executeQuery()) {
+                    row.next();
+                    high = row.getObject(1);
+                }
+            }
+            if (high == null) {
+                connection.commit();
+                return null;
+            }
+            long rows;
+            try (PreparedStatement statement = connection.prepareStatement(updateSql)) {
+                int parameter = 1;
+                if (from != null) {
+                    statement.setObject(parameter++, from);
+                }
+                statement.setObject(parameter, high);
+                rows = statement.executeUpdate();
+            }
+            dialect.backfilling(connection, false);
+            connection.commit();
+            return new Object[] {high, rows};
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+            if (!dialect.isPostgres()) {
+                dialect.backfilling(connection, false);
+            }
+        }
+    }
+
+    /** Something to run against the database. */
+    @FunctionalInterface
+    interface Action<T> {
+        T run() throws SQLException;
+    }
+
+    <T> T catalog(Action<T> action) {
+        try {
+            return action.run();
+        } catch (SQLException e) {
+            throw error("reading the catalog failed: " + e.getMessage() + ".", e);
+        }
+    }
+
+    <T> T retrying(String what, Action<T> action) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return action.run();
+            } catch (SQLException e) {
+                if (!dialect.isLockTimeout(e)) {
+                    throw error(what + " failed: " + e.getMessage() + ".", e);
+                }
+                if (attempt >= settings.lockRetries()) {
+                    throw error("could not " + what + ": no lock on " + table() + " within "
+                            + settings.lockTimeout().toMillis() + " ms, " + (attempt + 1) + " times. A long transaction"
+                            + " holds a lock on it (PostgreSQL: see pg_locks and pg_stat_activity); nothing is half-done.", e);
+                }
+                settings.meters().lockRetry(table());
+                LOG.warn("{} ({}): no lock on {} within {} ms, trying again ({} of {})", what, ref, table(),
+                        settings.lockTimeout().toMillis(), attempt + 1, settings.lockRetries());
+                pause(settings.lockTimeout().multipliedBy(Math.min(attempt + 1, 4)).dividedBy(4));
+            }
+        }
+    }
+
+    private void pause(Duration pause) {
+        if (pause.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw error("interrupted.", e);
+        }
+    }
+}

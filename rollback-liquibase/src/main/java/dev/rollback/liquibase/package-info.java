@@ -1,0 +1,6 @@
+/**
+ * Expand/contract schema changes on Liquibase: {@link dev.rollback.liquibase.ExpandContract} runs
+ * expand, contract and rollback; {@link dev.rollback.liquibase.ChangelogLint} finds changes that would
+ * break the running version. The change types are in {@code dev.rollback.liquibase.change}.
+ */
+package dev.rollback.liquibase;

@@ -1,0 +1,225 @@
+package dev.rollback.liquibase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rollback.core.ledger.DeploymentRecord;
+import dev.rollback.core.ledger.DeploymentResult;
+import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.MicroserviceVersion;
+import dev.rollback.core.ledger.VersionStatus;
+import io.micrometer.core.instrument.MockClock;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bad input: each a clear error naming the change set and what to do, and the database left where
+ * expand, contract or rollback can proceed. Also the contrast: the plain Liquibase change breaks the
+ * OLD app.
+ */
+class BadInputTest {
+
+    private static final String RENAME = "scenarios/rename-column.xml";
+
+    static List<String> kinds() {
+        return TestDatabase.kinds();
+    }
+
+    private static TestDatabase customers(String kind, String test) throws Exception {
+        TestDatabase db = TestDatabase.open(kind, test);
+        Scenario scenario = new Scenarios.RenameColumn();
+        db.execute(scenario.setup().toArray(String[]::new));
+        try (Connection connection = db.dataSource().getConnection()) {
+            for (long id = 1; id <= 50; id++) {
+                scenario.oldWrite(connection, id);
+            }
+        }
+        return db;
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void plainRenameColumnBreaksTheOldApp(String kind) throws Exception {
+        try (TestDatabase db = customers(kind, "plain_rename")) {
+            ExpandContract.builder(db.dataSource(), "scenarios/plain-rename-column.yaml").lint(LintMode.OFF).build().expand();
+
+            Workload.App oldApp = new Workload.App("OLD", new Scenarios.RenameColumn()::oldWrite, 100);
+            try (Connection connection = db.dataSource().getConnection()) {
+                oldApp.write(connection);
+            }
+            assertThat(oldApp.takeErrors()).singleElement().asString().containsIgnoringCase("email");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void destructiveChangeMixedIntoAnExpandIsRefusedBeforeAnythingRuns(String kind) throws Exception {
+        try (TestDatabase db = customers(kind, "mixed")) {
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), "bad/mixed.yaml").build();
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(LintException.class)
+                    .hasMessageContaining("bad/mixed.yaml::mixed::test")
+                    .hasMessageContaining("dropColumn drops a column the running version still reads and writes")
+                    .hasMessageContaining("use expandDropColumn")
+                    .hasMessageContaining("a change set of its own")
+                    .hasMessageContaining("Nothing was run");
+            assertThat(db.objects()).isEqualTo(before);
+            assertThat(migrations.status()).isEmpty();
+
+            ExpandContract.builder(db.dataSource(), RENAME).build().expand();
+            assertThat(db.objects()).contains("column customer.email_address character varying nullable=yes");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void unknownColumnNamesTheChangeSetAndChangesNothing(String kind) throws Exception {
+        try (TestDatabase db = customers(kind, "unknown")) {
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), "bad/unknown-column.yaml").build();
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("change set bad/unknown-column.yaml::unknown-column::test")
+                    .hasMessageContaining("table customer has no column emial")
+                    .hasMessageContaining("Fix the change set, then run expand again; nothing was changed");
+            assertThat(db.objects()).isEqualTo(before);
+            assertThat(migrations.status()).isEmpty();
+            assertThat(db.count("SELECT COUNT(*) FROM databasechangelog")).isZero();
+
+            ExpandContract.builder(db.dataSource(), RENAME).build().expand();
+            assertThat(db.objects()).contains("column customer.email_address character varying nullable=yes");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void contractIsRefusedWhileAnOldInstanceLivesAndBeforeTheBakeTime(String kind) throws Exception {
+        try (TestDatabase db = customers(kind, "refused")) {
+            MockClock clock = new MockClock();
+            Instant start = Instant.ofEpochMilli(clock.wallTime());
+            InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
+            MicroserviceVersion old = MicroserviceVersion.of("checkout", "1.4.0", start.minusSeconds(3600), VersionStatus.DEPLOYED);
+            MicroserviceVersion next = MicroserviceVersion.of("checkout", "1.5.0", start, VersionStatus.DEPLOYED);
+            ledger.recordVersion(old);
+            ledger.recordVersion(next);
+            DeploymentRecord oldPod = new DeploymentRecord("d-old", old.id(), "pod-old-7f9c", start.minusSeconds(3600), null,
+                    DeploymentResult.RUNNING);
+            ledger.recordDeployment(oldPod);
+            ledger.recordDeployment(new DeploymentRecord("d-new", next.id(), "pod-new-1a2b", start, null, DeploymentResult.RUNNING));
+            ledger.heartbeat("d-old", start);
+            ledger.heartbeat("d-new", start);
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), RENAME).ledger(ledger).serviceName("checkout")
+                    .bakeTime(Duration.ofMinutes(10)).instanceTimeout(Duration.ofSeconds(60)).clock(clock).build();
+            migrations.expand();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::serviceVersion).isEqualTo("1.5.0");
+
+            clock.add(5, TimeUnit.MINUTES);
+            ledger.heartbeat("d-old", Instant.ofEpochMilli(clock.wallTime()));
+            assertThatThrownBy(migrations::contract).isInstanceOfSatisfying(ContractRefusedException.class, refused -> {
+                assertThat(refused.blockingInstances()).extracting(i -> i.instanceId()).containsExactly("pod-old-7f9c");
+                assertThat(refused.bakeTimeLeft()).isEqualTo(Duration.ofMinutes(5));
+                assertThat(refused).hasMessageContaining("pod-old-7f9c (version 1.4.0")
+                        .hasMessageContaining("PT5M left").hasMessageContaining("Run contract again later");
+            });
+            clock.add(6, TimeUnit.MINUTES);
+            ledger.heartbeat("d-old", Instant.ofEpochMilli(clock.wallTime()));
+            assertThatThrownBy(migrations::contract).isInstanceOf(ContractRefusedException.class)
+                    .hasMessageContaining("pod-old-7f9c").hasMessageNotContaining("bake time");
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDED);
+
+            ledger.recordDeployment(oldPod.ended(Instant.ofEpochMilli(clock.wallTime()), DeploymentResult.COMPLETED));
+            migrations.contract();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.CONTRACTED);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aLockThatNeverClearsFailsTheExpandWhichThenFinishesOrRollsBack(String kind) throws Exception {
+        try (TestDatabase db = customers(kind, "locked")) {
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), RENAME).lockTimeout(Duration.ofMillis(200))
+                    .lockRetries(1).build();
+            try (Connection holder = db.dataSource().getConnection()) {
+                holdLock(holder);
+                assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                        .hasMessageContaining("change set scenarios/rename-column.xml::rename-column::test")
+                        .hasMessageContaining("no lock on customer within 200 ms, 2 times")
+                        .hasMessageContaining("Run expand again once that is fixed, or rollback to undo what expand did");
+                holder.rollback();
+            }
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDING);
+
+            migrations.expand();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDED);
+            migrations.rollback();
+            assertThat(db.objects()).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void anInterruptedRollbackRunAgainFinishesCleanly(String kind) throws Exception {
+        try (TestDatabase db = customers(kind, "interrupted")) {
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), "scenarios/change-column-type.yaml")
+                    .lockTimeout(Duration.ofMillis(200)).lockRetries(0).build();
+            migrations.expand();
+            try (Connection connection = db.dataSource().getConnection()) {
+                Scenario.exec(connection, "INSERT INTO customer (id, name, amount_dec) VALUES (900, 'new', 12.34)");
+            }
+
+            try (Connection holder = db.dataSource().getConnection()) {
+                holdLock(holder);
+                assertThatThrownBy(migrations::rollback).isInstanceOf(MigrationException.class)
+                        .hasMessageContaining("scenarios/change-column-type.yaml::change-column-type::test")
+                        .hasMessageContaining("Run rollback again once that is fixed");
+                holder.rollback();
+            }
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.ROLLING_BACK);
+
+            migrations.rollback();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.ROLLED_BACK);
+            assertThat(db.objects()).isEqualTo(before);
+            assertThat(db.count("SELECT amount FROM customer WHERE id = 900")).isEqualTo(1234);
+
+            migrations.expand();
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id = 900 AND amount_dec = 12.34")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aRollbackThatDiedHalfWayIsFinished(String kind) throws Exception {
+        try (TestDatabase db = customers(kind, "died")) {
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), RENAME).build();
+            migrations.expand();
+            // as if the process died after the first steps of its rollback: phase set, trigger gone, column left
+            String helper = dev.rollback.liquibase.internal.Engine.helper(migrations.status().get(0).id());
+            db.execute("UPDATE rollback_migration SET phase = 'ROLLING_BACK'",
+                    db.postgres() ? "DROP TRIGGER rb_trg_" + helper + " ON customer" : "DROP TRIGGER rb_trg_" + helper);
+
+            migrations.rollback();
+            assertThat(db.objects()).isEqualTo(before);
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.ROLLED_BACK);
+        }
+    }
+
+    /** Holds a lock on customer that DDL waits for: an open transaction that wrote to it. */
+    private static void holdLock(Connection holder) throws Exception {
+        holder.setAutoCommit(false);
+        try (Statement statement = holder.createStatement()) {
+            statement.executeUpdate("UPDATE customer SET amount = amount WHERE id = 1");
+        }
+    }
+}

@@ -1,0 +1,432 @@
+package dev.rollback.liquibase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The acceptance scenarios, one per change type.
+ */
+final class Scenarios {
+
+    private Scenarios() {
+    }
+
+    static List<Scenario> all() {
+        return List.of(new AddColumn(), new RenameColumn(), new ChangeColumnType(), new DropColumn(), new AddNotNull(),
+                new CreateIndex(), new CreateTable(), new AddForeignKey(), new AddCheck(), new AddUnique(),
+                new RenameTable(), new DropTable());
+    }
+
+    static String ids(Set<Long> ids) {
+        return ids.isEmpty() ? "(-1)" : "(" + String.join(", ", ids.stream().map(String::valueOf).toList()) + ")";
+    }
+
+    /** Nullable, NOT NULL with a fill expression, NOT NULL with a default. */
+    static final class AddColumn extends Scenario {
+        AddColumn() {
+            super("addColumn", "scenarios/add-column.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount, nickname, status, score) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    id, "n" + id, "e" + id + "@new", 5, "nick" + id, "vip", 7);
+            exec(c, "UPDATE customer SET nickname = ? WHERE id = ?", "nick2-" + id, id);
+            expect(one(c, "SELECT nickname, status, score FROM customer WHERE id = ?", id), List.of("nick2-" + id, "vip", 7), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(oldIds)
+                    + " AND (status <> 'active' OR score <> 0 OR nickname IS NOT NULL)")).isZero();
+            checkNewValues(db, newIds);
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND name = 'n' || id"))
+                    .isEqualTo(newIds.size());
+        }
+
+        @Override
+        void checkRestored(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            checkNewValues(db, newIds);
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("column customer.status character varying nullable=no",
+                    "column customer.score integer nullable=no");
+            checkNewValues(db, newIds);
+        }
+
+        private static void checkNewValues(TestDatabase db, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds)
+                    + " AND nickname = 'nick2-' || id AND status = 'vip' AND score = 7")).isEqualTo(newIds.size());
+        }
+    }
+
+    /** email becomes email_address. */
+    static final class RenameColumn extends Scenario {
+        RenameColumn() {
+            super("renameColumn", "scenarios/rename-column.xml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email_address, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            exec(c, "UPDATE customer SET email_address = ? WHERE id = ?", "u" + id + "@new", id);
+            expect(one(c, "SELECT email_address FROM customer WHERE id = ?", id), List.of("u" + id + "@new"), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE email IS DISTINCT FROM email_address")).isZero();
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND email = 'u' || id || '@new'"))
+                    .isEqualTo(newIds.size());
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(oldIds)
+                    + " AND email_address = 'u' || id || '@old'")).isEqualTo(oldIds.size());
+            assertThat(db.objects()).noneMatch(o -> o.startsWith("column customer.email "));
+        }
+    }
+
+    /** amount INTEGER (cents) becomes amount_dec NUMERIC(12, 2). */
+    static final class ChangeColumnType extends Scenario {
+        ChangeColumnType() {
+            super("changeColumnType", "scenarios/change-column-type.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount_dec) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id, new BigDecimal("12.34"));
+            exec(c, "UPDATE customer SET amount_dec = ? WHERE id = ?", new BigDecimal("56.78"), id);
+            expect(one(c, "SELECT amount_dec FROM customer WHERE id = ?", id), values(new BigDecimal("56.78")), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE amount_dec * 100 <> amount")).isZero();
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND amount = 5678"))
+                    .isEqualTo(newIds.size());
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND amount = 5678"))
+                    .isEqualTo(newIds.size());
+        }
+
+        @Override
+        void checkRestored(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND amount_dec = 56.78"))
+                    .isEqualTo(newIds.size());
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(oldIds) + " AND amount_dec * 100 = id + 1"))
+                    .isEqualTo(oldIds.size());
+        }
+    }
+
+    /** name (NOT NULL) is dropped; the NEW app no longer writes it. */
+    static final class DropColumn extends Scenario {
+        DropColumn() {
+            super("dropColumn", "scenarios/drop-column.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, email, amount) VALUES (?, ?, ?)", id, "e" + id + "@new", 5);
+            exec(c, "UPDATE customer SET email = ? WHERE id = ?", "u" + id + "@new", id);
+            expect(one(c, "SELECT email FROM customer WHERE id = ?", id), List.of("u" + id + "@new"), id);
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND name = 'unknown'"))
+                    .isEqualTo(newIds.size());
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).noneMatch(o -> o.startsWith("column customer.name "));
+        }
+    }
+
+    /** email becomes NOT NULL; the OLD app writes some rows without it. */
+    static final class AddNotNull extends Scenario {
+        AddNotNull() {
+            super("addNotNull", "scenarios/add-not-null.yaml");
+        }
+
+        @Override
+        void oldWrite(Connection c, long id) throws SQLException {
+            if (id % 3 != 0) {
+                super.oldWrite(c, id);
+                return;
+            }
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, NULL, ?)", id, "n" + id, (int) id);
+            exec(c, "UPDATE customer SET amount = amount + 1 WHERE id = ?", id);
+            one(c, "SELECT name, email FROM customer WHERE id = ?", id);
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            expect(one(c, "SELECT email FROM customer WHERE id = ?", id), List.of("e" + id + "@new"), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE email IS NULL")).isZero();
+        }
+
+        @Override
+        void checkOldValues(TestDatabase db, Set<Long> oldIds) throws SQLException {
+            for (long id : oldIds) {
+                List<Object> row = db.rows("SELECT name, email, amount FROM customer WHERE id = " + id).get(0);
+                assertThat(row.get(0)).isEqualTo("n" + id);
+                assertThat(row.get(2)).isEqualTo((int) id + 1);
+                if (id % 3 == 0) {
+                    // filled while expanded, NULL as the OLD app wrote it after the rollback
+                    assertThat(row.get(1)).isIn(null, "none@example.com");
+                } else {
+                    assertThat(row.get(1)).isEqualTo("u" + id + "@old");
+                }
+            }
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("column customer.email character varying nullable=no");
+        }
+    }
+
+    /** An index on email. */
+    static final class CreateIndex extends Scenario {
+        CreateIndex() {
+            super("createIndex", "scenarios/create-index.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            expect(one(c, "SELECT id FROM customer WHERE email = ?", "e" + id + "@new"), List.of(id), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("index idx_customer_email");
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("index idx_customer_email");
+        }
+    }
+
+    /** A new table customer_note only the NEW app writes. */
+    static final class CreateTable extends Scenario {
+        CreateTable() {
+            super("createTable", "scenarios/create-table.xml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            exec(c, "INSERT INTO customer_note (id, customer_id, note) VALUES (?, ?, ?)", id, id, "note " + id);
+            expect(one(c, "SELECT note FROM customer_note WHERE id = ?", id), List.of("note " + id), id);
+        }
+
+        @Override
+        void checkRestored(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer_note WHERE id IN " + ids(newIds) + " AND note = 'note ' || id"))
+                    .isEqualTo(newIds.size());
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            checkRestored(db, oldIds, newIds);
+        }
+    }
+
+    /** purchase.customer_id references customer.id. */
+    static final class AddForeignKey extends Scenario {
+        AddForeignKey() {
+            super("addForeignKey", "scenarios/add-foreign-key.yaml");
+        }
+
+        @Override
+        List<String> setup() {
+            List<String> setup = super.setup();
+            setup.add("CREATE TABLE purchase (id BIGINT PRIMARY KEY, customer_id BIGINT, total INTEGER)");
+            return setup;
+        }
+
+        @Override
+        void oldWrite(Connection c, long id) throws SQLException {
+            super.oldWrite(c, id);
+            exec(c, "INSERT INTO purchase (id, customer_id, total) VALUES (?, ?, ?)", id, id, 10);
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            exec(c, "INSERT INTO purchase (id, customer_id, total) VALUES (?, ?, ?)", id, id, 20);
+            try {
+                exec(c, "INSERT INTO purchase (id, customer_id, total) VALUES (?, ?, ?)", -id, -id, 20);
+            } catch (SQLException expected) {
+                return; // the foreign key holds for new writes
+            }
+            throw new SQLException("a purchase of a missing customer was accepted");
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            assertThat(db.count("SELECT COUNT(*) FROM purchase")).isEqualTo(oldIds.size() + newIds.size());
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).anyMatch(o -> o.startsWith("constraint fk_purchase_customer")
+                    && !o.contains("validated=false"));
+        }
+    }
+
+    /** amount >= 0. */
+    static final class AddCheck extends Scenario {
+        AddCheck() {
+            super("addCheck", "scenarios/add-check.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            try {
+                exec(c, "UPDATE customer SET amount = -1 WHERE id = ?", id);
+            } catch (SQLException expected) {
+                return;
+            }
+            throw new SQLException("a negative amount was accepted");
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).anyMatch(o -> o.startsWith("constraint ck_customer_amount") && !o.contains("validated=false"));
+        }
+    }
+
+    /** email unique. */
+    static final class AddUnique extends Scenario {
+        AddUnique() {
+            super("addUnique", "scenarios/add-unique.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            try {
+                exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", -id, "n", "e" + id + "@new", 5);
+            } catch (SQLException expected) {
+                return;
+            }
+            throw new SQLException("a duplicate email was accepted");
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).anyMatch(o -> o.startsWith("constraint uq_customer_email"));
+        }
+    }
+
+    /** customer becomes client. */
+    static final class RenameTable extends Scenario {
+        RenameTable() {
+            super("renameTable", "scenarios/rename-table.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO client (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            exec(c, "UPDATE client SET email = ? WHERE id = ?", "u" + id + "@new", id);
+            expect(one(c, "SELECT email FROM client WHERE id = ?", id), List.of("u" + id + "@new"), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer")).isEqualTo(db.count("SELECT COUNT(*) FROM client"));
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND email = 'u' || id || '@new'"))
+                    .isEqualTo(newIds.size());
+        }
+
+        @Override
+        String table() {
+            return "client";
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("table client base table").noneMatch(o -> o.startsWith("table customer"));
+        }
+    }
+
+    /** legacy_log, which only the OLD app writes, is dropped. */
+    static final class DropTable extends Scenario {
+        DropTable() {
+            super("dropTable", "scenarios/drop-table.yaml");
+        }
+
+        @Override
+        List<String> setup() {
+            List<String> setup = super.setup();
+            setup.add("CREATE TABLE legacy_log (id BIGINT PRIMARY KEY, line VARCHAR(100))");
+            return setup;
+        }
+
+        @Override
+        void oldWrite(Connection c, long id) throws SQLException {
+            super.oldWrite(c, id);
+            exec(c, "INSERT INTO legacy_log (id, line) VALUES (?, ?)", id, "line " + id);
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            assertThat(db.count("SELECT COUNT(*) FROM legacy_log")).isEqualTo(oldIds.size());
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).noneMatch(o -> o.startsWith("table legacy_log"));
+        }
+    }
+}
