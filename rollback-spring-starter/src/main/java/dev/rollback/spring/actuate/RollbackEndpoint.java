@@ -17,6 +17,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * The {@code rollback} actuator endpoint.
@@ -27,7 +28,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *       rollback since start-up;</li>
  *   <li>{@code GET /actuator/rollback/{feature}}: one feature;</li>
  *   <li>{@code POST /actuator/rollback/{feature}} with {@code {"action": "rollback", "reason": "..."}}
- *       or {@code {"action": "reinstate"}}: rolls a feature back or reinstates it.</li>
+ *       or {@code {"action": "reinstate"}}: rolls a feature back or reinstates it;</li>
+ *   <li>{@code POST /actuator/rollback} with {@code {"action": "contract"}} or
+ *       {@code {"action": "rollback-migrations"}}: contracts the expand/contract schema migrations
+ *       (409 if refused, with the reason) or rolls them back, when there are {@link RollbackMigrations}
+ *       (404 otherwise); their phases are listed under {@code migrations} in the report.</li>
  * </ul>
  * Its default access is read-only: the write operation is refused until the application sets
  * {@code management.endpoint.rollback.access=unrestricted}. Expose it like any endpoint
@@ -40,20 +45,35 @@ public final class RollbackEndpoint {
     /** The reason recorded for a rollback through the endpoint without a reason of its own. */
     static final String DEFAULT_REASON = "rolled back through the actuator endpoint";
 
+    private static final int STATUS_CONFLICT = 409;
+
     private final RollbackRegistry registry;
     private final RollbackGuards guards;
     private final RollbackHistory history;
+    private final @Nullable RollbackMigrations migrations;
 
     /**
-     * Creates the endpoint.
+     * Creates the endpoint, without schema migrations.
      *
      * @param guards  the feature guards
      * @param history the last rollbacks, for their evidence
      */
     public RollbackEndpoint(RollbackGuards guards, RollbackHistory history) {
+        this(guards, history, null);
+    }
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param guards     the feature guards
+     * @param history    the last rollbacks, for their evidence
+     * @param migrations the schema migrations, or {@code null} if there are none
+     */
+    public RollbackEndpoint(RollbackGuards guards, RollbackHistory history, @Nullable RollbackMigrations migrations) {
         this.registry = guards.registry();
         this.guards = guards;
         this.history = history;
+        this.migrations = migrations;
     }
 
     /**
@@ -73,7 +93,40 @@ public final class RollbackEndpoint {
         json.put("reason", report.reason());
         json.put("time", report.time().toString());
         json.put("features", report.features().stream().map(this::feature).toList());
+        if (migrations != null) {
+            json.put("migrations", migrations.status());
+        }
         return json;
+    }
+
+    /**
+     * Contracts or rolls back the schema migrations.
+     *
+     * @param action {@code contract} or {@code rollback-migrations}
+     * @return the migrations after the action (200), the refusal (409), or 404 without migrations
+     * @throws InvalidEndpointRequestException (HTTP 400) for another action
+     */
+    @WriteOperation
+    public WebEndpointResponse<Map<String, Object>> migrations(String action) {
+        if (migrations == null) {
+            return new WebEndpointResponse<>(Map.of("message", "this service has no expand/contract migrations"),
+                    WebEndpointResponse.STATUS_NOT_FOUND);
+        }
+        try {
+            switch (action.toLowerCase(Locale.ROOT)) {
+                case "contract" -> migrations.contract();
+                case "rollback-migrations" -> migrations.rollback();
+                default -> throw new InvalidEndpointRequestException("action must be 'contract' or"
+                        + " 'rollback-migrations', was '" + action + "'", "action must be 'contract' or"
+                        + " 'rollback-migrations'");
+            }
+        } catch (RollbackMigrations.RefusedException e) {
+            Map<String, Object> refused = new LinkedHashMap<>();
+            refused.put("message", e.getMessage());
+            refused.put("migrations", migrations.status());
+            return new WebEndpointResponse<>(refused, STATUS_CONFLICT);
+        }
+        return new WebEndpointResponse<>(Map.of("migrations", migrations.status()));
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.rollback.spring.RollbackGuards;
 import dev.rollback.spring.actuate.RollbackEndpoint;
 import dev.rollback.spring.actuate.RollbackHealthIndicator;
 import dev.rollback.spring.actuate.RollbackHistory;
+import dev.rollback.spring.actuate.RollbackMigrations;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration of the {@code rollback} actuator endpoint and health indicator, when the
  * actuator is on the class path and a {@link RollbackRegistry} exists.
  */
-@AutoConfiguration(after = RollbackAutoConfiguration.class)
+@AutoConfiguration(after = {RollbackAutoConfiguration.class, RollbackLiquibaseAutoConfiguration.class})
 @ConditionalOnClass({RollbackRegistry.class, Endpoint.class})
 @ConditionalOnBean(RollbackGuards.class)
 public final class RollbackActuatorAutoConfiguration {
@@ -44,15 +46,17 @@ public final class RollbackActuatorAutoConfiguration {
     /**
      * The {@code rollback} endpoint.
      *
-     * @param guards  the guards
-     * @param history the last rollbacks
+     * @param guards     the guards
+     * @param history    the last rollbacks
+     * @param migrations the schema migrations, if any
      * @return the endpoint
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
-    public RollbackEndpoint rollbackEndpoint(RollbackGuards guards, RollbackHistory history) {
-        return new RollbackEndpoint(guards, history);
+    public RollbackEndpoint rollbackEndpoint(RollbackGuards guards, RollbackHistory history,
+                                             ObjectProvider<RollbackMigrations> migrations) {
+        return new RollbackEndpoint(guards, history, migrations.getIfAvailable());
     }
 
     /** The health indicator, when Boot's health support is on the class path. */

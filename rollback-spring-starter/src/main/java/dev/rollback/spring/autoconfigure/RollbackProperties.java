@@ -39,6 +39,9 @@ public class RollbackProperties {
     /** Unleash as the flag service, when rollback-flags is on the class path. */
     private final Unleash unleash = new Unleash();
 
+    /** Expand/contract schema changes, when rollback-liquibase and Spring's Liquibase integration are on the class path. */
+    private final Liquibase liquibase = new Liquibase();
+
     /**
      * Returns whether the starter is on.
      *
@@ -154,6 +157,15 @@ public class RollbackProperties {
      */
     public Unleash getUnleash() {
         return unleash;
+    }
+
+    /**
+     * Returns the expand/contract settings.
+     *
+     * @return the expand/contract settings
+     */
+    public Liquibase getLiquibase() {
+        return liquibase;
     }
 
     /** This instance's service. */
@@ -1307,6 +1319,188 @@ public class RollbackProperties {
          */
         public void setMaxBackoff(Duration maxBackoff) {
             this.maxBackoff = maxBackoff;
+        }
+    }
+
+    /** Expand/contract schema changes through Spring's Liquibase integration. */
+    public static class Liquibase {
+
+        /** Whether to lint and configure Spring's Liquibase update for expand/contract and to offer contract and rollback of the migrations. */
+        private boolean enabled = true;
+
+        /** What the safety lint does before Spring's Liquibase update when it finds a change that breaks the running version. */
+        private Lint lint = Lint.FAIL;
+
+        /** How long after the last expand a contract is refused. */
+        private Duration bakeTime = Duration.ofMinutes(15);
+
+        /** How old an instance's heartbeat in the ledger may be for it to still block a contract. */
+        private Duration instanceTimeout = Duration.ofSeconds(60);
+
+        /** Rows per backfill statement. */
+        private int backfillBatchSize = 5000;
+
+        /** Pause between backfill batches. */
+        private Duration backfillPause = Duration.ofMillis(5);
+
+        /** Longest wait for a lock of each migration statement before it is tried again. */
+        private Duration lockTimeout = Duration.ofSeconds(2);
+
+        /** How often a migration statement is tried again after a lock timeout. */
+        private int lockRetries = 5;
+
+        /**
+         * Returns whether expand/contract is wired.
+         *
+         * @return whether it is wired
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether it is wired.
+         *
+         * @param enabled whether it is wired
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * Returns what the lint does.
+         *
+         * @return what the lint does
+         */
+        public Lint getLint() {
+            return lint;
+        }
+
+        /**
+         * Sets what the lint does.
+         *
+         * @param lint what the lint does
+         */
+        public void setLint(Lint lint) {
+            this.lint = lint;
+        }
+
+        /**
+         * Returns the bake time.
+         *
+         * @return the bake time
+         */
+        public Duration getBakeTime() {
+            return bakeTime;
+        }
+
+        /**
+         * Sets the bake time.
+         *
+         * @param bakeTime the bake time
+         */
+        public void setBakeTime(Duration bakeTime) {
+            this.bakeTime = bakeTime;
+        }
+
+        /**
+         * Returns the instance timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getInstanceTimeout() {
+            return instanceTimeout;
+        }
+
+        /**
+         * Sets the timeout.
+         *
+         * @param instanceTimeout the timeout
+         */
+        public void setInstanceTimeout(Duration instanceTimeout) {
+            this.instanceTimeout = instanceTimeout;
+        }
+
+        /**
+         * Returns the backfill batch size.
+         *
+         * @return the batch size
+         */
+        public int getBackfillBatchSize() {
+            return backfillBatchSize;
+        }
+
+        /**
+         * Sets the batch size.
+         *
+         * @param backfillBatchSize the batch size
+         */
+        public void setBackfillBatchSize(int backfillBatchSize) {
+            this.backfillBatchSize = backfillBatchSize;
+        }
+
+        /**
+         * Returns the backfill pause.
+         *
+         * @return the pause
+         */
+        public Duration getBackfillPause() {
+            return backfillPause;
+        }
+
+        /**
+         * Sets the pause.
+         *
+         * @param backfillPause the pause
+         */
+        public void setBackfillPause(Duration backfillPause) {
+            this.backfillPause = backfillPause;
+        }
+
+        /**
+         * Returns the lock timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getLockTimeout() {
+            return lockTimeout;
+        }
+
+        /**
+         * Sets the timeout.
+         *
+         * @param lockTimeout the timeout
+         */
+        public void setLockTimeout(Duration lockTimeout) {
+            this.lockTimeout = lockTimeout;
+        }
+
+        /**
+         * Returns the lock retries.
+         *
+         * @return the retries
+         */
+        public int getLockRetries() {
+            return lockRetries;
+        }
+
+        /**
+         * Sets the retries.
+         *
+         * @param lockRetries the retries
+         */
+        public void setLockRetries(int lockRetries) {
+            this.lockRetries = lockRetries;
+        }
+
+        /** What the safety lint does when it finds a change that breaks the running version. */
+        public enum Lint {
+            /** Refuse the update, naming each finding. */
+            FAIL,
+            /** Log each finding and run the update. */
+            WARN,
+            /** Do not lint. */
+            OFF
         }
     }
 }

@@ -1,0 +1,112 @@
+package dev.rollback.spring.autoconfigure;
+
+import dev.rollback.core.RollbackRegistry;
+import dev.rollback.liquibase.ExpandContract;
+import dev.rollback.liquibase.LintMode;
+import dev.rollback.spring.actuate.RollbackMigrations;
+import javax.sql.DataSource;
+import liquibase.integration.spring.SpringLiquibase;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+
+/**
+ * Auto-configuration of expand/contract schema migrations, when rollback-liquibase and Spring's
+ * Liquibase integration are on the class path and Spring Boot's Liquibase auto-configuration runs a
+ * change log ({@code spring.liquibase.change-log}).
+ *
+ * <p>Spring's own Liquibase update stays what runs the change log at start-up, so the expand step
+ * of every expand/contract change runs like any change; before it runs, the safety lint checks the
+ * change sets not yet run ({@code rollback.liquibase.lint}) and the change log parameters
+ * {@code rollback.*} carry the backfill and lock settings and the service version (parameters the
+ * application sets itself in {@code spring.liquibase.parameters} win). Contract and rollback are
+ * explicit: the {@link ExpandContract} bean, or the {@code rollback} endpoint's write operation.
+ * Contract and rollback use the application's {@link DataSource}, not a separate
+ * {@code spring.liquibase.url}.
+ */
+@AutoConfiguration(after = RollbackAutoConfiguration.class,
+        afterName = "org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration")
+@ConditionalOnClass({ExpandContract.class, SpringLiquibase.class, LiquibaseProperties.class, RollbackRegistry.class})
+@ConditionalOnBooleanProperty(name = "rollback.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "rollback.liquibase.enabled", matchIfMissing = true)
+@ConditionalOnBean(RollbackRegistry.class)
+@ConditionalOnSingleCandidate(SpringLiquibase.class)
+public final class RollbackLiquibaseAutoConfiguration {
+
+    /** Creates the auto-configuration; Spring Boot does. */
+    public RollbackLiquibaseAutoConfiguration() {
+    }
+
+    /**
+     * The migrations of the change log Spring's Liquibase runs, on the application's data source,
+     * with the registry's ledger (whose live instances block a contract) and service.
+     *
+     * @param liquibase  Spring's Liquibase settings, for the change log
+     * @param dataSource the application's data source
+     * @param registry   the registry, for its ledger, service and meters
+     * @param properties the properties
+     * @return the migrations
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(LiquibaseProperties.class)
+    @ConditionalOnSingleCandidate(DataSource.class)
+    public ExpandContract rollbackExpandContract(LiquibaseProperties liquibase, DataSource dataSource,
+                                                 RollbackRegistry registry, RollbackProperties properties) {
+        RollbackProperties.Liquibase settings = properties.getLiquibase();
+        ExpandContract.Builder builder = ExpandContract.builder(dataSource,
+                        ExpandContractLiquibasePostProcessor.classpathPath(liquibase.getChangeLog()))
+                .ledger(registry.ledger())
+                .serviceName(registry.health().service())
+                .serviceVersion(registry.health().version())
+                .meterRegistry(registry.meterRegistry())
+                .lint(LintMode.valueOf(settings.getLint().name()));
+        GuardConfigs.set("rollback.liquibase.bake-time", settings.getBakeTime(), builder::bakeTime);
+        GuardConfigs.set("rollback.liquibase.instance-timeout", settings.getInstanceTimeout(),
+                builder::instanceTimeout);
+        GuardConfigs.set("rollback.liquibase.backfill-batch-size", settings.getBackfillBatchSize(),
+                builder::backfillBatchSize);
+        GuardConfigs.set("rollback.liquibase.backfill-pause", settings.getBackfillPause(), builder::backfillPause);
+        GuardConfigs.set("rollback.liquibase.lock-timeout", settings.getLockTimeout(), builder::lockTimeout);
+        GuardConfigs.set("rollback.liquibase.lock-retries", settings.getLockRetries(), builder::lockRetries);
+        return builder.build();
+    }
+
+    /**
+     * The migrations as the {@code rollback} endpoint shows and acts on them.
+     *
+     * @param migrations the migrations
+     * @return the endpoint's view of them
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(ExpandContract.class)
+    public RollbackMigrations rollbackMigrations(ExpandContract migrations) {
+        return new LiquibaseRollbackMigrations(migrations);
+    }
+
+    /**
+     * Lints and configures Spring's Liquibase before its update runs. Static, as a post-processor
+     * must be; it finds the beans it needs when Spring's Liquibase is initialised.
+     *
+     * @param migrations  the migrations
+     * @param registry    the registry, for the service version
+     * @param properties  the properties
+     * @return the post-processor
+     */
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    public static ExpandContractLiquibasePostProcessor rollbackExpandContractLiquibasePostProcessor(
+            ObjectProvider<ExpandContract> migrations, ObjectProvider<RollbackRegistry> registry,
+            ObjectProvider<RollbackProperties> properties) {
+        return new ExpandContractLiquibasePostProcessor(migrations, registry, properties);
+    }
+}
