@@ -32,6 +32,39 @@ public record Settings(int backfillBatchSize, Duration backfillPause, Duration l
                 new BackfillMeters(new SimpleMeterRegistry()), Clock.SYSTEM);
     }
 
+    /**
+     * Returns the defaults with the change log parameters that are set: {@code rollback.backfillBatchSize},
+     * {@code rollback.backfillPause}, {@code rollback.lockTimeout} (ISO-8601 durations),
+     * {@code rollback.lockRetries}, {@code rollback.serviceVersion}; for the change types run from plain Liquibase.
+     *
+     * @param parameters the change log parameter by name, null if not set
+     * @return the settings
+     * @throws IllegalArgumentException naming a parameter whose value cannot be read
+     */
+    public static Settings fromParameters(java.util.function.Function<String, String> parameters) {
+        Settings defaults = defaults();
+        try {
+            return new Settings(
+                    integer(parameters, "rollback.backfillBatchSize", defaults.backfillBatchSize()),
+                    duration(parameters, "rollback.backfillPause", defaults.backfillPause()),
+                    duration(parameters, "rollback.lockTimeout", defaults.lockTimeout()),
+                    integer(parameters, "rollback.lockRetries", defaults.lockRetries()),
+                    parameters.apply("rollback.serviceVersion"), defaults.meters(), defaults.clock());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("a rollback.* change log parameter cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static int integer(java.util.function.Function<String, String> parameters, String name, int otherwise) {
+        String value = parameters.apply(name);
+        return value == null ? otherwise : Integer.parseInt(value.strip());
+    }
+
+    private static Duration duration(java.util.function.Function<String, String> parameters, String name, Duration otherwise) {
+        String value = parameters.apply(name);
+        return value == null ? otherwise : Duration.parse(value.strip());
+    }
+
     /** Rows per backfill statement by default. */
     public static final int DEFAULT_BATCH_SIZE = 5_000;
     /** Pause between backfill batches by default. */
