@@ -12,7 +12,6 @@ import java.time.Duration;
  * @param lockTimeout       how long one statement may wait for a lock
  * @param lockRetries       how often a statement that timed out waiting for a lock is tried again
  * @param serviceVersion    the version that expands, recorded with the migration, or null
- * @param meterRegistry     where the backfill progress goes
  * @param meters            the backfill meters
  * @param clock             the time
  */
