@@ -10,9 +10,11 @@ import java.util.List;
  */
 public final class ContractRefusedException extends MigrationException {
 
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final transient List<ServiceInstance> blockingInstances;
+    /** How much of the bake time is left. */
     private final Duration bakeTimeLeft;
 
     /**

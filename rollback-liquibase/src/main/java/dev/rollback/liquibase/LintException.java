@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
  */
 public final class LintException extends MigrationException {
 
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final transient List<LintFinding> findings;

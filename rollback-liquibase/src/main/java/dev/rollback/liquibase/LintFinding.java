@@ -14,6 +14,11 @@ public record LintFinding(String changeSet, String changeType, String problem, S
 
     /**
      * Checks that no component is null.
+     *
+     * @param changeSet   the change set, as {@code path::id::author}
+     * @param changeType  the offending change
+     * @param problem     why it breaks the previous version
+     * @param replacement the expand/contract change to use instead
      */
     public LintFinding {
         Objects.requireNonNull(changeSet, "changeSet");

@@ -7,8 +7,10 @@ package dev.rollback.liquibase;
  */
 public class MigrationException extends RuntimeException {
 
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The change set concerned, or null. */
     private final String changeSet;
 
     /**

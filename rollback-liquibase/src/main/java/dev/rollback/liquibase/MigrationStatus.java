@@ -20,6 +20,15 @@ public record MigrationStatus(String id, String changeSet, String changeType, St
 
     /**
      * Checks that the required components are present.
+     *
+     * @param id             the migration
+     * @param changeSet      the change set
+     * @param changeType     the change type
+     * @param tableName      the table
+     * @param phase          where it stands
+     * @param serviceVersion the version that expanded it, or null
+     * @param expandedAt     when its expand finished, or null
+     * @param updatedAt      when its phase last changed
      */
     public MigrationStatus {
         Objects.requireNonNull(id, "id");

@@ -3,6 +3,7 @@ package dev.rollback.liquibase.change;
 import dev.rollback.liquibase.internal.ChangeSetRef;
 import dev.rollback.liquibase.internal.Kind;
 import dev.rollback.liquibase.internal.MigrationSpec;
+import dev.rollback.liquibase.internal.Settings;
 import dev.rollback.liquibase.internal.StepStatement;
 import java.util.Map;
 import liquibase.change.AbstractChange;
@@ -65,12 +66,26 @@ public abstract class ExpandContractChange extends AbstractChange {
 
     @Override
     public SqlStatement[] generateStatements(Database database) {
-        return new SqlStatement[] {new StepStatement(StepStatement.Step.EXPAND, database, ref(), migrationId(), spec())};
+        return new SqlStatement[] {new StepStatement(StepStatement.Step.EXPAND, database, ref(), migrationId(), spec(),
+                settings())};
     }
 
     @Override
     public SqlStatement[] generateRollbackStatements(Database database) {
-        return new SqlStatement[] {new StepStatement(StepStatement.Step.ROLLBACK, database, ref(), migrationId(), spec())};
+        return new SqlStatement[] {new StepStatement(StepStatement.Step.ROLLBACK, database, ref(), migrationId(), spec(),
+                settings())};
+    }
+
+    /** The settings from the change log parameters {@code rollback.*}, for runs without {@code ExpandContract}. */
+    private Settings settings() {
+        ChangeSet changeSet = getChangeSet();
+        if (changeSet == null || changeSet.getChangeLogParameters() == null) {
+            return Settings.defaults();
+        }
+        return Settings.fromParameters(name -> {
+            Object value = changeSet.getChangeLogParameters().getValue(name, changeSet.getChangeLog());
+            return value == null ? null : value.toString();
+        });
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * H2: sync triggers are Java classes ({@link H2SyncTrigger}, {@link H2ViewTrigger}), constraints
@@ -14,6 +16,8 @@ import java.util.Locale;
  * a trigger must fill is made nullable for the expand and guarded by a NOT NULL check instead.
  */
 final class H2Dialect extends Dialect {
+
+    private static final Logger LOG = LoggerFactory.getLogger(H2Dialect.class);
 
     /** H2's error code for a lock not granted in time (ErrorCode.LOCK_TIMEOUT_1). */
     private static final int LOCK_TIMEOUT = 50200;
@@ -25,6 +29,9 @@ final class H2Dialect extends Dialect {
     private static final long DRAIN_NANOS = 2_000_000_000L;
     /** How many checks in a row must find no other statement running. */
     private static final int DRAIN_IDLE_CHECKS = 6;
+
+    /** Whether this user may switch H2 to exclusive mode (admin rights); found out at the first DDL. */
+    private boolean exclusiveAllowed = true;
 
     @Override
     public boolean isPostgres() {
@@ -58,7 +65,18 @@ final class H2Dialect extends Dialect {
      */
     @Override
     void beforeDdl(Connection connection) throws SQLException {
-        execute(connection, "SET EXCLUSIVE 1");
+        if (!exclusiveAllowed) {
+            return;
+        }
+        try {
+            execute(connection, "SET EXCLUSIVE 1");
+        } catch (SQLException e) {
+            // not an admin: DDL runs without pausing the other sessions
+            exclusiveAllowed = false;
+            LOG.warn("H2 refused exclusive mode ({}); expand/contract DDL runs without pausing other sessions, whose"
+                    + " statements may fail meanwhile. Migrate as an admin user to avoid it.", e.getMessage());
+            return;
+        }
         // statements already running are not paused: let them finish before the table changes under them
         // (idle for several checks in a row, for a statement that passed the exclusive check just before it
         // was set and has not shown up yet)
@@ -80,7 +98,9 @@ final class H2Dialect extends Dialect {
 
     @Override
     void afterDdl(Connection connection) throws SQLException {
-        execute(connection, "SET EXCLUSIVE 0");
+        if (exclusiveAllowed) {
+            execute(connection, "SET EXCLUSIVE 0");
+        }
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.time.Duration;
  * @param lockTimeout       how long one statement may wait for a lock
  * @param lockRetries       how often a statement that timed out waiting for a lock is tried again
  * @param serviceVersion    the version that expands, recorded with the migration, or null
- * @param meterRegistry     where the backfill progress goes
  * @param meters            the backfill meters
  * @param clock             the time
  */
@@ -30,6 +29,39 @@ public record Settings(int backfillBatchSize, Duration backfillPause, Duration l
     public static Settings defaults() {
         return new Settings(DEFAULT_BATCH_SIZE, DEFAULT_PAUSE, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_RETRIES, null,
                 new BackfillMeters(new SimpleMeterRegistry()), Clock.SYSTEM);
+    }
+
+    /**
+     * Returns the defaults with the change log parameters that are set: {@code rollback.backfillBatchSize},
+     * {@code rollback.backfillPause}, {@code rollback.lockTimeout} (ISO-8601 durations),
+     * {@code rollback.lockRetries}, {@code rollback.serviceVersion}; for the change types run from plain Liquibase.
+     *
+     * @param parameters the change log parameter by name, null if not set
+     * @return the settings
+     * @throws IllegalArgumentException naming a parameter whose value cannot be read
+     */
+    public static Settings fromParameters(java.util.function.Function<String, String> parameters) {
+        Settings defaults = defaults();
+        try {
+            return new Settings(
+                    integer(parameters, "rollback.backfillBatchSize", defaults.backfillBatchSize()),
+                    duration(parameters, "rollback.backfillPause", defaults.backfillPause()),
+                    duration(parameters, "rollback.lockTimeout", defaults.lockTimeout()),
+                    integer(parameters, "rollback.lockRetries", defaults.lockRetries()),
+                    parameters.apply("rollback.serviceVersion"), defaults.meters(), defaults.clock());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("a rollback.* change log parameter cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static int integer(java.util.function.Function<String, String> parameters, String name, int otherwise) {
+        String value = parameters.apply(name);
+        return value == null ? otherwise : Integer.parseInt(value.strip());
+    }
+
+    private static Duration duration(java.util.function.Function<String, String> parameters, String name, Duration otherwise) {
+        String value = parameters.apply(name);
+        return value == null ? otherwise : Duration.parse(value.strip());
     }
 
     /** Rows per backfill statement by default. */

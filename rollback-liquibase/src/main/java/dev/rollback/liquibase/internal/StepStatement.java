@@ -30,6 +30,7 @@ public final class StepStatement implements ExecutablePreparedStatement {
     private final ChangeSetRef ref;
     private final String id;
     private final MigrationSpec spec;
+    private final Settings outsideExpandContract;
 
     /**
      * @param step     which step
@@ -37,8 +38,11 @@ public final class StepStatement implements ExecutablePreparedStatement {
      * @param ref      the change set
      * @param id       the migration id
      * @param spec     what the change asks for
+     * @param outsideExpandContract the settings when Liquibase runs without {@code ExpandContract}
      */
-    public StepStatement(Step step, Database database, ChangeSetRef ref, String id, MigrationSpec spec) {
+    public StepStatement(Step step, Database database, ChangeSetRef ref, String id, MigrationSpec spec,
+                         Settings outsideExpandContract) {
+        this.outsideExpandContract = outsideExpandContract;
         this.step = step;
         this.database = database;
         this.ref = ref;
@@ -49,7 +53,7 @@ public final class StepStatement implements ExecutablePreparedStatement {
     @Override
     public void execute(PreparedStatementFactory factory) throws DatabaseException {
         Settings settings = Optional.ofNullable(Scope.getCurrentScope().get(Settings.SCOPE_KEY, Settings.class))
-                .orElseGet(Settings::defaults);
+                .orElse(outsideExpandContract);
         try {
             Engine engine = new Engine(((JdbcConnection) database.getConnection()).getUnderlyingConnection(), settings);
             if (step == Step.EXPAND) {
