@@ -6,6 +6,7 @@ import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.flags.UnleashFlagSource;
 import dev.rollback.flags.UnleashKillSwitchConfig;
+import dev.rollback.liquibase.ExpandContract;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -69,6 +70,18 @@ class RollbackPropertiesTest {
     }
 
     @Test
+    void liquibaseDefaultsEqualTheExpandContractConstants() {
+        RollbackProperties.Liquibase liquibase = properties.getLiquibase();
+        assertThat(liquibase.getLint().name()).isEqualTo(ExpandContract.DEFAULT_LINT.name());
+        assertThat(liquibase.getBakeTime()).isEqualTo(ExpandContract.DEFAULT_BAKE_TIME);
+        assertThat(liquibase.getInstanceTimeout()).isEqualTo(ExpandContract.DEFAULT_INSTANCE_TIMEOUT);
+        assertThat(liquibase.getBackfillBatchSize()).isEqualTo(ExpandContract.DEFAULT_BACKFILL_BATCH_SIZE);
+        assertThat(liquibase.getBackfillPause()).isEqualTo(ExpandContract.DEFAULT_BACKFILL_PAUSE);
+        assertThat(liquibase.getLockTimeout()).isEqualTo(ExpandContract.DEFAULT_LOCK_TIMEOUT);
+        assertThat(liquibase.getLockRetries()).isEqualTo(ExpandContract.DEFAULT_LOCK_RETRIES);
+    }
+
+    @Test
     void generatedMetadataCarriesEveryDefaultAndADescription() throws Exception {
         JsonNode metadata;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
@@ -94,6 +107,9 @@ class RollbackPropertiesTest {
         assertThat(byName.get("rollback.ledger.queue-capacity").path("defaultValue").asInt())
                 .isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_QUEUE_CAPACITY);
         assertThat(byName.get("rollback.enabled").path("defaultValue").asBoolean()).isTrue();
+        assertThat(byName.get("rollback.liquibase.bake-time").path("defaultValue").asString()).isEqualTo("15m");
+        assertThat(byName.get("rollback.liquibase.backfill-batch-size").path("defaultValue").asInt())
+                .isEqualTo(ExpandContract.DEFAULT_BACKFILL_BATCH_SIZE);
         assertThat(byName).containsKey("rollback.features");
     }
 }
