@@ -435,8 +435,10 @@ public enum Kind {
         @Override
         void contract(Work work) {
             String view = work.require("newTableName");
-            List<String> statements = new ArrayList<>(work.dialect.dropSyncTrigger(view, work.helper)
-                    .subList(0, work.dialect.isPostgres() ? 0 : 1));
+            List<String> statements = new ArrayList<>();
+            if (!work.dialect.isPostgres()) {
+                statements.add("DROP TRIGGER IF EXISTS " + Dialect.triggerName(work.helper)); // the view's INSTEAD OF trigger
+            }
             if (work.hasView(view)) {
                 statements.add("DROP VIEW " + view);
             }
