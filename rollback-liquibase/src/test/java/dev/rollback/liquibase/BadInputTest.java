@@ -215,6 +215,28 @@ class BadInputTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void contractDoesNotSilentlyDropTheUniquenessOfARenamedColumn(String kind) throws Exception {
+        try (TestDatabase db = customers(kind, "unique_rename")) {
+            db.execute("CREATE UNIQUE INDEX ux_customer_email ON customer (email)");
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), RENAME).bakeTime(java.time.Duration.ZERO).build();
+            migrations.expand();
+
+            assertThatThrownBy(migrations::contract).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("scenarios/rename-column.xml::rename-column::test")
+                    .hasMessageContaining("column email is unique and email_address is not")
+                    .hasMessageContaining("Add expandAddUnique on email_address")
+                    .hasMessageContaining("Run contract again once that is fixed");
+            assertThat(db.objects()).contains("index ux_customer_email", "column customer.email character varying nullable=yes");
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDED);
+
+            db.execute("CREATE UNIQUE INDEX ux_customer_email_address ON customer (email_address)");
+            migrations.contract();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.CONTRACTED);
+        }
+    }
+
     /** Holds a lock on customer that DDL waits for: an open transaction that wrote to it. */
     private static void holdLock(Connection holder) throws Exception {
         holder.setAutoCommit(false);

@@ -173,6 +173,15 @@ public abstract class Dialect {
 
     /**
      * @param connection the connection
+     * @param table      the table
+     * @param column     the column
+     * @return whether a unique index (or unique or primary key constraint) covers exactly this column
+     * @throws SQLException if the catalog cannot be read
+     */
+    public abstract boolean uniqueOn(Connection connection, String table, String column) throws SQLException;
+
+    /**
+     * @param connection the connection
      * @param name       the trigger
      * @return whether it exists in the current schema
      * @throws SQLException if the catalog cannot be read

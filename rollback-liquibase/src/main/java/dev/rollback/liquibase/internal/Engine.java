@@ -118,9 +118,10 @@ public final class Engine {
                     : "expand it again first."), null);
         }
         inAutoCommit(row.ref(), () -> {
-            PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTING));
             Work work = new Work(connection, dialect, settings, row.ref(), row.helper(), row.spec(),
                     "Run contract again once that is fixed.");
+            row.spec().kind().checkContract(work);
+            PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTING));
             LOG.info("contracting {} ({})", row.id(), row.spec().kind().changeName());
             row.spec().kind().contract(work);
             PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTED));

@@ -191,6 +191,15 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
+    public boolean uniqueOn(Connection connection, String table, String column) throws SQLException {
+        return exists(connection, "SELECT 1 FROM INFORMATION_SCHEMA.INDEXES i JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c"
+                + " ON c.INDEX_SCHEMA = i.INDEX_SCHEMA AND c.INDEX_NAME = i.INDEX_NAME WHERE i.INDEX_SCHEMA = ?"
+                + " AND i.TABLE_NAME = ? AND c.COLUMN_NAME = ? AND i.INDEX_TYPE_NAME IN ('UNIQUE INDEX', 'PRIMARY KEY')"
+                + " AND (SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEX_COLUMNS x WHERE x.INDEX_SCHEMA = i.INDEX_SCHEMA"
+                + " AND x.INDEX_NAME = i.INDEX_NAME) = 1", connection.getSchema(), stored(table), stored(column));
+    }
+
+    @Override
     public boolean indexExists(Connection connection, String name) throws SQLException {
         return exists(connection, "SELECT 1 FROM INFORMATION_SCHEMA.INDEXES WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ?",
                 connection.getSchema(), stored(name));

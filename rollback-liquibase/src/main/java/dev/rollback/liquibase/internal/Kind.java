@@ -100,6 +100,11 @@ public enum Kind {
         }
 
         @Override
+        void checkContract(Work work) {
+            checkPairContract(work);
+        }
+
+        @Override
         void contract(Work work) {
             contractPair(work);
         }
@@ -138,6 +143,11 @@ public enum Kind {
         @Override
         void expand(Work work) {
             expandPair(work, work.require("newDataType"), work.require("upExpression"), true);
+        }
+
+        @Override
+        void checkContract(Work work) {
+            checkPairContract(work);
         }
 
         @Override
@@ -435,8 +445,10 @@ public enum Kind {
         @Override
         void contract(Work work) {
             String view = work.require("newTableName");
-            List<String> statements = new ArrayList<>(work.dialect.dropSyncTrigger(view, work.helper)
-                    .subList(0, work.dialect.isPostgres() ? 0 : 1));
+            List<String> statements = new ArrayList<>();
+            if (!work.dialect.isPostgres()) {
+                statements.add("DROP TRIGGER IF EXISTS " + Dialect.triggerName(work.helper)); // the view's INSTEAD OF trigger
+            }
             if (work.hasView(view)) {
                 statements.add("DROP VIEW " + view);
             }
@@ -512,6 +524,10 @@ public enum Kind {
 
     abstract void expand(Work work);
 
+    /** Checks, before anything changes, that the contract can go through. */
+    void checkContract(Work work) {
+    }
+
     abstract void contract(Work work);
 
     abstract void rollback(Work work);
@@ -586,6 +602,16 @@ public enum Kind {
         work.backfill(b, up, b + " IS NULL AND " + a + " IS NOT NULL");
         if (work.spec.flag("state.notNull")) {
             work.addCheckUnchecked(work.table(), work.name("rb_nn"), b + " IS NOT NULL");
+        }
+    }
+
+    /** Refuses to drop a unique column whose replacement is not unique: the uniqueness would go with it, silently. */
+    static void checkPairContract(Work work) {
+        String a = work.require("columnName");
+        String b = work.require("newColumnName");
+        if (work.hasColumn(work.table(), a) && work.uniqueOn(work.table(), a) && !work.uniqueOn(work.table(), b)) {
+            throw work.error("column " + a + " is unique and " + b + " is not: contract would drop the uniqueness with " + a
+                    + ". Add expandAddUnique on " + b + " in a change set of its own, expand, then", null);
         }
     }
 

@@ -150,6 +150,14 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public boolean uniqueOn(Connection connection, String table, String column) throws SQLException {
+        return exists(connection, "SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+                + " JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_attribute a ON a.attrelid = t.oid"
+                + " AND a.attnum = i.indkey[0] WHERE n.nspname = ? AND t.relname = ? AND a.attname = ?"
+                + " AND i.indisunique AND i.indnatts = 1", connection.getSchema(), stored(table), stored(column));
+    }
+
+    @Override
     public boolean indexExists(Connection connection, String name) throws SQLException {
         return exists(connection, "SELECT 1 FROM pg_indexes WHERE schemaname = ? AND indexname = ?",
                 connection.getSchema(), stored(name));

@@ -151,6 +151,10 @@ final class Work {
         return catalog(() -> dialect.triggerExists(connection, name));
     }
 
+    boolean uniqueOn(String table, String column) {
+        return catalog(() -> dialect.uniqueOn(connection, table, column));
+    }
+
     List<String> primaryKey(String table) {
         return catalog(() -> dialect.primaryKey(connection, table));
     }
