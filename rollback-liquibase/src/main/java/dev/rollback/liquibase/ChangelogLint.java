@@ -33,8 +33,8 @@ import liquibase.resource.ResourceAccessor;
 /**
  * The safety lint: finds changes that break the previous version of the service when run outside
  * expand/contract, and names the expand/contract change to use instead. {@link ExpandContract#expand()}
- * runs it over the change sets not yet run; {@code dev.rollback.liquibase.cli.LintCommand} runs it
- * from a build.
+ * runs it over the change sets not yet run; {@code dev.rollback.liquibase.cli.ExpandContractCommand lint}
+ * runs it from a build.
  *
  * <p>A change set whose comment contains {@value #IGNORE_MARKER} is not linted (for a change that is
  * safe for a reason the lint cannot see, e.g. a table no version uses yet).

@@ -33,9 +33,9 @@ import org.springframework.core.env.Environment;
  * {@code @Rollbackable} beans. Each bean can be replaced by one of the application's own;
  * {@code rollback.enabled=false} turns it all off.
  *
- * <p>A later {@code RollbackLiquibaseAutoConfiguration} can order itself before this one and
- * provide the ledger's tables through Liquibase; it would then set {@code rollback.ledger.initialize-schema}
- * aside.
+ * <p>Expand/contract schema changes are wired by {@link RollbackLiquibaseAutoConfiguration}. An
+ * application whose Liquibase change log includes the ledger's tables
+ * ({@code dev/rollback/liquibase/ledger-changelog.xml}) sets {@code rollback.ledger.initialize-schema=false}.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
