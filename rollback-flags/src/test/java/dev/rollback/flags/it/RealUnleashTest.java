@@ -92,7 +92,7 @@ class RealUnleashTest {
                 toClose.pop().close();
             }
         } finally {
-            server.deleteCreatedFlags();
+            server.archiveCreatedFlags();
         }
     }
 

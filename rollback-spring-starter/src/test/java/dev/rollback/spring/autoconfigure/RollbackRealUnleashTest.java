@@ -56,13 +56,13 @@ class RollbackRealUnleashTest {
                 () -> expect(200, admin("/api/admin/projects/" + PROJECT + "/features").GET()));
     }
 
+    /** Archives the flag; not deleted from the archive too, which can make Unleash 7.5 exit (see rollback-flags' UnleashServer). */
     @AfterEach
-    void deleteFlag() {
+    void archiveFlag() {
         try {
             send(admin(featuresPath() + "/" + flag).DELETE());
-            send(admin("/api/admin/archive/" + flag).DELETE());
         } catch (RuntimeException e) {
-            System.err.println("could not delete test flag '" + flag + "': " + e);
+            System.err.println("could not archive test flag '" + flag + "': " + e);
         }
     }
 
