@@ -7,6 +7,7 @@ import dev.rollback.agent.config.ServiceConfig;
 import dev.rollback.agent.execute.CommandRevertExecutor;
 import dev.rollback.agent.execute.RevertExecutor;
 import dev.rollback.agent.http.AgentHttpServer;
+import dev.rollback.agent.http.AlertmanagerWebhook;
 import dev.rollback.agent.kubernetes.KubernetesRevertExecutor;
 import dev.rollback.agent.kubernetes.RolloutFollower;
 import dev.rollback.agent.request.JdbcRequestStore;
@@ -84,9 +85,10 @@ public final class Agent implements AutoCloseable {
             scheduler = new RevertScheduler(config, store, executors, ledger, b.clock, registry);
             resources.add(scheduler);
             watcher = new HealthWatcher(config, new ConfiguredInstances(() -> kube[0]),
-                    b.fetcher == null ? HealthFetcher.http(config.watch().timeout()) : b.fetcher, scheduler, registry);
+                    b.fetcher == null ? HealthFetcher.http(config.watch().timeout(), config.watch().credential()) : b.fetcher, scheduler, registry);
             resources.add(watcher);
-            server = new AgentHttpServer(config.server(), config.alertmanager(), scheduler, store, registry,
+            server = new AgentHttpServer(config.server(), new AlertmanagerWebhook(config, scheduler, registry, b.clock),
+                    scheduler, store, registry,
                     config.dryRun());
             resources.add(server);
             scheduler.start();

@@ -9,6 +9,7 @@ import dev.rollback.agent.config.ExecutorConfig;
 import dev.rollback.agent.config.KubernetesConfig;
 import dev.rollback.agent.config.ServerConfig;
 import dev.rollback.agent.config.ServiceConfig;
+import dev.rollback.agent.kubernetes.KubernetesApiServer;
 import dev.rollback.agent.request.RequestState;
 import dev.rollback.agent.request.RevertRequest;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -18,8 +19,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +29,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,13 +38,23 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole agent: an Alertmanager webhook over HTTP becomes a rollout undo of the Deployment in the
  * (mock) cluster, followed until complete, and one record in the ledger kept in the store's H2 file.
  */
-@EnableKubernetesMockClient(crud = true)
 class AgentEndToEndTest {
 
     private static final String TOKEN = "end-to-end-token-0123456789";
 
+    static KubernetesApiServer server;
     static KubernetesClient client;
-    static KubernetesMockServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = KubernetesApiServer.start();
+        client = server.client();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
 
     @TempDir
     Path dir;
@@ -78,8 +89,6 @@ class AgentEndToEndTest {
                 .withTemplate(template("shop/checkout:2.0.0", null)).endSpec().build()).create();
         replicaSet("checkout-old111", d.getMetadata().getUid(), "shop/checkout:1.9.0", 1);
         replicaSet("checkout-new222", d.getMetadata().getUid(), "shop/checkout:2.0.0", 2);
-        server.expect().patch().withPath("/apis/apps/v1/namespaces/shop/deployments/checkout?dryRun=All")
-                .andReturn(200, d).always();
         String store = "jdbc:h2:file:" + dir.resolve("agent") + ";DB_CLOSE_ON_EXIT=FALSE";
         AgentConfig config = AgentConfig.builder(new ServerConfig("127.0.0.1", 0, TOKEN, false, 1 << 20))
                 .store(new DatabaseConfig(store, "", ""))

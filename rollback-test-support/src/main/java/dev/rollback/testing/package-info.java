@@ -1,4 +1,5 @@
 /**
- * Test support shared by the modules' tests: the rule for tests against real servers.
+ * Test support shared by the modules' tests: the rule for tests against real servers, and the
+ * recorded health contract between the service and the agent.
  */
 package dev.rollback.testing;

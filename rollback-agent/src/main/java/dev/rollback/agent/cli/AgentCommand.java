@@ -140,6 +140,7 @@ public final class AgentCommand implements Runnable {
                     + (config.server().requiresToken() ? " with a bearer token" : " WITHOUT a token (loopback)")
                     + ", at most " + config.throttle().maxInFlight() + " reverts at once, cool-down "
                     + config.throttle().cooldown() + (config.dryRun() ? ", DRY RUN" : ""));
+            out.println("Alertmanager: " + config.alertmanager().mapping());
             config.services().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(s ->
                     out.println("  " + s.name() + ": tier " + s.tier() + ", " + s.executor()
                             + (s.watched() ? ", watched (quorum " + s.quorum() + ")" : "")));

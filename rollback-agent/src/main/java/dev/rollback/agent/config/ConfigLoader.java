@@ -111,7 +111,8 @@ public final class ConfigLoader {
         AlertmanagerConfig alertmanager = new AlertmanagerConfig(
                 am.text("serviceLabel", AlertmanagerConfig.DEFAULT_SERVICE_LABEL),
                 am.text("actionLabel", AlertmanagerConfig.DEFAULT_ACTION_LABEL),
-                am.text("actionValue", AlertmanagerConfig.DEFAULT_ACTION_VALUE));
+                am.text("actionValue", AlertmanagerConfig.DEFAULT_ACTION_VALUE),
+                am.text("namespaceLabel", AlertmanagerConfig.DEFAULT_NAMESPACE_LABEL));
         am.done();
 
         Node th = top.child("throttle");
@@ -124,7 +125,8 @@ public final class ConfigLoader {
         WatchConfig watch = new WatchConfig(
                 w.duration("interval", WatchConfig.DEFAULT_INTERVAL),
                 w.duration("timeout", WatchConfig.DEFAULT_TIMEOUT),
-                w.integer("consecutive", WatchConfig.DEFAULT_CONSECUTIVE));
+                w.integer("consecutive", WatchConfig.DEFAULT_CONSECUTIVE),
+                credential(w.child("credential")));
         w.done();
 
         Node k = top.child("kubernetes");
@@ -145,6 +147,42 @@ public final class ConfigLoader {
         }
         top.done();
         return builder.build();
+    }
+
+    /**
+     * Reads {@code watch.credential}: {@code bearerTokenFile} or {@code bearerTokenEnv}, or
+     * {@code username} with {@code passwordFile} or {@code passwordEnv}. Secrets are never given
+     * inline, so that the file holds none.
+     */
+    private HealthCredential credential(Node c) {
+        if (c.values.isEmpty()) {
+            return null;
+        }
+        String username = c.text("username", null);
+        String prefix = username == null ? "bearerToken" : "password";
+        String file = c.text(prefix + "File", null);
+        String env = c.text(prefix + "Env", null);
+        c.done();
+        if ((file == null) == (env == null)) {
+            throw new ConfigException(c.path + ": set exactly one of " + prefix + "File and " + prefix + "Env"
+                    + (username == null ? " (or username with passwordFile or passwordEnv for HTTP basic)" : ""));
+        }
+        String secret;
+        if (file != null) {
+            try {
+                secret = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ConfigException(c.path + "." + prefix + "File: " + file + " cannot be read: " + e);
+            }
+        } else {
+            secret = environment.get(env);
+            if (secret == null || secret.isBlank()) {
+                throw new ConfigException(c.path + "." + prefix + "Env: the environment variable " + env
+                        + " is not set or empty");
+            }
+            secret = secret.strip();
+        }
+        return username == null ? HealthCredential.bearer(secret) : HealthCredential.basic(username, secret);
     }
 
     private static DatabaseConfig database(Node top, String key, DatabaseConfig defaults) {

@@ -7,12 +7,13 @@ package dev.rollback.agent.config;
  * @param namespace the namespace of the pods
  * @param selector  a label selector such as {@code app=checkout}
  * @param port      the port of the health report
- * @param path      the path of the health report; default {@value #DEFAULT_PATH}
+ * @param path      the path of the health report; default {@value #DEFAULT_PATH}, where the Spring
+ *                  Boot starter serves it
  */
 public record PodDiscovery(String namespace, String selector, int port, String path) {
 
     /** Default {@link #path()}. */
-    public static final String DEFAULT_PATH = "/rollback/health";
+    public static final String DEFAULT_PATH = "/actuator/rollback";
 
     /**
      * Checks the values.

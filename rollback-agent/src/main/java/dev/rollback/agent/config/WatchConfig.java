@@ -9,8 +9,9 @@ import java.time.Duration;
  * @param timeout     how long one poll of one instance may take; default {@link #DEFAULT_TIMEOUT}
  * @param consecutive how many polls in a row an instance must report {@code ROLLBACK_REQUESTED}
  *                    before it counts; default {@value #DEFAULT_CONSECUTIVE}; a service may set its own
+ * @param credential  what the agent sends to read a report, or {@code null} for nothing (the default)
  */
-public record WatchConfig(Duration interval, Duration timeout, int consecutive) {
+public record WatchConfig(Duration interval, Duration timeout, int consecutive, HealthCredential credential) {
 
     /** Default {@link #interval()}: ten seconds. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
@@ -20,6 +21,17 @@ public record WatchConfig(Duration interval, Duration timeout, int consecutive) 
     public static final int DEFAULT_CONSECUTIVE = 3;
     /** The defaults. */
     public static final WatchConfig DEFAULTS = new WatchConfig(DEFAULT_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_CONSECUTIVE);
+
+    /**
+     * Polls without a credential.
+     *
+     * @param interval    the time between two polls
+     * @param timeout     how long one poll may take
+     * @param consecutive how many polls in a row an instance must ask
+     */
+    public WatchConfig(Duration interval, Duration timeout, int consecutive) {
+        this(interval, timeout, consecutive, null);
+    }
 
     /**
      * Checks the values.

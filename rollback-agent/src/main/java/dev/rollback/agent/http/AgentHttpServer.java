@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.rollback.agent.metrics.AgentMetricNames;
-import dev.rollback.agent.config.AlertmanagerConfig;
 import dev.rollback.agent.config.ServerConfig;
 import dev.rollback.agent.request.RequestStore;
 import dev.rollback.agent.request.RevertRequest;
@@ -41,14 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's HTTP doors, on the JDK's small HTTP server:
  * <ul>
- * <li>{@code POST /alerts}: the Alertmanager webhook (payload version 4). A firing alert whose
- *     label {@code rollback_action} (configurable) is {@code revert} asks to revert the service
- *     named by its label {@code service} (configurable). Resolved alerts and alerts without the
- *     action label are ignored. Alerts are deduplicated by group key, fingerprint and start time,
- *     so a resent group changes nothing. The handler only queues, and answers 200 with what it did.
- *     A payload that is not valid JSON or misses a field gets 400; a revert alert without a service
- *     label or naming an unknown service gets 422, and then nothing of the payload is queued. A
- *     store failure gets 503, which Alertmanager retries.</li>
+ * <li>{@code POST /alerts}: the Alertmanager webhook (payload version 4), handled by
+ *     {@link AlertmanagerWebhook}, which only queues; 200 with what it did, 400 or 422 for bad input
+ *     (see there). A store failure gets 503, which Alertmanager retries.</li>
  * <li>{@code POST /requests} ({@code {"service": ..., "reason": ..., "toRevision": 2}}),
  *     {@code GET /requests}, {@code GET /requests/ID}, {@code DELETE /requests/ID} (cancels a
  *     queued request: 200, or 409 if it is not queued, 404 if unknown).</li>
@@ -66,7 +60,7 @@ public final class AgentHttpServer implements AutoCloseable {
     private static final int MAX_LIST_LIMIT = 1000;
 
     private final ServerConfig server;
-    private final AlertmanagerConfig alertmanager;
+    private final AlertmanagerWebhook webhook;
     private final RevertScheduler scheduler;
     private final RequestStore store;
     private final PrometheusMeterRegistry prometheus;
@@ -80,7 +74,7 @@ public final class AgentHttpServer implements AutoCloseable {
      * Creates and binds the server; it answers once {@link #start()} is called.
      *
      * @param server       where to listen and the token
-     * @param alertmanager how alerts are read
+     * @param webhook      handles Alertmanager's payloads
      * @param scheduler    where requests go
      * @param store        where requests are listed from
      * @param prometheus   the registry whose meters {@code /metrics} shows; also where this server's
@@ -88,10 +82,10 @@ public final class AgentHttpServer implements AutoCloseable {
      * @param dryRun       whether the agent runs dry, shown by {@code /health}
      * @throws IOException if the address cannot be bound
      */
-    public AgentHttpServer(ServerConfig server, AlertmanagerConfig alertmanager, RevertScheduler scheduler,
+    public AgentHttpServer(ServerConfig server, AlertmanagerWebhook webhook, RevertScheduler scheduler,
                            RequestStore store, PrometheusMeterRegistry prometheus, boolean dryRun) throws IOException {
         this.server = Objects.requireNonNull(server, "server");
-        this.alertmanager = Objects.requireNonNull(alertmanager, "alertmanager");
+        this.webhook = Objects.requireNonNull(webhook, "webhook");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.store = Objects.requireNonNull(store, "store");
         this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
@@ -220,66 +214,7 @@ public final class AgentHttpServer implements AutoCloseable {
 
     private Response alerts(HttpExchange exchange) throws IOException {
         requireMethod(exchange, "POST");
-        AlertmanagerPayload payload = AlertmanagerPayload.parse(json, body(exchange));
-        List<String> rejected = new ArrayList<>();
-        List<AlertmanagerPayload.Alert> reverts = new ArrayList<>();
-        int ignored = 0;
-        int resolved = 0;
-        for (int i = 0; i < payload.alerts().size(); i++) {
-            AlertmanagerPayload.Alert a = payload.alerts().get(i);
-            if (!alertmanager.actionValue().equals(a.labels().get(alertmanager.actionLabel()))) {
-                ignored++;
-                continue;
-            }
-            if (!a.firing()) {
-                resolved++;
-                continue;
-            }
-            String service = a.labels().get(alertmanager.serviceLabel());
-            if (service == null || service.isBlank()) {
-                rejected.add("alerts[" + i + "] asks for a revert but has no label '" + alertmanager.serviceLabel()
-                        + "' naming the service");
-            } else if (scheduler.knows(service)) {
-                reverts.add(a);
-            } else {
-                rejected.add("alerts[" + i + "] names service '" + service + "', which the agent is not configured"
-                        + " for");
-            }
-        }
-        count("ignored", ignored);
-        count("resolved", resolved);
-        if (!rejected.isEmpty()) {
-            count("rejected", payload.alerts().size() - ignored - resolved);
-            throw new BadRequestException(422, String.join("; ", rejected) + "; nothing of this group was queued");
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        List<Map<String, Object>> done = new ArrayList<>();
-        for (AlertmanagerPayload.Alert a : reverts) {
-            String service = a.labels().get(alertmanager.serviceLabel());
-            String dedupeKey = payload.groupKey() + '\n' + a.fingerprint() + '\n' + a.startsAt();
-            Submission s = scheduler.submit(service, Trigger.ALERT, reason(a), a.labels().get("version"), null,
-                    dedupeKey);
-            count(s.outcome().name().toLowerCase(Locale.ROOT), 1);
-            done.add(Map.of("service", service, "result", s.outcome().name().toLowerCase(Locale.ROOT),
-                    "request", s.request().id()));
-        }
-        answer.put("reverts", done);
-        answer.put("ignored", ignored);
-        answer.put("resolved", resolved);
-        return Response.json(200, answer);
-    }
-
-    private static String reason(AlertmanagerPayload.Alert a) {
-        String name = a.labels().getOrDefault("alertname", "alert");
-        String text = a.annotations().getOrDefault("summary", a.annotations().getOrDefault("description", ""));
-        return "alert " + name + " firing since " + a.startsAt() + (text.isEmpty() ? "" : ": " + text);
-    }
-
-    private void count(String result, int n) {
-        if (n > 0) {
-            Counter.builder(AgentMetricNames.ALERTS).description("Alerts received").tag("result", result)
-                    .register(registry).increment(n);
-        }
+        return Response.json(200, webhook.receive(body(exchange)));
     }
 
     private Response requests(HttpExchange exchange) throws IOException {

@@ -21,13 +21,20 @@ import java.util.Objects;
  *              "startsAt": "2026-11-26T10:15:30.123Z", "endsAt": "0001-01-01T00:00:00Z",
  *              "generatorURL": "...", "fingerprint": "c6b3f8a1e2d4f5a6"}]}
  * }</pre>
- * Only what the agent uses is checked; other fields are ignored.
+ * Alertmanager writes the fields in this order (its {@code template.Data}, then {@code version},
+ * {@code groupKey}, {@code truncatedAlerts}); 0.32 added {@code notification_reason} after
+ * {@code alerts}, 0.34 {@code routeLabels} after {@code commonAnnotations}. Only what the agent uses
+ * is checked; other fields, these included, are ignored.
  *
- * @param groupKey the group's key
- * @param status   the group's status
- * @param alerts   the alerts
+ * @param receiver        the receiver's name, or empty if the payload has none
+ * @param groupKey        the group's key
+ * @param status          the group's status
+ * @param truncatedAlerts how many alerts of the group Alertmanager left out ({@code max_alerts} of
+ *                        the receiver); they never reach the agent
+ * @param alerts          the alerts
  */
-public record AlertmanagerPayload(String groupKey, String status, List<Alert> alerts) {
+public record AlertmanagerPayload(String receiver, String groupKey, String status, long truncatedAlerts,
+                                  List<Alert> alerts) {
 
     /** The payload version this parser reads. */
     public static final String VERSION = "4";
@@ -35,14 +42,16 @@ public record AlertmanagerPayload(String groupKey, String status, List<Alert> al
     /**
      * One alert of a group.
      *
-     * @param status      {@code firing} or {@code resolved}
+     * @param status      {@code firing} or {@code resolved}, as Alertmanager saw it when it sent the group
      * @param labels      its labels
      * @param annotations its annotations, possibly empty
      * @param startsAt    when it started firing
+     * @param endsAt      when it ends or ended, or {@code null} if not set (Go's zero time,
+     *                    {@code 0001-01-01T00:00:00Z})
      * @param fingerprint its fingerprint
      */
     public record Alert(String status, Map<String, String> labels, Map<String, String> annotations, Instant startsAt,
-                        String fingerprint) {
+                        Instant endsAt, String fingerprint) {
 
         /**
          * Copies the maps.
@@ -61,7 +70,33 @@ public record AlertmanagerPayload(String groupKey, String status, List<Alert> al
         public boolean firing() {
             return "firing".equals(status);
         }
+
+        /**
+         * Whether the alert has ended at a time, by Alertmanager's own rule (prometheus/common
+         * {@code model.Alert.ResolvedAt}): its end is set and not after that time. A firing alert
+         * that Prometheus keeps sending has its end in the future; one whose end has passed was
+         * resolved, or its source stopped sending it, even if the group still says firing.
+         *
+         * @param now the time
+         * @return {@code true} if ended
+         */
+        public boolean endedAt(Instant now) {
+            return endsAt != null && !endsAt.isAfter(now);
+        }
+
+        /**
+         * Names the alert for messages: its fingerprint and {@code alertname}, as Alertmanager's log
+         * and UI show them.
+         *
+         * @return e.g. {@code fingerprint c6b3f8a1e2d4f5a6, alertname CheckoutErrors}
+         */
+        public String name() {
+            return "fingerprint " + fingerprint + ", alertname " + labels.getOrDefault("alertname", "(none)");
+        }
     }
+
+    /** Go's zero time, which Alertmanager writes for an unset {@code endsAt}. */
+    private static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
     /**
      * Copies the alerts.
@@ -95,6 +130,11 @@ public record AlertmanagerPayload(String groupKey, String status, List<Alert> al
         }
         String groupKey = text(root, "groupKey", "");
         String status = status(root, "status", "");
+        JsonNode receiver = root.get("receiver");
+        JsonNode truncated = root.get("truncatedAlerts");
+        if (truncated != null && !(truncated.isIntegralNumber() && truncated.asLong() >= 0)) {
+            throw new BadRequestException(400, "truncatedAlerts: " + truncated + " is not a count");
+        }
         JsonNode alerts = root.get("alerts");
         if (alerts == null || !alerts.isArray()) {
             throw new BadRequestException(400, "alerts: missing or not a list");
@@ -102,21 +142,32 @@ public record AlertmanagerPayload(String groupKey, String status, List<Alert> al
         List<Alert> out = new ArrayList<>();
         for (int i = 0; i < alerts.size(); i++) {
             JsonNode a = alerts.get(i);
-            String where = "alerts[" + i + "].";
             if (!a.isObject()) {
                 throw new BadRequestException(400, "alerts[" + i + "]: not an object");
             }
-            String startsAt = text(a, "startsAt", where);
-            Instant started;
-            try {
-                started = Instant.parse(startsAt);
-            } catch (DateTimeParseException e) {
-                throw new BadRequestException(400, where + "startsAt: '" + startsAt + "' is not an RFC 3339 time");
-            }
+            JsonNode fingerprint = a.get("fingerprint");
+            String where = "alerts[" + i + "]" + (fingerprint != null && fingerprint.isTextual()
+                    ? " (fingerprint " + fingerprint.asText() + ")" : "") + ".";
             out.add(new Alert(status(a, "status", where), strings(a, "labels", where, true),
-                    strings(a, "annotations", where, false), started, text(a, "fingerprint", where)));
+                    strings(a, "annotations", where, false), time(a, "startsAt", where, true),
+                    time(a, "endsAt", where, false), text(a, "fingerprint", where)));
         }
-        return new AlertmanagerPayload(groupKey, status, out);
+        return new AlertmanagerPayload(receiver != null && receiver.isTextual() ? receiver.asText() : "", groupKey,
+                status, truncated == null ? 0 : truncated.asLong(), out);
+    }
+
+    private static Instant time(JsonNode node, String field, String where, boolean required) {
+        if (!required && (node.get(field) == null || node.get(field).isNull())) {
+            return null;
+        }
+        String text = text(node, field, where);
+        Instant time;
+        try {
+            time = Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException(400, where + field + ": '" + text + "' is not an RFC 3339 time");
+        }
+        return time.equals(GO_ZERO_TIME) && !required ? null : time;
     }
 
     private static String status(JsonNode node, String field, String where) {

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * <li>the revision is read from each ReplicaSet's {@value #REVISION_ANNOTATION} annotation; without
  *     a revision the previous one (second highest) is taken, and a Deployment with a single
  *     revision is refused, as is a revision that does not exist;</li>
- * <li>a paused Deployment is refused;</li>
+ * <li>then, in kubectl's order (history and revision before the paused check), a paused Deployment
+ *     is refused;</li>
  * <li>if the Deployment's pod template already equals the revision's (ignoring
  *     {@value #POD_TEMPLATE_HASH_LABEL}), nothing is done;</li>
  * <li>otherwise the revision's template, without the {@value #POD_TEMPLATE_HASH_LABEL} label,
@@ -99,7 +100,6 @@ public final class DeploymentRollbacker {
      */
     public Resolution resolve(String namespace, String name, Long toRevision) {
         Deployment deployment = deployment(namespace, name);
-        refusePaused(deployment);
         List<ReplicaSet> owned = ownedReplicaSets(deployment);
         Map<Long, ReplicaSet> byRevision = new TreeMap<>(Comparator.reverseOrder());
         for (ReplicaSet rs : owned) {
@@ -129,6 +129,9 @@ public final class DeploymentRollbacker {
             }
             target = byRevision.get(revisions.get(1));
         }
+        // As kubectl: the history and the revision first, so that an operator asking for a revision
+        // that does not exist is told so, not to resume the Deployment first.
+        refusePaused(deployment);
         return new Resolution(current, revision(revisionOf(target), target));
     }
 

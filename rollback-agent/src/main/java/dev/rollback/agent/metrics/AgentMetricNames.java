@@ -13,8 +13,13 @@ public final class AgentMetricNames {
     public static final String IN_FLIGHT = "rollback.agent.reverts.in.flight";
     /** Requests waiting now. */
     public static final String QUEUED = "rollback.agent.requests.queued";
-    /** Alerts received, tag {@code result} (queued, merged, duplicate, ignored, resolved, rejected). */
+    /** Alerts received, tag {@code result} (queued, merged, duplicate, ignored, resolved, ended, rejected). */
     public static final String ALERTS = "rollback.agent.alerts";
+    /**
+     * Alerts Alertmanager left out of webhook groups ({@code truncatedAlerts}, the receiver's
+     * {@code max_alerts}), tag {@code receiver}.
+     */
+    public static final String ALERTS_TRUNCATED = "rollback.agent.alerts.truncated";
     /** Health polls of instances, tag {@code result} (up, degraded, rollback_requested, unreachable, invalid). */
     public static final String HEALTH_POLLS = "rollback.agent.health.polls";
     /** Ledger writes that failed and will be retried. */

@@ -10,9 +10,10 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * Reads the JSON of {@link HealthReport#toJson()} (format 1; a later format is read too, since
- * fields are only ever added). Only the instance-level fields are read: the features' lines are
- * for people.
+ * Reads the JSON of {@link HealthReport#toMap()} as {@link HealthReport#toJson()} and the Spring Boot
+ * starter's {@code GET /actuator/rollback} write it (format 1; a later format is read too, since
+ * fields are only ever added; fields it does not know, such as the endpoint's {@code lastRollback},
+ * are ignored). Only the instance-level fields are read: the features' lines are for people.
  */
 public final class HealthReportParser {
 

@@ -152,11 +152,25 @@ public final class HealthWatcher implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Reads one instance's report. Any HTTP status may carry a report (an instance that asks to be
+     * reverted answers 503); an answer other than 200 without a report counts as unreachable (a 401,
+     * a 503 of a proxy or of Spring's health group), a 200 without one as invalid.
+     */
     private HealthReport read(ServiceConfig service, URI url) {
         String result;
         HealthReport report = null;
         try {
-            report = parser.parse(fetcher.fetch(url));
+            HealthFetcher.Answer answer = fetcher.fetch(url);
+            try {
+                report = parser.parse(answer.body());
+            } catch (IllegalArgumentException e) {
+                if (answer.status() != 200) {
+                    throw new IOException("HTTP " + answer.status() + " without a health report (" + e.getMessage()
+                            + ")", e);
+                }
+                throw e;
+            }
             if (!report.service().equals(service.name())) {
                 LOG.warn("{} reports service '{}', not '{}'; ignored", url, report.service(), service.name());
                 report = null;
@@ -165,7 +179,7 @@ public final class HealthWatcher implements AutoCloseable {
                 result = report.status().name().toLowerCase(Locale.ROOT);
             }
         } catch (IOException e) {
-            LOG.debug("{} of {} did not answer: {}", url, service.name(), e.toString());
+            LOG.debug("{} of {} did not answer a report: {}", url, service.name(), e.getMessage());
             result = "unreachable";
         } catch (IllegalArgumentException e) {
             LOG.warn("{} of {} did not answer a health report: {}", url, service.name(), e.getMessage());

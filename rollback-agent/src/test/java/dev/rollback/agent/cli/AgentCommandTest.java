@@ -45,7 +45,9 @@ class AgentCommandTest {
 
         assertThat(code).isZero();
         assertThat(out.toString()).contains("Configuration OK").contains("with a bearer token")
-                .contains("checkout: tier 1").contains("namespace=shop, deployment=checkout");
+                .contains("checkout: tier 1").contains("namespace=shop, deployment=checkout")
+                .contains("Alertmanager: a firing alert with rollback_action=\"revert\" reverts the service named by"
+                        + " its label 'service'");
     }
 
     @Test

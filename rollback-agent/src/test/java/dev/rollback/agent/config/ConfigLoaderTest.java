@@ -60,7 +60,7 @@ class ConfigLoaderTest {
                 command:
                   run: [systemctl, restart, "billing@{toVersion}"]
                   timeout: 2m
-                healthUrls: [http://10.0.0.5:8080/rollback/health]
+                healthUrls: [http://10.0.0.5:8080/actuator/rollback]
             """;
 
     @Test
@@ -87,7 +87,7 @@ class ConfigLoaderTest {
         assertThat(billing.tier()).isEqualTo(ServiceConfig.DEFAULT_TIER);
         assertThat(billing.executor()).isEqualTo(new ExecutorConfig.Command(
                 List.of("systemctl", "restart", "billing@{toVersion}"), "", false, Duration.ofMinutes(2)));
-        assertThat(billing.healthUrls()).containsExactly(URI.create("http://10.0.0.5:8080/rollback/health"));
+        assertThat(billing.healthUrls()).containsExactly(URI.create("http://10.0.0.5:8080/actuator/rollback"));
         assertThat(billing.quorum()).isEqualTo(Quorum.DEFAULT);
     }
 
@@ -100,6 +100,28 @@ class ConfigLoaderTest {
         assertThat(loader.parse(yaml, false).server().token()).isEqualTo("from-the-file-0123456789");
         assertThat(new ConfigLoader(Map.of(ConfigLoader.TOKEN_ENV, "from-the-environment-0123")).parse(yaml, false)
                 .server().token()).isEqualTo("from-the-environment-0123");
+    }
+
+    @Test
+    void readsTheHealthCredentialFromAFileOrTheEnvironmentAndNeverShowsIt() throws Exception {
+        Path file = dir.resolve("agent-password");
+        Files.writeString(file, "s3cret-password\n");
+        String basic = FULL.replace("  consecutive: 2\n", "  consecutive: 2\n  credential: {username: agent,"
+                + " passwordFile: " + file + "}\n");
+        String bearer = FULL.replace("  consecutive: 2\n", "  consecutive: 2\n  credential: {bearerTokenEnv: HEALTH_TOKEN}\n");
+
+        HealthCredential fromFile = loader.parse(basic, false).watch().credential();
+        HealthCredential fromEnv = new ConfigLoader(Map.of("HEALTH_TOKEN", "t0ken")).parse(bearer, false)
+                .watch().credential();
+
+        assertThat(fromFile.authorization()).isEqualTo("Basic " + java.util.Base64.getEncoder()
+                .encodeToString("agent:s3cret-password".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(fromEnv.authorization()).isEqualTo("Bearer t0ken");
+        assertThat(loader.parse(basic, false).toString()).doesNotContain("s3cret");
+        assertThat(fromEnv.toString()).isEqualTo("bearer ***");
+        assertBad(bearer, "watch.credential.bearerTokenEnv: the environment variable HEALTH_TOKEN is not set");
+        assertBad(FULL.replace("  consecutive: 2\n", "  consecutive: 2\n  credential: {username: agent}\n"),
+                "watch.credential: set exactly one of passwordFile and passwordEnv");
     }
 
     @Test

@@ -200,7 +200,7 @@ class AgentHttpServerTest {
         HttpResponse<String> r = alerts(payload("firing", GROUP, noLabels));
 
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).contains("alerts[0].labels: missing");
+        assertThat(r.body()).contains("alerts[0] (fingerprint c6b3).labels: missing");
         assertThat(requests()).isEmpty();
     }
 

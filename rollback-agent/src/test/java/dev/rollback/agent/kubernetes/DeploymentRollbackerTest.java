@@ -10,24 +10,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rollback.agent.execute.RevertException;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
 class DeploymentRollbackerTest {
 
+    static KubernetesApiServer server;
     static KubernetesClient client;
-    static KubernetesMockServer server;
 
     private DeploymentRollbacker rollbacker;
+
+    @BeforeAll
+    static void startServer() {
+        server = KubernetesApiServer.start();
+        client = server.client();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
 
     @BeforeEach
     void clean() {
         client.apps().deployments().inNamespace(NS).delete();
         client.apps().replicaSets().inNamespace(NS).delete();
+        server.clearPatches();
         rollbacker = new DeploymentRollbacker(client);
     }
 
@@ -139,21 +150,46 @@ class DeploymentRollbackerTest {
     }
 
     @Test
-    void dryRunChangesNothing() {
+    void dryRunIsSentAsSuchAndChangesNothing() {
         threeRevisions();
         Deployment before = read(client, "checkout");
-        // The mock does not implement dry runs: it would apply the patch. A real API server answers a
-        // PATCH with ?dryRun=All with the object as it would be, persisting nothing; this expectation
-        // does that, and it only matches if the rollbacker really sends the dry-run parameter.
-        server.expect().patch().withPath("/apis/apps/v1/namespaces/shop/deployments/checkout?dryRun=All")
-                .andReturn(200, before).once();
 
         DeploymentRollbacker.Resolution r = rollbacker.resolve(NS, "checkout", null);
         DeploymentRollbacker.Result result = rollbacker.rollback(NS, "checkout", r.target().replicaSet(), true);
 
         assertThat(result).isEqualTo(DeploymentRollbacker.Result.DRY_RUN);
+        assertThat(server.dryRunPatches()).containsExactly("/apis/apps/v1/namespaces/shop/deployments/checkout?dryRun=All");
+        assertThat(server.patches()).isEmpty();
         Deployment after = read(client, "checkout");
         assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
         assertThat(after.getMetadata().getAnnotations()).isEqualTo(before.getMetadata().getAnnotations());
+    }
+
+    @Test
+    void theRealPatchFollowsTheDryRunAndLands() {
+        threeRevisions();
+
+        DeploymentRollbacker.Resolution r = rollbacker.resolve(NS, "checkout", null);
+        rollbacker.rollback(NS, "checkout", r.target().replicaSet(), true);
+        DeploymentRollbacker.Result result = rollbacker.rollback(NS, "checkout", r.target().replicaSet(), false);
+
+        assertThat(result).as("the dry run left the template as it was").isEqualTo(DeploymentRollbacker.Result.ROLLED_BACK);
+        assertThat(server.dryRunPatches()).hasSize(1);
+        assertThat(server.patches()).containsExactly("/apis/apps/v1/namespaces/shop/deployments/checkout");
+        assertThat(read(client, "checkout").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("shop/checkout:1.3.0");
+    }
+
+    @Test
+    void resolvesTheRevisionBeforeRefusingAPausedDeploymentAsKubectlDoes() {
+        String uid = deployment(client, "checkout", "ignored-by-the-mock", "shop/checkout:1.4.0", 2, true).getMetadata().getUid();
+        replicaSet(client, "checkout-ccc333", uid, "shop/checkout:1.4.0", 2, Map.of());
+
+        assertThatThrownBy(() -> rollbacker.resolve(NS, "checkout", 9L))
+                .isInstanceOf(RevertException.class)
+                .hasMessageContaining("unable to find revision 9").hasMessageNotContaining("paused");
+        assertThatThrownBy(() -> rollbacker.resolve(NS, "checkout", null))
+                .isInstanceOf(RevertException.class)
+                .hasMessageContaining("no rollout history found").hasMessageNotContaining("paused");
     }
 }

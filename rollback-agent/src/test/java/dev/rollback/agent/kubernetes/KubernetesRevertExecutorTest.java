@@ -17,7 +17,6 @@ import dev.rollback.agent.request.Trigger;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,20 +25,34 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
 class KubernetesRevertExecutorTest {
 
+    static KubernetesApiServer server;
     static KubernetesClient client;
 
     private final ExecutorService controller = Executors.newSingleThreadExecutor();
     private KubernetesRevertExecutor executor;
 
+    @BeforeAll
+    static void startServer() {
+        server = KubernetesApiServer.start();
+        client = server.client();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
     @BeforeEach
     void setUp() {
+        server.clearPatches();
         client.apps().deployments().inNamespace(NS).delete();
         client.apps().replicaSets().inNamespace(NS).delete();
         executor = new KubernetesRevertExecutor(client,
@@ -90,6 +103,9 @@ class KubernetesRevertExecutorTest {
         assertThat(plan.toVersion()).isEqualTo("revision 1 (shop/checkout:1.3.0)");
         assertThat(outcome.state()).isEqualTo(RequestState.SUCCEEDED);
         assertThat(outcome.detail()).endsWith("rollout: complete");
+        assertThat(server.dryRunPatches()).as("checked first by a server-side dry run").hasSize(1);
+        assertThat(server.patches()).as("then the real patch (the controller's status updates aside)")
+                .filteredOn(path -> !path.contains("/status")).hasSize(1);
     }
 
     @Test

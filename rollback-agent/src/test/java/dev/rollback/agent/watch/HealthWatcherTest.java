@@ -32,13 +32,15 @@ import org.junit.jupiter.api.Test;
 
 class HealthWatcherTest {
 
-    private static final URI A = URI.create("http://10.0.0.1:8080/rollback/health");
-    private static final URI B = URI.create("http://10.0.0.2:8080/rollback/health");
-    private static final URI C = URI.create("http://10.0.0.3:8080/rollback/health");
+    private static final URI A = URI.create("http://10.0.0.1:8080/actuator/rollback");
+    private static final URI B = URI.create("http://10.0.0.2:8080/actuator/rollback");
+    private static final URI C = URI.create("http://10.0.0.3:8080/actuator/rollback");
 
     private final JdbcRequestStore store = new JdbcRequestStore(
             "jdbc:h2:mem:watch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "");
     private final Map<URI, String> answers = new ConcurrentHashMap<>();
+    private final Map<URI, Integer> statuses = new ConcurrentHashMap<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private RevertScheduler scheduler;
     private HealthWatcher watcher;
 
@@ -64,8 +66,8 @@ class HealthWatcherTest {
             if (body == null) {
                 throw new IOException("connection refused");
             }
-            return body;
-        }, scheduler, new SimpleMeterRegistry());
+            return new HealthFetcher.Answer(statuses.getOrDefault(url, 200), body);
+        }, scheduler, meters);
     }
 
     private static String report(String instance, boolean oldPath) {
@@ -136,6 +138,26 @@ class HealthWatcherTest {
 
         assertThat(watcher.pollOnce()).isEmpty();
         assertThat(store.latest(10)).isEmpty();
+    }
+
+    @Test
+    void aReportAnswered503IsAReportAndAnAnswerOtherThan200WithoutOneIsUnreachable() {
+        watch(Quorum.parse("quorum", "1"), 1);
+        answer(A, true);
+        statuses.put(A, 503);
+        answers.put(B, "{\"status\":\"ROLLBACK_REQUESTED\",\"components\":{}}");
+        statuses.put(B, 503);
+        answers.put(C, "{\"status\":\"UP\"}");
+
+        assertThat(watcher.pollOnce()).singleElement()
+                .satisfies(s -> assertThat(s.request().reason()).contains("1 of 3 instances"));
+        assertThat(polls("rollback_requested")).isEqualTo(1);
+        assertThat(polls("unreachable")).as("503 without a report").isEqualTo(1);
+        assertThat(polls("invalid")).as("200 without a report").isEqualTo(1);
+    }
+
+    private double polls(String result) {
+        return meters.counter(dev.rollback.agent.metrics.AgentMetricNames.HEALTH_POLLS, "result", result).count();
     }
 
     @Test

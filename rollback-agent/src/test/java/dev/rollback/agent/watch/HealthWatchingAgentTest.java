@@ -41,9 +41,9 @@ class HealthWatchingAgentTest {
         Instant t = Instant.parse("2026-11-26T10:15:30Z");
         byte[] body = HealthReport.of("checkout", "2.0.0", name, t, List.of(new FeatureHealth("schema-v7",
                 GuardState.ROLLED_BACK, "migration 7 failed", t, !asks))).toJson().getBytes(StandardCharsets.UTF_8);
-        server.createContext("/rollback/health", ex -> {
+        server.createContext("/actuator/rollback", ex -> {
             ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
+            ex.sendResponseHeaders(asks ? 503 : 200, body.length); // as the starter answers
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
             }
@@ -53,7 +53,7 @@ class HealthWatchingAgentTest {
     }
 
     private static URI url(HttpServer s) {
-        return URI.create("http://127.0.0.1:" + s.getAddress().getPort() + "/rollback/health");
+        return URI.create("http://127.0.0.1:" + s.getAddress().getPort() + "/actuator/rollback");
     }
 
     @Test

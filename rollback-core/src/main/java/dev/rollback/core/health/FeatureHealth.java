@@ -2,6 +2,9 @@ package dev.rollback.core.health;
 
 import dev.rollback.core.guard.GuardState;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,5 +39,21 @@ public record FeatureHealth(String feature, GuardState state, String reason, Ins
             return HealthStatus.UP;
         }
         return oldPath ? HealthStatus.DEGRADED : HealthStatus.ROLLBACK_REQUESTED;
+    }
+
+    /**
+     * Returns this line as its report renders it (see {@link HealthReport#toMap()}).
+     *
+     * @return an unmodifiable map: feature, state, status, reason, since, oldPath
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("feature", feature);
+        map.put("state", state.name());
+        map.put("status", status().name());
+        map.put("reason", reason);
+        map.put("since", since.toString());
+        map.put("oldPath", oldPath);
+        return Collections.unmodifiableMap(map);
     }
 }

@@ -1,14 +1,20 @@
 package dev.rollback.core.health;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The health of one instance: the worst of its features' statuses, with the reason.
  *
- * <p>{@link #toJson()} is the stable format that the agent reads. Format version {@value #FORMAT}:
+ * <p>{@link #toMap()} is the one mapping of a report, which every renderer uses; {@link #toJson()}
+ * writes it. It is the stable format that the agent reads, served by the Spring Boot starter at
+ * {@code GET /actuator/rollback} (HTTP 503 while {@code ROLLBACK_REQUESTED}). Format version
+ * {@value #FORMAT}:
  * <pre>{@code
  * {
  *   "format": 1,
@@ -76,39 +82,62 @@ public record HealthReport(String service, String version, String instance, Heal
     }
 
     /**
-     * Returns the report in its stable JSON format (see the class documentation).
+     * Returns the report as ordered maps and lists of JSON values: the one mapping of a report that
+     * every renderer uses ({@link #toJson()}, the Spring actuator endpoint and health indicator), so
+     * that what the agent reads is the same wherever it is served.
+     *
+     * @return an unmodifiable map in the field order of the class documentation
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("format", FORMAT);
+        map.put("service", service);
+        map.put("version", version);
+        map.put("instance", instance);
+        map.put("status", status.name());
+        map.put("reason", reason);
+        map.put("time", time.toString());
+        map.put("features", features.stream().map(FeatureHealth::toMap).toList());
+        return Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * Returns the report in its stable JSON format (see the class documentation): {@link #toMap()}
+     * written as JSON.
      *
      * @return the JSON text, on one line
      */
     public String toJson() {
         StringBuilder json = new StringBuilder(256 + 160 * features.size());
-        json.append("{\"format\":").append(FORMAT);
-        field(json, "service", service);
-        field(json, "version", version);
-        field(json, "instance", instance);
-        field(json, "status", status.name());
-        field(json, "reason", reason);
-        field(json, "time", time.toString());
-        json.append(",\"features\":[");
-        for (int i = 0; i < features.size(); i++) {
-            FeatureHealth f = features.get(i);
-            json.append(i == 0 ? "{" : ",{");
-            json.append("\"feature\":");
-            string(json, f.feature());
-            field(json, "state", f.state().name());
-            field(json, "status", f.status().name());
-            field(json, "reason", f.reason());
-            field(json, "since", f.since().toString());
-            json.append(",\"oldPath\":").append(f.oldPath()).append('}');
+        value(json, toMap());
+        return json.toString();
+    }
+
+    private static void value(StringBuilder json, Object value) {
+        if (value instanceof Map<?, ?> map) {
+            json.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                json.append(first ? "" : ",");
+                first = false;
+                string(json, e.getKey().toString());
+                json.append(':');
+                value(json, e.getValue());
+            }
+            json.append('}');
+        } else if (value instanceof List<?> list) {
+            json.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                json.append(i == 0 ? "" : ",");
+                value(json, list.get(i));
+            }
+            json.append(']');
+        } else if (value instanceof Number || value instanceof Boolean) {
+            json.append(value);
+        } else {
+            string(json, String.valueOf(value));
         }
-        return json.append("]}").toString();
     }
-
-    private static void field(StringBuilder json, String name, String value) {
-        json.append(",\"").append(name).append("\":");
-        string(json, value);
-    }
-
     private static void string(StringBuilder json, String value) {
         json.append('"');
         for (int i = 0; i < value.length(); i++) {

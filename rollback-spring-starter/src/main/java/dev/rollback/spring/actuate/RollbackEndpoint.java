@@ -5,6 +5,7 @@ import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.health.FeatureHealth;
 import dev.rollback.core.health.HealthReport;
+import dev.rollback.core.health.HealthStatus;
 import dev.rollback.core.judge.Evidence;
 import dev.rollback.spring.RollbackGuards;
 import java.util.LinkedHashMap;
@@ -24,8 +25,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *
  * <ul>
  *   <li>{@code GET /actuator/rollback}: the instance's health report (the fields of
- *       {@link HealthReport#toJson()}) and each feature's state, with the evidence of its last
- *       rollback since start-up;</li>
+ *       {@link HealthReport#toMap()}, the format the agent reads) and each feature's state, with the
+ *       evidence of its last rollback since start-up; 503 when the instance asks to be reverted;</li>
  *   <li>{@code GET /actuator/rollback/{feature}}: one feature;</li>
  *   <li>{@code POST /actuator/rollback/{feature}} with {@code {"action": "rollback", "reason": "..."}}
  *       or {@code {"action": "reinstate"}}: rolls a feature back or reinstates it;</li>
@@ -77,26 +78,23 @@ public final class RollbackEndpoint {
     }
 
     /**
-     * Returns the health report and every feature.
+     * Returns the health report ({@link HealthReport#toMap()}), each feature with the evidence of its
+     * last rollback, and the migrations. It answers 503 when the instance asks to be reverted
+     * ({@code ROLLBACK_REQUESTED}), as the health group that includes {@code rollback} does, and
+     * carries the report in every answer: the agent reads it whatever the status.
      *
-     * @return the report, as JSON-ready maps
+     * @return the report, as JSON-ready maps, with 200 or 503
      */
     @ReadOperation
-    public Map<String, Object> report() {
+    public WebEndpointResponse<Map<String, Object>> report() {
         HealthReport report = registry.health();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("format", HealthReport.FORMAT);
-        json.put("service", report.service());
-        json.put("version", report.version());
-        json.put("instance", report.instance());
-        json.put("status", report.status().name());
-        json.put("reason", report.reason());
-        json.put("time", report.time().toString());
+        Map<String, Object> json = new LinkedHashMap<>(report.toMap());
         json.put("features", report.features().stream().map(this::feature).toList());
         if (migrations != null) {
             json.put("migrations", migrations.status());
         }
-        return json;
+        return new WebEndpointResponse<>(json, report.status() == HealthStatus.ROLLBACK_REQUESTED
+                ? WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE : WebEndpointResponse.STATUS_OK);
     }
 
     /**
@@ -171,13 +169,7 @@ public final class RollbackEndpoint {
     }
 
     private Map<String, Object> feature(FeatureHealth health) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("feature", health.feature());
-        json.put("state", health.state().name());
-        json.put("status", health.status().name());
-        json.put("reason", health.reason());
-        json.put("since", health.since().toString());
-        json.put("oldPath", health.oldPath());
+        Map<String, Object> json = new LinkedHashMap<>(health.toMap());
         history.last(health.feature()).ifPresent(event -> json.put("lastRollback", rollback(event)));
         return json;
     }

@@ -1,11 +1,8 @@
 package dev.rollback.spring.actuate;
 
 import dev.rollback.core.RollbackRegistry;
-import dev.rollback.core.health.FeatureHealth;
 import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.health.HealthStatus;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -15,13 +12,15 @@ import org.springframework.boot.health.contributor.Status;
  *
  * <ul>
  *   <li>{@code UP} while no feature is rolled back, and also while some are ({@code DEGRADED}): their
- *       old paths serve, the instance is fine; the details say {@code "rollback": "DEGRADED"}, the
- *       reason, and each rolled back feature;</li>
+ *       old paths serve, the instance is fine;</li>
  *   <li>{@link #ROLLBACK_REQUESTED} when a regression could not be contained (a feature without an
  *       old path was rolled back): the instance asks to be reverted. The starter orders it after
  *       {@code DOWN} and {@code OUT_OF_SERVICE} and maps it to HTTP 503, so that a health group that
  *       includes {@code rollback} answers 503 to the agent that polls it.</li>
  * </ul>
+ * The details are the instance's health report, {@link HealthReport#toMap()}: the same fields as
+ * {@code GET /actuator/rollback}, whose {@code status} is the report's ({@code UP}, {@code DEGRADED}
+ * or {@code ROLLBACK_REQUESTED}).
  */
 public final class RollbackHealthIndicator implements HealthIndicator {
 
@@ -45,22 +44,6 @@ public final class RollbackHealthIndicator implements HealthIndicator {
         HealthReport report = registry.health();
         Health.Builder health = report.status() == HealthStatus.ROLLBACK_REQUESTED
                 ? Health.status(ROLLBACK_REQUESTED) : Health.up();
-        health.withDetail("rollback", report.status().name())
-                .withDetail("service", report.service())
-                .withDetail("version", report.version())
-                .withDetail("instance", report.instance());
-        if (report.status() != HealthStatus.UP) {
-            health.withDetail("reason", report.reason());
-        }
-        Map<String, Object> features = new LinkedHashMap<>();
-        for (FeatureHealth feature : report.features()) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("state", feature.state().name());
-            line.put("status", feature.status().name());
-            line.put("reason", feature.reason());
-            line.put("since", feature.since().toString());
-            features.put(feature.feature(), line);
-        }
-        return health.withDetail("features", features).build();
+        return health.withDetails(report.toMap()).build();
     }
 }

@@ -31,8 +31,8 @@ final class CheckoutScenario {
             "rollback.features.checkout-v2.rollout", 50,
             "management.endpoints.web.exposure.include", "health,rollback,prometheus",
             "management.endpoint.health.show-details", "always",
-            "management.endpoint.health.group.agent.include", "rollback",
-            "management.endpoint.health.group.agent.show-details", "always",
+            "management.endpoint.health.group.instance.include", "rollback",
+            "management.endpoint.health.group.instance.show-details", "always",
             "management.endpoint.rollback.access", "unrestricted");
 
     /** How many requests may pass before the broken new path must have been rolled back. */

@@ -73,8 +73,10 @@ class RollbackApplicationTest {
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode rollback = CheckoutScenario.parse(health.body()).path("components").path("rollback");
         assertThat(rollback.path("status").asString()).isEqualTo("UP");
-        assertThat(rollback.path("details").path("rollback").asString()).isEqualTo("DEGRADED");
-        assertThat(rollback.path("details").path("features").path(CheckoutService.CHECKOUT).path("state").asString())
+        assertThat(rollback.path("details").path("status").asString()).isEqualTo("DEGRADED");
+        assertThat(rollback.path("details").path("features").path(0).path("feature").asString())
+                .isEqualTo(CheckoutService.CHECKOUT);
+        assertThat(rollback.path("details").path("features").path(0).path("state").asString())
                 .isEqualTo("ROLLED_BACK");
 
         String prometheus = scenario.get("/actuator/prometheus").body();
@@ -94,14 +96,14 @@ class RollbackApplicationTest {
     void featureWithoutOldPathRolledBackMakesTheHealthGroupAnswer503UntilReinstated() {
         CheckoutScenario scenario = new CheckoutScenario(port);
         assertThat(scenario.get("/receipt?order=1").body()).isEqualTo("receipt:1");
-        assertThat(scenario.get("/actuator/health/agent").statusCode()).isEqualTo(200);
+        assertThat(scenario.get("/actuator/health/instance").statusCode()).isEqualTo(200);
 
         HttpResponse<String> rolledBack = scenario.post("/actuator/rollback/" + CheckoutService.RECEIPT,
                 "{\"action\":\"rollback\",\"reason\":\"receipts are wrong\"}");
 
         assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
         assertThat(CheckoutScenario.parse(rolledBack.body()).path("state").asString()).isEqualTo("ROLLED_BACK");
-        HttpResponse<String> agent = scenario.get("/actuator/health/agent");
+        HttpResponse<String> agent = scenario.get("/actuator/health/instance");
         assertThat(agent.statusCode()).isEqualTo(503);
         assertThat(CheckoutScenario.parse(agent.body()).path("status").asString()).isEqualTo("ROLLBACK_REQUESTED");
         assertThat(scenario.get("/actuator/health").statusCode()).isEqualTo(503);
@@ -115,6 +117,6 @@ class RollbackApplicationTest {
                 "{\"action\":\"reinstate\"}");
 
         assertThat(reinstated.statusCode()).isEqualTo(200);
-        assertThat(scenario.get("/actuator/health/agent").statusCode()).isEqualTo(200);
+        assertThat(scenario.get("/actuator/health/instance").statusCode()).isEqualTo(200);
     }
 }

@@ -53,7 +53,7 @@ class RollbackLiquibaseAutoConfigurationTest {
                 assertThat(migration.serviceVersion()).isEqualTo("1.5.0");
             });
             assertThat(columns(context.getBean(DataSource.class))).contains("EMAIL", "EMAIL_ADDRESS");
-            assertThat(context.getBean(RollbackEndpoint.class).report().get("migrations"))
+            assertThat(context.getBean(RollbackEndpoint.class).report().getBody().get("migrations"))
                     .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).singleElement()
                     .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                     .containsEntry("phase", "EXPANDED").containsEntry("table", "customer");
@@ -164,7 +164,7 @@ class RollbackLiquibaseAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context).hasNotFailed().doesNotHaveBean(RollbackMigrations.class)
                             .hasSingleBean(RollbackEndpoint.class);
-                    assertThat(context.getBean(RollbackEndpoint.class).report()).doesNotContainKey("migrations");
+                    assertThat(context.getBean(RollbackEndpoint.class).report().getBody()).doesNotContainKey("migrations");
                     assertThat(context.getBean(RollbackEndpoint.class).migrations("contract").getStatus())
                             .isEqualTo(404);
                 });
