@@ -93,7 +93,9 @@ class ObservabilityKitTest {
             }
         }
         for (JsonNode variable : dashboard.path("templating").path("list")) {
-            queries.add(variable.path("query").path("query").asString());
+            if (variable.path("type").asString().equals("query")) {
+                queries.add(variable.path("query").path("query").asString());
+            }
         }
         for (JsonNode annotation : dashboard.path("annotations").path("list")) {
             queries.add(annotation.path("expr").asString());
