@@ -103,7 +103,8 @@ public final class ConfigLoader {
                 serverNode.text("address", ServerConfig.DEFAULT_ADDRESS),
                 serverNode.integer("port", ServerConfig.DEFAULT_PORT),
                 token == null || token.isBlank() ? null : token,
-                insecureLoopback || serverNode.bool("insecureLoopback", false),
+                // read the key even when the command line already says so, or it would count as unknown
+                serverNode.bool("insecureLoopback", false) || insecureLoopback,
                 serverNode.integer("maxBodyBytes", ServerConfig.DEFAULT_MAX_BODY_BYTES));
         serverNode.done();
 

@@ -125,6 +125,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void acceptsInsecureLoopbackInTheFileAndOnTheCommandLineTogether() {
+        String open = FULL.replace("  token: 0123456789abcdef0123\n", "  insecureLoopback: true\n");
+
+        assertThat(loader.parse(open, true).server().requiresToken()).isFalse();
+    }
+
+    @Test
     void refusesToStartWithoutATokenUnlessOpenOnLoopback() {
         String noToken = FULL.replace("  token: 0123456789abcdef0123\n", "");
 

@@ -1,5 +1,6 @@
 /**
  * Orders: the REST API, the guarded checkout (new path {@code checkoutV2}, old path
- * {@code checkoutV1}) and the repository.
+ * {@code checkoutV1}), the quote of release 2 (feature {@code quote-v2}, without an old path) and
+ * the repository.
  */
 package dev.rollback.examples.checkout.order;
