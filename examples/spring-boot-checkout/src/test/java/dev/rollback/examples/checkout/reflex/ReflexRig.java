@@ -1,0 +1,355 @@
+package dev.rollback.examples.checkout.reflex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rollback.examples.checkout.CheckoutApplication;
+import dev.rollback.testing.RequiredServer;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the reflex tests run, as real processes on loopback in a directory of their own: the example
+ * service as release 2, the agent's runnable jar with a command executor whose command stops release
+ * 2 and starts release 1 on the same port, and a client that sends quotes the whole time and keeps
+ * every answer. Closing it stops every process it started, release 1 included.
+ */
+final class ReflexRig implements AutoCloseable {
+
+    /** Where the reactor left the agent's runnable jar (the module's pom sets it). */
+    static final Path AGENT_JAR = Path.of(System.getProperty("rollback.agent.jar", "rollback-agent-all.jar"))
+            .toAbsolutePath().normalize();
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String QUOTE = "/quote?sku=BOOK-1&quantity=2";
+
+    /** One answer the client got, or why it got none. */
+    record Answer(Instant at, String outcome) {
+    }
+
+    private final Path dir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Process> processes = new ArrayList<>();
+    private final List<String> logs = new ArrayList<>();
+    private final List<Answer> answers = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private final int servicePort;
+    private final int agentPort;
+    private Thread client;
+
+    ReflexRig(Path dir) throws IOException {
+        this.dir = dir;
+        this.servicePort = freePort();
+        this.agentPort = freePort();
+    }
+
+    /** Skips (or, when servers are required, fails) a test without the agent's jar, sh and setsid. */
+    static void assumeTools() {
+        RequiredServer.assumeReachable("the agent's runnable jar " + AGENT_JAR.getFileName() + ", sh and setsid",
+                "./mvnw -B -pl examples/spring-boot-checkout -am verify (builds the agent first)", () -> {
+                    if (!Files.isRegularFile(AGENT_JAR)) {
+                        throw new FileNotFoundException(AGENT_JAR.toString());
+                    }
+                    requireCommand("setsid");
+                });
+    }
+
+    /** Fails unless a program is on the PATH. */
+    static void requireCommand(String program) throws Exception {
+        if (new ProcessBuilder("sh", "-c", "command -v " + program).start().waitFor() != 0) {
+            throw new FileNotFoundException(program + " is not on the PATH");
+        }
+    }
+
+    String service() {
+        return "http://127.0.0.1:" + servicePort;
+    }
+
+    String agent() {
+        return "http://127.0.0.1:" + agentPort;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Starts release 2 and waits until it answers quotes. */
+    void startRelease2() throws IOException {
+        Process v2 = start("v2", serviceCommand(2));
+        Files.writeString(dir.resolve("v2.pid"), Long.toString(v2.pid()));
+        await("release 2 serving", Duration.ofSeconds(120), () -> "release 2".equals(quote()));
+    }
+
+    /**
+     * Starts the agent with the command executor for service {@code checkout}, and waits until it
+     * answers.
+     *
+     * @param watch    the agent's {@code watch} section, e.g. {@code {interval: 1s, consecutive: 2}}
+     * @param service  extra keys of the service, e.g. its {@code healthUrls}; may be empty
+     */
+    void startAgent(String watch, String service) throws IOException {
+        Path revert = Files.writeString(dir.resolve("revert.sh"), revertScript());
+        Path config = Files.writeString(dir.resolve("agent.yaml"), """
+                server: {address: 127.0.0.1, port: %d, insecureLoopback: true}
+                watch: %s
+                store: {url: "jdbc:h2:file:%s;DB_CLOSE_ON_EXIT=FALSE"}
+                services:
+                  - name: checkout
+                    command: {run: [sh, "%s"], timeout: 2m}
+                %s
+                """.formatted(agentPort, watch, dir.resolve("agent-store"), revert, service.indent(4).stripTrailing()));
+        start("agent", List.of(java(), "-Xmx64m", "-jar", AGENT_JAR.toString(), "run", "--config", config.toString(),
+                "--insecure-loopback"));
+        await("the agent answering", Duration.ofSeconds(60), () -> status(agent() + "/health") == 200);
+    }
+
+    /** Starts a process whose output goes to {@code NAME.log}; stopped on {@link #close()}. */
+    Process start(String name, List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        processes.add(p);
+        logs.add(name + ".log");
+        return p;
+    }
+
+    /** Sends quotes, one about every 20 ms, until {@link #stopClient()}. */
+    void startClient() {
+        sending.set(true);
+        client = new Thread(() -> {
+            while (sending.get()) {
+                answers.add(new Answer(Instant.now(), quote()));
+                pause(20);
+            }
+        }, "quote-client");
+        client.start();
+    }
+
+    void stopClient() throws InterruptedException {
+        sending.set(false);
+        if (client != null) {
+            client.join(5_000);
+        }
+    }
+
+    List<Answer> answers() {
+        return List.copyOf(answers);
+    }
+
+    /** Makes release 2's new quote fail on every call, through the demo's fault injection. */
+    Instant breakTheNewQuote() throws IOException, InterruptedException {
+        Instant onset = Instant.now();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(service() + "/demo/fault"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"kind\":\"errors\",\"errorRate\":1.0,\"addedLatencyMs\":0}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return onset;
+    }
+
+    /** Waits for the agent's first revert request. */
+    JsonNode awaitRequest(Duration atMost) {
+        return awaitJson("a revert request in the agent", atMost, () -> json(agent() + "/requests").path("requests").path(0));
+    }
+
+    /** Waits until the agent's first revert request has ended. */
+    JsonNode awaitRequestEnded() {
+        return awaitJson("the revert ended", Duration.ofSeconds(60), () -> {
+            JsonNode r = json(agent() + "/requests").path("requests").path(0);
+            String state = r.path("state").asString();
+            return state.equals("QUEUED") || state.equals("RUNNING") ? null : r;
+        });
+    }
+
+    /** Waits until the client got an answer from release 1, and returns when. */
+    Instant awaitRelease1() {
+        await("release 1 answering", Duration.ofSeconds(90),
+                () -> answers.stream().anyMatch(a -> a.outcome().equals("release 1")));
+        return answers.stream().filter(a -> a.outcome().equals("release 1")).findFirst().orElseThrow().at();
+    }
+
+    /** Counts the client's answers in {@code [from, until)} by outcome. */
+    Map<String, Long> count(Instant from, Instant until) {
+        return answers.stream().filter(a -> !a.at().isBefore(from) && a.at().isBefore(until))
+                .collect(Collectors.groupingBy(Answer::outcome, TreeMap::new, Collectors.counting()));
+    }
+
+    String revertLog() throws IOException {
+        return Files.readString(dir.resolve("revert.log"));
+    }
+
+    private List<String> serviceCommand(int release) {
+        return List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                CheckoutApplication.class.getName(), "--server.port=" + servicePort, "--checkout.release=" + release,
+                "--rollback.service.version=" + release + ".0.0", "--rollback.service.instance-id=checkout-e2e",
+                "--checkout.demo.admin-enabled=true", "--spring.datasource.url=jdbc:h2:mem:checkout-e2e;DB_CLOSE_DELAY=-1");
+    }
+
+    /** The agent's revert command: stops release 2, then starts release 1 on the same port, detached. */
+    private String revertScript() {
+        String v1 = serviceCommand(1).stream().map(ReflexRig::quoted).collect(Collectors.joining(" "));
+        logs.add("v1.log");
+        logs.add("revert.log");
+        return """
+                #!/bin/sh
+                # run by the rollback agent's command executor
+                set -e
+                cd %s
+                echo "$(date -u +%%H:%%M:%%S.%%N) stopping release 2" >> revert.log
+                pid=$(cat v2.pid)
+                kill "$pid" 2>/dev/null || true
+                i=0
+                while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+                echo "$(date -u +%%H:%%M:%%S.%%N) release 2 stopped" >> revert.log
+                setsid %s > v1.log 2>&1 < /dev/null &
+                echo $! > v1.pid
+                echo "$(date -u +%%H:%%M:%%S.%%N) release 1 started" >> revert.log
+                """.formatted(quoted(dir.toString()), v1);
+    }
+
+    private static String quoted(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private String quote() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(service() + QUOTE))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? "release " + JSON.readTree(r.body()).path("release").asInt()
+                    : "HTTP " + r.statusCode();
+        } catch (ConnectException e) {
+            return "no connection";
+        } catch (IOException e) {
+            return e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    int status(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    JsonNode json(String url) {
+        try {
+            return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException | RuntimeException e) {
+            return JSON.createObjectNode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return JSON.createObjectNode();
+        }
+    }
+
+    void await(String what, Duration atMost, BooleanSupplier condition) {
+        awaitJson(what, atMost, () -> condition.getAsBoolean() ? JSON.createObjectNode() : null);
+    }
+
+    /** Polls every 50 ms until the answer is neither null nor missing; fails early if a process died. */
+    JsonNode awaitJson(String what, Duration atMost, Supplier<JsonNode> poll) {
+        Instant deadline = Instant.now().plus(atMost);
+        while (Instant.now().isBefore(deadline)) {
+            if (processes.stream().anyMatch(p -> !p.isAlive() && p.exitValue() != 143)) {
+                throw new AssertionError("a process ended while waiting for " + what + "\n" + logs());
+            }
+            JsonNode found = poll.get();
+            if (found != null && !found.isMissingNode()) {
+                return found;
+            }
+            pause(50);
+        }
+        throw new AssertionError("not within " + atMost + ": " + what + "\n" + logs());
+    }
+
+    /** The end of every log, for a failure's message. */
+    String logs() {
+        StringBuilder out = new StringBuilder();
+        for (String name : logs) {
+            Path log = dir.resolve(name);
+            try {
+                if (Files.exists(log)) {
+                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                    out.append("--- ").append(name).append(" (last 30 lines)\n")
+                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())))
+                            .append('\n');
+                }
+            } catch (IOException e) {
+                out.append("--- ").append(name).append(": ").append(e).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        sending.set(false);
+        Path v1 = dir.resolve("v1.pid");
+        if (Files.exists(v1)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(v1).strip())).ifPresent(ProcessHandle::destroy);
+        }
+        processes.forEach(Process::destroy);
+        try {
+            if (client != null) {
+                client.join(5_000);
+            }
+            for (Process p : processes) {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            processes.forEach(Process::destroyForcibly);
+        }
+    }
+}
