@@ -29,9 +29,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,19 +41,9 @@ class AgentEndToEndTest {
 
     private static final String TOKEN = "end-to-end-token-0123456789";
 
-    static KubernetesApiServer server;
-    static KubernetesClient client;
-
-    @BeforeAll
-    static void startServer() {
-        server = KubernetesApiServer.start();
-        client = server.client();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final KubernetesApiServer server = KubernetesApiServer.start();
+    static final KubernetesClient client = server.client();
 
     @TempDir
     Path dir;

@@ -11,28 +11,17 @@ import dev.rollback.agent.execute.RevertException;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DeploymentRollbackerTest {
 
-    static KubernetesApiServer server;
-    static KubernetesClient client;
+    @RegisterExtension
+    static final KubernetesApiServer server = KubernetesApiServer.start();
+    static final KubernetesClient client = server.client();
 
     private DeploymentRollbacker rollbacker;
-
-    @BeforeAll
-    static void startServer() {
-        server = KubernetesApiServer.start();
-        client = server.client();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void clean() {

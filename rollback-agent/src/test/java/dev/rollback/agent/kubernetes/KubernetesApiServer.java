@@ -10,15 +10,18 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * fabric8's CRUD mock API server, with one thing a real API server does and the mock does not: a
  * PATCH with {@code ?dryRun=All} is answered with the object and <b>not stored</b>. fabric8's mock
  * applies it, after which the template already matches and the real PATCH is never sent; here the
  * real PATCH follows and lands. The patches received are kept, so tests can tell a dry run from a
- * real one.
+ * real one. Register it as a static extension ({@code @RegisterExtension static final
+ * KubernetesApiServer server = KubernetesApiServer.start();}): it stops after the class's tests.
  */
-public final class KubernetesApiServer implements AutoCloseable {
+public final class KubernetesApiServer implements AutoCloseable, AfterAllCallback {
 
     /** Answers dry-run patches without storing them, and the rest as fabric8's CRUD mock. */
     private static final class Dispatcher extends KubernetesCrudDispatcher {
@@ -88,6 +91,11 @@ public final class KubernetesApiServer implements AutoCloseable {
     public void clearPatches() {
         dispatcher.dryRunPatches.clear();
         dispatcher.patches.clear();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

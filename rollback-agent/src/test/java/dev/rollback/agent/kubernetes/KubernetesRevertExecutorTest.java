@@ -25,30 +25,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KubernetesRevertExecutorTest {
 
-    static KubernetesApiServer server;
-    static KubernetesClient client;
+    @RegisterExtension
+    static final KubernetesApiServer server = KubernetesApiServer.start();
+    static final KubernetesClient client = server.client();
 
     private final ExecutorService controller = Executors.newSingleThreadExecutor();
     private KubernetesRevertExecutor executor;
-
-    @BeforeAll
-    static void startServer() {
-        server = KubernetesApiServer.start();
-        client = server.client();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void setUp() {

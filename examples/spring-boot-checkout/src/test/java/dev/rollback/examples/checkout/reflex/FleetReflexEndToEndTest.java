@@ -6,13 +6,10 @@ import dev.rollback.testing.RequiredServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,27 +27,16 @@ class FleetReflexEndToEndTest {
 
     private static final Path RULES = Path.of("..", "..", "observability", "prometheus", "rollback-alerts.yml");
 
-    @TempDir
-    Path dir;
-
-    private ReflexRig rig;
+    @RegisterExtension
+    final ReflexRig rig = new ReflexRig();
 
     @BeforeEach
-    void rig() throws Exception {
-        ReflexRig.assumeTools();
+    void servers() {
         RequiredServer.assumeReachable("Prometheus and Alertmanager (Debian packages prometheus,"
                 + " prometheus-alertmanager)", "sudo .ci/install-prometheus.sh", () -> {
                     ReflexRig.requireCommand("prometheus");
                     ReflexRig.requireCommand("prometheus-alertmanager");
                 });
-        rig = new ReflexRig(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
     }
 
     @Test
@@ -60,11 +46,11 @@ class FleetReflexEndToEndTest {
         String kitRules = Files.readString(RULES);
         String rules = kitRules.replace("        for: 30s\n", "        for: 5s\n");
         assertThat(rules).as("the kit's revert rule waits 30 s; this test waits 5 s").isNotEqualTo(kitRules);
-        Files.writeString(dir.resolve("rules.yml"), rules);
+        rig.write("rules.yml", rules);
 
         rig.startRelease2();
         rig.startAgent("{interval: 1s}", "");
-        Files.writeString(dir.resolve("alertmanager.yml"), """
+        rig.write("alertmanager.yml", """
                 route:
                   receiver: rollback-agent
                   group_by: [service]
@@ -80,7 +66,7 @@ class FleetReflexEndToEndTest {
         rig.start("alertmanager", List.of("prometheus-alertmanager", "--config.file=alertmanager.yml",
                 "--storage.path=alertmanager-data", "--web.listen-address=127.0.0.1:" + alertmanagerPort,
                 "--cluster.listen-address="));
-        Files.writeString(dir.resolve("prometheus.yml"), """
+        rig.write("prometheus.yml", """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
                 rule_files: [rules.yml]
                 alerting:
@@ -98,31 +84,22 @@ class FleetReflexEndToEndTest {
                 () -> rig.status("http://127.0.0.1:" + alertmanagerPort + "/-/ready") == 200);
         rig.await("Prometheus scraping the service", Duration.ofSeconds(60), () -> rig.json(prometheus
                 + "/api/v1/query?query=rollback_health").path("data").path("result").size() == 1);
-        rig.startClient();
-        ReflexRig.pause(2_000);
+        ReflexRig.Revert revert = rig.breakAndAwaitRelease1(Duration.ofSeconds(90));
 
-        Instant onset = rig.breakTheNewQuote();
-        JsonNode request = rig.awaitRequest(Duration.ofSeconds(90));
-        Instant requested = Instant.parse(request.path("requestedAt").asString());
-        Instant v1Serving = rig.awaitRelease1();
-        ReflexRig.pause(1_000);
-        rig.stopClient();
-        JsonNode done = rig.awaitRequestEnded();
-
-        Map<String, Long> during = rig.count(onset, v1Serving.plusNanos(1));
+        JsonNode done = revert.request();
         System.out.printf("fleet reflex (Prometheus scrape and evaluation 1s, for: 5s, Alertmanager group_wait 1s,"
                         + " agent webhook, command executor, real processes):%n"
                         + "  onset -> revert requested: %d ms (bound %d ms)%n"
                         + "  onset -> release 1 serving: %d ms%n"
                         + "  answers from the onset to release 1's first: %s%n  request %s, trigger %s: %s%n",
-                Duration.between(onset, requested).toMillis(), REVERT_REQUESTED_WITHIN.toMillis(),
-                Duration.between(onset, v1Serving).toMillis(), during, done.path("state").asString(),
-                done.path("trigger").asString(), done.path("reason").asString());
+                revert.toRequested().toMillis(), REVERT_REQUESTED_WITHIN.toMillis(), revert.toRelease1().toMillis(),
+                revert.during(), done.path("state").asString(), done.path("trigger").asString(),
+                done.path("reason").asString());
 
         assertThat(done.path("trigger").asString()).as("%s%n%s", done, rig.logs()).isEqualTo("alert");
         assertThat(done.path("state").asString()).isEqualTo("SUCCEEDED");
         assertThat(done.path("reason").asString()).contains("RollbackInstanceRevertRequested");
-        assertThat(Duration.between(onset, requested)).isLessThanOrEqualTo(REVERT_REQUESTED_WITHIN);
-        assertThat(rig.count(v1Serving.plusNanos(1), Instant.MAX).keySet()).containsOnly("release 1");
+        assertThat(revert.toRequested()).isLessThanOrEqualTo(REVERT_REQUESTED_WITHIN);
+        assertThat(revert.after().keySet()).containsOnly("release 1");
     }
 }

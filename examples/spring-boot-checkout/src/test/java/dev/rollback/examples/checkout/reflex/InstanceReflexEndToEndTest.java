@@ -2,14 +2,9 @@ package dev.rollback.examples.checkout.reflex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,62 +22,35 @@ class InstanceReflexEndToEndTest {
     static final Duration REVERT_REQUESTED_WITHIN = Duration.ofSeconds(5);
     static final Duration RELEASE_1_SERVING_WITHIN = Duration.ofSeconds(15);
 
-    @TempDir
-    Path dir;
-
-    private ReflexRig rig;
-
-    @BeforeEach
-    void rig() throws Exception {
-        ReflexRig.assumeTools();
-        rig = new ReflexRig(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
-    }
+    @RegisterExtension
+    final ReflexRig rig = new ReflexRig();
 
     @Test
     void aFailingFeatureWithoutOldPathBringsBackTheReleaseBefore() throws Exception {
         rig.startRelease2();
         rig.startAgent("{interval: 1s, timeout: 1s, consecutive: 2}",
                 "healthUrls: [\"" + rig.service() + "/actuator/rollback\"]");
-        rig.startClient();
-        ReflexRig.pause(2_000);
-        assertThat(rig.answers()).as("answers before the onset").allMatch(a -> a.outcome().equals("release 2"));
+        ReflexRig.Revert revert = rig.breakAndAwaitRelease1(Duration.ofSeconds(30));
 
-        Instant onset = rig.breakTheNewQuote();
-        JsonNode request = rig.awaitRequest(Duration.ofSeconds(30));
-        Instant requested = Instant.parse(request.path("requestedAt").asString());
-        Instant v1Serving = rig.awaitRelease1();
-        ReflexRig.pause(1_000);
-        rig.stopClient();
-        JsonNode done = rig.awaitRequestEnded();
-
-        Map<String, Long> during = rig.count(onset, v1Serving.plusNanos(1));
-        Map<String, Long> after = rig.count(v1Serving.plusNanos(1), Instant.MAX);
+        JsonNode done = revert.request();
         System.out.printf("instance reflex (watch.interval 1s, consecutive 2, command executor, real processes):%n"
                         + "  onset -> revert requested: %d ms (bound %d ms)%n"
                         + "  onset -> release 1 serving: %d ms (bound %d ms)%n"
                         + "  answers from the onset to release 1's first: %s%n  answers after: %s%n"
                         + "  request %s, trigger %s: %s%n  the revert command's log:%n%s",
-                Duration.between(onset, requested).toMillis(), REVERT_REQUESTED_WITHIN.toMillis(),
-                Duration.between(onset, v1Serving).toMillis(), RELEASE_1_SERVING_WITHIN.toMillis(), during, after,
-                done.path("state").asString(), done.path("trigger").asString(), done.path("reason").asString(),
-                rig.revertLog());
+                revert.toRequested().toMillis(), REVERT_REQUESTED_WITHIN.toMillis(), revert.toRelease1().toMillis(),
+                RELEASE_1_SERVING_WITHIN.toMillis(), revert.during(), revert.after(), done.path("state").asString(),
+                done.path("trigger").asString(), done.path("reason").asString(), rig.revertLog());
 
         assertThat(done.path("state").asString()).as("the revert's outcome: %s%n%s", done, rig.logs())
                 .isEqualTo("SUCCEEDED");
         assertThat(done.path("trigger").asString()).isEqualTo("health");
         assertThat(done.path("fromVersion").asString()).isEqualTo("2.0.0");
-        assertThat(Duration.between(onset, requested)).isLessThanOrEqualTo(REVERT_REQUESTED_WITHIN);
-        assertThat(Duration.between(onset, v1Serving)).isLessThanOrEqualTo(RELEASE_1_SERVING_WITHIN);
-        assertThat(after.keySet()).as("every answer once release 1 serves").containsOnly("release 1");
-        assertThat(during.keySet()).as("what clients saw during the revert: the failing new quote (it has no old"
-                + " path), no connection while release 1 starts, release 1")
+        assertThat(revert.toRequested()).isLessThanOrEqualTo(REVERT_REQUESTED_WITHIN);
+        assertThat(revert.toRelease1()).isLessThanOrEqualTo(RELEASE_1_SERVING_WITHIN);
+        assertThat(revert.after().keySet()).as("every answer once release 1 serves").containsOnly("release 1");
+        assertThat(revert.during().keySet()).as("what clients saw during the revert: the failing new quote (it has"
+                + " no old path), no connection while release 1 starts, release 1")
                 .isSubsetOf("release 2", "HTTP 500", "no connection", "release 1");
         assertThat(rig.revertLog()).contains("release 2 stopped").contains("release 1 started");
     }

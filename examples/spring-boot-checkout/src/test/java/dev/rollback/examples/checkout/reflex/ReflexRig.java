@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,9 +41,12 @@ import tools.jackson.databind.json.JsonMapper;
  * What the reflex tests run, as real processes on loopback in a directory of their own: the example
  * service as release 2, the agent's runnable jar with a command executor whose command stops release
  * 2 and starts release 1 on the same port, and a client that sends quotes the whole time and keeps
- * every answer. Closing it stops every process it started, release 1 included.
+ * every answer. Register it per test ({@code @RegisterExtension final ReflexRig rig = new ReflexRig();}):
+ * before each test it skips (or, when servers are required, fails) without the agent's jar,
+ * {@code sh} and {@code setsid}, and takes a directory and two free ports; after it, it stops every
+ * process it started, release 1 included, and deletes the directory.
  */
-final class ReflexRig implements AutoCloseable {
+final class ReflexRig implements BeforeEachCallback, AfterEachCallback {
 
     /** Where the reactor left the agent's runnable jar (the module's pom sets it). */
     static final Path AGENT_JAR = Path.of(System.getProperty("rollback.agent.jar", "rollback-agent-all.jar"))
@@ -50,24 +59,40 @@ final class ReflexRig implements AutoCloseable {
     record Answer(Instant at, String outcome) {
     }
 
-    private final Path dir;
+    /**
+     * What one revert looked like.
+     *
+     * @param onset    when the new quote started failing
+     * @param requested when the agent queued the revert (its {@code requestedAt})
+     * @param release1 when the client got release 1's first answer
+     * @param request  the agent's request once it ended
+     * @param during   the client's answers from the onset to release 1's first, by outcome
+     * @param after    the client's answers after that, by outcome
+     */
+    record Revert(Instant onset, Instant requested, Instant release1, JsonNode request, Map<String, Long> during,
+                  Map<String, Long> after) {
+
+        Duration toRequested() {
+            return Duration.between(onset, requested);
+        }
+
+        Duration toRelease1() {
+            return Duration.between(onset, release1);
+        }
+    }
+
+    private Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Process> processes = new ArrayList<>();
     private final List<String> logs = new ArrayList<>();
     private final List<Answer> answers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean sending = new AtomicBoolean();
-    private final int servicePort;
-    private final int agentPort;
+    private int servicePort;
+    private int agentPort;
     private Thread client;
 
-    ReflexRig(Path dir) throws IOException {
-        this.dir = dir;
-        this.servicePort = freePort();
-        this.agentPort = freePort();
-    }
-
-    /** Skips (or, when servers are required, fails) a test without the agent's jar, sh and setsid. */
-    static void assumeTools() {
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
         RequiredServer.assumeReachable("the agent's runnable jar " + AGENT_JAR.getFileName() + ", sh and setsid",
                 "./mvnw -B -pl examples/spring-boot-checkout -am verify (builds the agent first)", () -> {
                     if (!Files.isRegularFile(AGENT_JAR)) {
@@ -75,6 +100,9 @@ final class ReflexRig implements AutoCloseable {
                     }
                     requireCommand("setsid");
                 });
+        dir = Files.createTempDirectory("rollback-reflex-");
+        servicePort = freePort();
+        agentPort = freePort();
     }
 
     /** Fails unless a program is on the PATH. */
@@ -94,6 +122,11 @@ final class ReflexRig implements AutoCloseable {
 
     Path dir() {
         return dir;
+    }
+
+    /** Writes a file into the directory. */
+    Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
     }
 
     /** Starts release 2 and waits until it answers quotes. */
@@ -126,7 +159,7 @@ final class ReflexRig implements AutoCloseable {
         await("the agent answering", Duration.ofSeconds(60), () -> status(agent() + "/health") == 200);
     }
 
-    /** Starts a process whose output goes to {@code NAME.log}; stopped on {@link #close()}. */
+    /** Starts a process whose output goes to {@code NAME.log}; stopped after the test. */
     Process start(String name, List<String> command) throws IOException {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start();
@@ -136,7 +169,7 @@ final class ReflexRig implements AutoCloseable {
     }
 
     /** Sends quotes, one about every 20 ms, until {@link #stopClient()}. */
-    void startClient() {
+    private void startClient() {
         sending.set(true);
         client = new Thread(() -> {
             while (sending.get()) {
@@ -147,19 +180,40 @@ final class ReflexRig implements AutoCloseable {
         client.start();
     }
 
-    void stopClient() throws InterruptedException {
+    private void stopClient() throws InterruptedException {
         sending.set(false);
         if (client != null) {
             client.join(5_000);
         }
     }
 
-    List<Answer> answers() {
+    private List<Answer> answers() {
         return List.copyOf(answers);
     }
 
+    /**
+     * With release 2 and the agent running: sends quotes for 2 s, makes the new quote fail, and
+     * waits until the agent asked for a revert, release 1 answered and the revert ended.
+     *
+     * @param requestWithin how long to wait for the agent's request at most
+     * @return what happened
+     */
+    Revert breakAndAwaitRelease1(Duration requestWithin) throws IOException, InterruptedException {
+        startClient();
+        pause(2_000);
+        assertThat(answers()).as("answers before the onset").allMatch(a -> a.outcome().equals("release 2"));
+        Instant onset = breakTheNewQuote();
+        Instant requested = Instant.parse(awaitRequest(requestWithin).path("requestedAt").asString());
+        Instant release1 = awaitRelease1();
+        pause(1_000);
+        stopClient();
+        JsonNode done = awaitRequestEnded();
+        return new Revert(onset, requested, release1, done, count(onset, release1.plusNanos(1)),
+                count(release1.plusNanos(1), Instant.MAX));
+    }
+
     /** Makes release 2's new quote fail on every call, through the demo's fault injection. */
-    Instant breakTheNewQuote() throws IOException, InterruptedException {
+    private Instant breakTheNewQuote() throws IOException, InterruptedException {
         Instant onset = Instant.now();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(service() + "/demo/fault"))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
@@ -170,12 +224,12 @@ final class ReflexRig implements AutoCloseable {
     }
 
     /** Waits for the agent's first revert request. */
-    JsonNode awaitRequest(Duration atMost) {
+    private JsonNode awaitRequest(Duration atMost) {
         return awaitJson("a revert request in the agent", atMost, () -> json(agent() + "/requests").path("requests").path(0));
     }
 
     /** Waits until the agent's first revert request has ended. */
-    JsonNode awaitRequestEnded() {
+    private JsonNode awaitRequestEnded() {
         return awaitJson("the revert ended", Duration.ofSeconds(60), () -> {
             JsonNode r = json(agent() + "/requests").path("requests").path(0);
             String state = r.path("state").asString();
@@ -184,14 +238,14 @@ final class ReflexRig implements AutoCloseable {
     }
 
     /** Waits until the client got an answer from release 1, and returns when. */
-    Instant awaitRelease1() {
+    private Instant awaitRelease1() {
         await("release 1 answering", Duration.ofSeconds(90),
                 () -> answers.stream().anyMatch(a -> a.outcome().equals("release 1")));
         return answers.stream().filter(a -> a.outcome().equals("release 1")).findFirst().orElseThrow().at();
     }
 
     /** Counts the client's answers in {@code [from, until)} by outcome. */
-    Map<String, Long> count(Instant from, Instant until) {
+    private Map<String, Long> count(Instant from, Instant until) {
         return answers.stream().filter(a -> !a.at().isBefore(from) && a.at().isBefore(until))
                 .collect(Collectors.groupingBy(Answer::outcome, TreeMap::new, Collectors.counting()));
     }
@@ -331,12 +385,15 @@ final class ReflexRig implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        sending.set(false);
-        Path v1 = dir.resolve("v1.pid");
-        if (Files.exists(v1)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(v1).strip())).ifPresent(ProcessHandle::destroy);
+    public void afterEach(ExtensionContext context) throws IOException {
+        if (dir == null) {
+            return;
         }
+        sending.set(false);
+        Path v1Pid = dir.resolve("v1.pid");
+        Optional<ProcessHandle> v1 = Files.exists(v1Pid)
+                ? ProcessHandle.of(Long.parseLong(Files.readString(v1Pid).strip())) : Optional.empty();
+        v1.ifPresent(ProcessHandle::destroy);
         processes.forEach(Process::destroy);
         try {
             if (client != null) {
@@ -347,9 +404,19 @@ final class ReflexRig implements AutoCloseable {
                     p.destroyForcibly();
                 }
             }
+            if (v1.isPresent()) {
+                v1.get().onExit().get(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             processes.forEach(Process::destroyForcibly);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            v1.ifPresent(ProcessHandle::destroyForcibly);
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 }
