@@ -84,12 +84,12 @@ public final class Agent implements AutoCloseable {
             }
             scheduler = new RevertScheduler(config, store, executors, ledger, b.clock, registry);
             resources.add(scheduler);
-            watcher = new HealthWatcher(config, new ConfiguredInstances(() -> kube[0]),
-                    b.fetcher == null ? HealthFetcher.http(config.watch().timeout(), config.watch().credential()) : b.fetcher, scheduler, registry);
+            HealthFetcher fetcher = b.fetcher != null ? b.fetcher
+                    : HealthFetcher.http(config.watch().timeout(), config.watch().credential());
+            watcher = new HealthWatcher(config, new ConfiguredInstances(() -> kube[0]), fetcher, scheduler, registry);
             resources.add(watcher);
             server = new AgentHttpServer(config.server(), new AlertmanagerWebhook(config, scheduler, registry, b.clock),
-                    scheduler, store, registry,
-                    config.dryRun());
+                    scheduler, store, registry, config.dryRun());
             resources.add(server);
             scheduler.start();
             watcher.start();

@@ -52,7 +52,8 @@ public record AlertmanagerConfig(String serviceLabel, String actionLabel, String
     /**
      * Describes which labels mean what, for {@code validate-config} and the start-up log.
      *
-     * @return e.g. {@code service from label 'service'; a revert when rollback_action="revert"; ...}
+     * @return e.g. {@code a firing alert with rollback_action="revert" reverts the service named by its
+     *         label 'service'; ...}
      */
     public String mapping() {
         return "a firing alert with " + actionLabel + "=\"" + actionValue + "\" reverts the service named by its label '"

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.rollback.agent.metrics.AgentMetricNames;
 import dev.rollback.agent.config.ServerConfig;
 import dev.rollback.agent.request.RequestStore;
 import dev.rollback.agent.request.RevertRequest;
@@ -14,8 +13,6 @@ import dev.rollback.agent.request.Submission;
 import dev.rollback.agent.request.Trigger;
 import dev.rollback.agent.throttle.RevertScheduler;
 import dev.rollback.agent.throttle.UnknownServiceException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,9 +21,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -64,7 +59,6 @@ public final class AgentHttpServer implements AutoCloseable {
     private final RevertScheduler scheduler;
     private final RequestStore store;
     private final PrometheusMeterRegistry prometheus;
-    private final MeterRegistry registry;
     private final boolean dryRun;
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer http;
@@ -77,8 +71,7 @@ public final class AgentHttpServer implements AutoCloseable {
      * @param webhook      handles Alertmanager's payloads
      * @param scheduler    where requests go
      * @param store        where requests are listed from
-     * @param prometheus   the registry whose meters {@code /metrics} shows; also where this server's
-     *                     meters go
+     * @param prometheus   the registry whose meters {@code /metrics} shows
      * @param dryRun       whether the agent runs dry, shown by {@code /health}
      * @throws IOException if the address cannot be bound
      */
@@ -89,7 +82,6 @@ public final class AgentHttpServer implements AutoCloseable {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.store = Objects.requireNonNull(store, "store");
         this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
-        this.registry = prometheus;
         this.dryRun = dryRun;
         this.http = HttpServer.create(new InetSocketAddress(server.address(), server.port()), 64);
         AtomicInteger n = new AtomicInteger();
