@@ -71,6 +71,9 @@ public final class CheckoutDemo {
             err.print(DemoOptions.USAGE);
             return EXIT_USAGE;
         }
+        if (options.scenario() == Scenario.INSTANCE) {
+            return runInstance(options, out, err);
+        }
         out.printf(Locale.ROOT, "rollback demo: checkout-v2 on for %d%% of users at %d s, regression at %d s (%s),"
                 + " %d requests/s for %d s%n", options.rolloutPercent(), options.rolloutAtSeconds(),
                 options.onsetSeconds(), options.describeRegression(), options.rate(), options.durationSeconds());
@@ -91,12 +94,49 @@ public final class CheckoutDemo {
         return result.claimHolds() ? EXIT_OK : EXIT_NOT_CONTAINED;
     }
 
-    private static void printSummary(RunResult result, PrintStream out) {
+    /** The instance scenario: what {@link #run} does for {@code --scenario=instance}. */
+    private static int runInstance(DemoOptions options, PrintStream out, PrintStream err) {
+        out.println("rollback demo, instance reflex: release 2's quote-v2 (no old path) fails, the instance asks to be"
+                + " reverted, the rollback agent brings back release 1");
+        InstanceResult result;
+        try {
+            result = new InstanceScenario(out).run();
+        } catch (DemoException e) {
+            err.println("CheckoutDemo: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (IllegalStateException e) {
+            err.println("CheckoutDemo: the instance reflex was not shown: " + e.getMessage());
+            return EXIT_NOT_CONTAINED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("CheckoutDemo: interrupted");
+            return EXIT_NOT_CONTAINED;
+        }
+        out.println();
+        printTimeline(result.timeline(), out);
+        out.printf(Locale.ROOT, "onset -> revert requested: %.1f s; onset -> release 1 serving: %.1f s%n",
+                (result.requestedMillis() - result.onsetMillis()) / 1000.0,
+                (result.release1Millis() - result.onsetMillis()) / 1000.0);
+        out.println(InstanceScenario.describeFailures(result.during()));
+        out.println(result.claimHolds() ? "claim holds: the instance asked to be reverted, the agent brought back"
+                + " release 1, and after its first answer only release 1 answered."
+                : "claim does NOT hold (revert " + result.revertState() + ", after release 1's first answer: "
+                + result.after() + ").");
+        Path report = ReportWriter.write(InstanceReport.html(result), options.reportDirectory());
+        out.println("report: " + report.toAbsolutePath().normalize());
+        return result.claimHolds() ? EXIT_OK : EXIT_NOT_CONTAINED;
+    }
+
+    private static void printTimeline(List<Timeline.Entry> timeline, PrintStream out) {
         out.println("timeline (seconds since the traffic started; [who saw it]):");
-        for (Timeline.Entry e : result.timeline()) {
+        for (Timeline.Entry e : timeline) {
             out.printf(Locale.ROOT, "  %s  %-31s %s  [%s]%n", e.time(), e.event(), e.detail(), e.source());
         }
         out.println();
+    }
+
+    private static void printSummary(RunResult result, PrintStream out) {
+        printTimeline(result.timeline(), out);
         ClientStats c = result.client();
         if (result.rollbackMillis() >= 0) {
             out.printf(Locale.ROOT, "checkout-v2 was rolled back %.1f s after the regression started.%n",

@@ -20,10 +20,11 @@ import java.util.Locale;
  * @param flags           where the service keeps its flags
  * @param seed            seed of the client's random draws (which user orders what)
  * @param reportDirectory where {@code report.html} is written
+ * @param scenario        which reflex is shown; {@link Scenario#INSTANCE} uses only {@code reportDirectory}
  */
 record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, int rate, int durationSeconds,
                    int rolloutAtSeconds, int onsetSeconds, int rolloutPercent, int users, int threads, int port,
-                   FlagMode flags, long seed, Path reportDirectory) {
+                   FlagMode flags, long seed, Path reportDirectory, Scenario scenario) {
 
     static final Regression DEFAULT_REGRESSION = Regression.ERRORS;
     static final double DEFAULT_ERROR_RATE = 0.10;
@@ -40,11 +41,19 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
     static final int MAXIMUM_THREADS = 64;
     static final FlagMode DEFAULT_FLAGS = FlagMode.MEMORY;
     static final long DEFAULT_SEED = 42;
+    static final Scenario DEFAULT_SCENARIO = Scenario.CHECKOUT;
 
     /** The usage text, for {@code --help} and after a bad option. */
     static final String USAGE = String.format(Locale.ROOT, """
             usage: CheckoutDemo [--regression=%s] [--error-rate=P] [--added-latency=MS] [--rate=N]
                                 [--duration=S] [--onset=S] [--rollout=PERCENT] [--port=N] [--flags=%s] ...
+                   CheckoutDemo --scenario=instance [--report=DIR]
+              --scenario=NAME      which reflex (%s, default %s):
+                                     checkout  the feature reflex: checkout-v2 rolled back in the service,
+                                               no order fails (every option below applies)
+                                     instance  the instance reflex: release 2's quote-v2 (no old path) fails,
+                                               the instance asks to be reverted, the rollback agent brings
+                                               back release 1 (needs the agent's jar; see the README)
               --regression=KIND    what goes wrong in the new checkout path (default %s):
                                      errors   a share of its calls throw (--error-rate)
                                      latency  each call takes longer (--added-latency)
@@ -64,8 +73,10 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
               --report=DIR         where report.html goes (default target/rollback-demo of this module)
               --help               print this and exit
             exit status: 0 if the feature was rolled back after the regression and no request failed for
-            the client; 1 if not; 2 for a bad option or a port in use
-            """, Regression.choices(), FlagMode.choices(), DEFAULT_REGRESSION.optionValue(), DEFAULT_ERROR_RATE,
+            the client (instance: if release 1 served after the agent's revert, and only release 1); 1 if
+            not; 2 for a bad option, a port in use, or a server or program the demo needs that is missing
+            """, OptionValue.choices(Regression.values()), OptionValue.choices(FlagMode.values()),
+            OptionValue.choices(Scenario.values()), DEFAULT_SCENARIO.optionValue(), DEFAULT_REGRESSION.optionValue(), DEFAULT_ERROR_RATE,
             DEFAULT_ADDED_LATENCY_MS, MAXIMUM_RATE, DEFAULT_RATE, MAXIMUM_DURATION_SECONDS, DEFAULT_DURATION_SECONDS,
             DEFAULT_ROLLOUT_AT_SECONDS, DEFAULT_ONSET_SECONDS, DEFAULT_ROLLOUT_PERCENT, DEFAULT_USERS,
             MAXIMUM_THREADS, DEFAULT_THREADS, DEFAULT_SEED);
@@ -76,8 +87,8 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
      * @throws IllegalArgumentException naming the bad option and its value
      */
     DemoOptions {
-        if (regression == null || flags == null || reportDirectory == null) {
-            throw new IllegalArgumentException("regression, flags and reportDirectory must not be null");
+        if (regression == null || flags == null || reportDirectory == null || scenario == null) {
+            throw new IllegalArgumentException("regression, flags, reportDirectory and scenario must not be null");
         }
         if (!(errorRate > 0 && errorRate <= 1)) {
             throw bad("--error-rate", format(errorRate), "must be above 0 and at most 1");
@@ -120,12 +131,13 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
         FlagMode flags = DEFAULT_FLAGS;
         long seed = DEFAULT_SEED;
         Path report = defaultReportDirectory;
+        Scenario scenario = DEFAULT_SCENARIO;
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
             String value = eq < 0 ? null : arg.substring(eq + 1);
             switch (name) {
-                case "--regression" -> regression = choice(name, value, Regression::fromOptionValue);
+                case "--regression" -> regression = choice(name, value, Regression.values(), "regression kind");
                 case "--error-rate" -> errorRate = decimal(name, value);
                 case "--added-latency" -> addedLatency = (int) number(name, value);
                 case "--rate" -> rate = (int) number(name, value);
@@ -136,16 +148,17 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
                 case "--users" -> users = (int) number(name, value);
                 case "--threads" -> threads = (int) number(name, value);
                 case "--port" -> port = (int) number(name, value);
-                case "--flags" -> flags = choice(name, value, FlagMode::fromOptionValue);
+                case "--flags" -> flags = choice(name, value, FlagMode.values(), "flag mode");
                 case "--seed" -> seed = number(name, value);
                 case "--report" -> report = Path.of(requireValue(name, value, "DIR"));
+                case "--scenario" -> scenario = choice(name, value, Scenario.values(), "scenario");
                 default -> throw new IllegalArgumentException(name.startsWith("-")
                         ? "unknown option '" + arg + "' (--help lists them)"
                         : "unexpected argument '" + arg + "' (options are written --name=value)");
             }
         }
         return new DemoOptions(regression, errorRate, addedLatency, rate, duration, rolloutAt, onset, rollout,
-                users, threads, port, flags, seed, report);
+                users, threads, port, flags, seed, report, scenario);
     }
 
     /**
@@ -160,14 +173,10 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
         };
     }
 
-    private interface Parser<T> {
-        T parse(String value);
-    }
-
-    private static <T> T choice(String name, String value, Parser<T> parser) {
+    private static <E extends OptionValue> E choice(String name, String value, E[] values, String what) {
         requireValue(name, value, "KIND");
         try {
-            return parser.parse(value);
+            return OptionValue.parse(values, what, value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("option " + name + "=" + value + ": " + e.getMessage(), e);
         }

@@ -30,10 +30,22 @@ final class ReportWriter {
      * @throws UncheckedIOException if it cannot be written
      */
     static Path write(RunResult result, Path directory) {
+        return write(html(result), directory);
+    }
+
+    /**
+     * Writes a report page.
+     *
+     * @param html      the page
+     * @param directory where {@value #FILE_NAME} goes; created if missing
+     * @return the file written
+     * @throws UncheckedIOException if it cannot be written
+     */
+    static Path write(String html, Path directory) {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve(FILE_NAME);
-            Files.writeString(file, html(result), StandardCharsets.UTF_8);
+            Files.writeString(file, html, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + directory + ": " + e.getMessage(), e);
@@ -50,26 +62,7 @@ final class ReportWriter {
         DemoOptions o = result.options();
         ClientStats c = result.client();
         double xMax = o.durationSeconds();
-        StringBuilder h = new StringBuilder();
-        h.append("""
-                <!DOCTYPE html>
-                <html lang="en"><head><meta charset="utf-8">
-                <title>rollback demo: checkout-v2</title>
-                <style>
-                body { font-family: sans-serif; margin: 24px; color: #222; max-width: 940px; }
-                h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
-                .claim { font-size: 16px; padding: 10px 14px; border-radius: 6px; background: #eef6ee; border: 1px solid #9c9; }
-                .claim.bad { background: #fbeaea; border-color: #d99; }
-                table { border-collapse: collapse; font-size: 13px; width: 100%; }
-                td, th { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
-                td.t { white-space: nowrap; font-family: monospace; text-align: right; }
-                svg { display: block; margin: 8px 0 4px 0; }
-                svg .title { font-size: 14px; font-weight: bold; fill: #222; }
-                svg .tick, svg .legend, svg .marker { font-size: 11px; fill: #444; }
-                svg .grid { stroke: #e4e4e4; stroke-width: 1; } svg .frame { fill: none; stroke: #bbb; }
-                .note { font-size: 12px; color: #555; }
-                </style></head><body>
-                """);
+        StringBuilder h = head("rollback demo: checkout-v2");
         h.append("<h1>rollback demo: the checkout service rolls <code>checkout-v2</code> back</h1>\n");
         h.append(String.format(Locale.ROOT, "<p class=\"note\">%d s of traffic at %d requests/s from %d users;"
                 + " new path on for %d%% of users at %d s; regression at %d s (%s); flags: %s.</p>%n",
@@ -133,8 +126,48 @@ final class ReportWriter {
         h.append("<p class=\"note\">Counted by the demo's own HTTP client: a request failed if it got anything but"
                 + " 201 with a receipt, or no answer within " + ServiceClient.REQUEST_TIMEOUT.toSeconds() + " s.</p>\n");
 
+        return end(h, result.timeline());
+    }
+
+    /**
+     * Starts a report page: the document's head with the report's style, and the opening body tag.
+     *
+     * @param title the page's title
+     * @return the page so far
+     */
+    static StringBuilder head(String title) {
+        return new StringBuilder("""
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8">
+                <title>%s</title>
+                <style>
+                """.formatted(Html.escape(title))).append("""
+                body { font-family: sans-serif; margin: 24px; color: #222; max-width: 940px; }
+                h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
+                .claim { font-size: 16px; padding: 10px 14px; border-radius: 6px; background: #eef6ee; border: 1px solid #9c9; }
+                .claim.bad { background: #fbeaea; border-color: #d99; }
+                table { border-collapse: collapse; font-size: 13px; width: 100%; }
+                td, th { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
+                td.t { white-space: nowrap; font-family: monospace; text-align: right; }
+                svg { display: block; margin: 8px 0 4px 0; }
+                svg .title { font-size: 14px; font-weight: bold; fill: #222; }
+                svg .tick, svg .legend, svg .marker { font-size: 11px; fill: #444; }
+                svg .grid { stroke: #e4e4e4; stroke-width: 1; } svg .frame { fill: none; stroke: #bbb; }
+                .note { font-size: 12px; color: #555; }
+                </style></head><body>
+                """);
+    }
+
+    /**
+     * Ends a report page with the timeline as a table.
+     *
+     * @param h        the page so far
+     * @param timeline the entries, ordered by time
+     * @return the page
+     */
+    static String end(StringBuilder h, List<Timeline.Entry> timeline) {
         h.append("<h2>Timeline</h2>\n<table><tr><th>time</th><th>event</th><th>details</th><th>seen by</th></tr>\n");
-        for (Timeline.Entry e : result.timeline()) {
+        for (Timeline.Entry e : timeline) {
             h.append(String.format(Locale.ROOT, "<tr><td class=\"t\">%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n",
                     Html.escape(e.time().strip()), Html.escape(e.event()), Html.escape(e.detail()), Html.escape(e.source())));
         }

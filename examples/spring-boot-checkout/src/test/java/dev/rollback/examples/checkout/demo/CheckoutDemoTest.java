@@ -31,6 +31,15 @@ class CheckoutDemoTest {
     }
 
     @Test
+    void anUnknownScenarioExitsWithStatusTwoAndTheChoices() {
+        assertThat(run("--scenario=fleet")).isEqualTo(CheckoutDemo.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("CheckoutDemo: option --scenario=fleet: unknown scenario 'fleet', expected one of"
+                        + " checkout|instance");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
     void aNegativeRateExitsWithStatusTwo() {
         assertThat(run("--rate=-1")).isEqualTo(CheckoutDemo.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("option --rate=-1 must be between 1 and 1000");

@@ -21,16 +21,17 @@ class DemoOptionsTest {
         assertThat(o.port()).isZero();
         assertThat(o.flags()).isEqualTo(FlagMode.MEMORY);
         assertThat(o.reportDirectory()).isEqualTo(REPORT);
+        assertThat(o.scenario()).isEqualTo(Scenario.CHECKOUT);
     }
 
     @Test
     void readsEveryOption() {
         DemoOptions o = DemoOptions.parse(REPORT, "--regression=LATENCY", "--added-latency=25", "--rate=80",
                 "--duration=30", "--rollout-at=2", "--onset=12", "--rollout=30", "--users=500", "--threads=4",
-                "--port=18080", "--flags=unleash", "--seed=7", "--error-rate=0.25", "--report=out");
+                "--port=18080", "--flags=unleash", "--seed=7", "--error-rate=0.25", "--report=out", "--scenario=instance");
 
         assertThat(o).isEqualTo(new DemoOptions(Regression.LATENCY, 0.25, 25, 80, 30, 2, 12, 30, 500, 4, 18080,
-                FlagMode.UNLEASH, 7, Path.of("out")));
+                FlagMode.UNLEASH, 7, Path.of("out"), Scenario.INSTANCE));
         assertThat(o.describeRegression()).isEqualTo("latency: +25 ms on every new-path call");
     }
 

@@ -28,7 +28,7 @@ class FleetReflexEndToEndTest {
     private static final Path RULES = Path.of("..", "..", "observability", "prometheus", "rollback-alerts.yml");
 
     @RegisterExtension
-    final ReflexRig rig = new ReflexRig();
+    final ReflexRigExtension extension = new ReflexRigExtension();
 
     @BeforeEach
     void servers() {
@@ -41,6 +41,7 @@ class FleetReflexEndToEndTest {
 
     @Test
     void prometheusAndAlertmanagerBringTheAlertToTheAgentWhichRevertsTheService() throws Exception {
+        ReflexRig rig = extension.rig();
         int prometheusPort = ReflexRig.freePort();
         int alertmanagerPort = ReflexRig.freePort();
         String kitRules = Files.readString(RULES);
@@ -84,7 +85,7 @@ class FleetReflexEndToEndTest {
                 () -> rig.status("http://127.0.0.1:" + alertmanagerPort + "/-/ready") == 200);
         rig.await("Prometheus scraping the service", Duration.ofSeconds(60), () -> rig.json(prometheus
                 + "/api/v1/query?query=rollback_health").path("data").path("result").size() == 1);
-        ReflexRig.Revert revert = rig.breakAndAwaitRelease1(Duration.ofSeconds(90));
+        ReflexRig.Revert revert = rig.breakAndAwaitRelease1(Duration.ofSeconds(90), (milestone, at) -> { });
 
         JsonNode done = revert.request();
         System.out.printf("fleet reflex (Prometheus scrape and evaluation 1s, for: 5s, Alertmanager group_wait 1s,"

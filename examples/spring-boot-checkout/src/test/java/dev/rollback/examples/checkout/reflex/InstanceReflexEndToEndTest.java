@@ -23,14 +23,15 @@ class InstanceReflexEndToEndTest {
     static final Duration RELEASE_1_SERVING_WITHIN = Duration.ofSeconds(15);
 
     @RegisterExtension
-    final ReflexRig rig = new ReflexRig();
+    final ReflexRigExtension extension = new ReflexRigExtension();
 
     @Test
     void aFailingFeatureWithoutOldPathBringsBackTheReleaseBefore() throws Exception {
+        ReflexRig rig = extension.rig();
         rig.startRelease2();
         rig.startAgent("{interval: 1s, timeout: 1s, consecutive: 2}",
                 "healthUrls: [\"" + rig.service() + "/actuator/rollback\"]");
-        ReflexRig.Revert revert = rig.breakAndAwaitRelease1(Duration.ofSeconds(30));
+        ReflexRig.Revert revert = rig.breakAndAwaitRelease1(Duration.ofSeconds(30), (milestone, at) -> { });
 
         JsonNode done = revert.request();
         System.out.printf("instance reflex (watch.interval 1s, consecutive 2, command executor, real processes):%n"
