@@ -19,6 +19,8 @@ public final class AgentMetricNames {
     public static final String HEALTH_POLLS = "rollback.agent.health.polls";
     /** Ledger writes that failed and will be retried. */
     public static final String LEDGER_FAILURES = "rollback.agent.ledger.failures";
+    /** Revert records the ledger refused as data, set aside and not retried. */
+    public static final String LEDGER_REJECTED = "rollback.agent.ledger.rejected";
 
     private AgentMetricNames() {
     }

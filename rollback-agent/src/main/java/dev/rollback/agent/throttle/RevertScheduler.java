@@ -13,8 +13,11 @@ import dev.rollback.agent.request.RevertPlan;
 import dev.rollback.agent.request.RevertRequest;
 import dev.rollback.agent.request.Submission;
 import dev.rollback.agent.request.Trigger;
+import dev.rollback.core.ledger.DeadLetters;
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.DeploymentResult;
+import dev.rollback.core.ledger.LedgerFailure;
+import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.core.ledger.RollbackRecord;
@@ -35,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -57,8 +61,10 @@ import org.slf4j.LoggerFactory;
  * <li>a service has at most one request queued or running: a second one is merged into it;</li>
  * <li>after a service's revert ends, the next one waits for its cool-down;</li>
  * <li>each revert that ran is recorded once in the ledger, under the request's id, as an instance
- *     rollback by actor {@value #ACTOR} (see {@link #record}); a ledger write that fails is retried
- *     until it succeeds, backing off from half a second to a minute;</li>
+ *     rollback by actor {@value #ACTOR} (see {@link #record}), its text escaped to one line
+ *     ({@link LedgerText}); a ledger write that fails because the database is unavailable is
+ *     retried until it succeeds, backing off from half a second to a minute; one the database
+ *     refuses as data is set aside ({@link #deadLetters()}) and never holds up the others;</li>
  * <li>requests that were running when the agent stopped are carried out again with the plan they
  *     had, after a restart; dry-run outcomes are not recorded.</li>
  * </ul>
@@ -97,6 +103,8 @@ public final class RevertScheduler implements AutoCloseable {
     private final ExecutorService workers;
     private final Thread dispatcher;
     private boolean started;
+    private final Set<String> recording = ConcurrentHashMap.newKeySet();
+    private final DeadLetters<RevertRequest> deadLetters = new DeadLetters<>(DeadLetters.DEFAULT_CAPACITY);
     private volatile Duration ledgerBackoff = Duration.ZERO;
     private volatile long nextLedgerRetryNanos;
 
@@ -383,13 +391,31 @@ public final class RevertScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Records an ended revert; returns whether the next one may be tried now. A revert whose record
+     * the ledger refuses as data ({@link LedgerFailure#RECORD_REJECTED}; its text was escaped on the
+     * way in, so retrying cannot help) is set aside: counted, logged once at ERROR, kept in the
+     * dead-letter list and marked recorded, so it never holds up the reverts behind it. Any other
+     * failure backs off and is retried.
+     */
     private boolean recordQuietly(RevertRequest ended) {
+        // The worker that ended the revert and the dispatcher's retry may meet here.
+        if (!recording.add(ended.id())) {
+            return true;
+        }
         try {
+            if (store.unrecorded().stream().noneMatch(r -> r.id().equals(ended.id()))) {
+                return true;
+            }
             record(ended);
             store.recorded(ended.id());
             ledgerBackoff = Duration.ZERO;
             return true;
         } catch (RuntimeException e) {
+            if (LedgerFailure.of(e) == LedgerFailure.RECORD_REJECTED) {
+                setAside(ended, e);
+                return true;
+            }
             Counter.builder(AgentMetricNames.LEDGER_FAILURES).description("Ledger writes that failed and are retried")
                     .register(registry).increment();
             ledgerBackoff = ledgerBackoff.isZero() ? LEDGER_MIN_BACKOFF
@@ -399,7 +425,30 @@ public final class RevertScheduler implements AutoCloseable {
             LOG.warn("Recording revert {} in the ledger failed; retrying in {}: {}", ended.id(), ledgerBackoff,
                     e.toString());
             return false;
+        } finally {
+            recording.remove(ended.id());
         }
+    }
+
+    private void setAside(RevertRequest ended, RuntimeException failure) {
+        Counter.builder(AgentMetricNames.LEDGER_REJECTED)
+                .description("Revert records the ledger refused as data, set aside and not retried")
+                .register(registry).increment();
+        deadLetters.add(ended);
+        LOG.error("The ledger refused the record of revert {} as data; set aside and not retried (the request"
+                + " stays in the store): {}: {}", ended.id(), LedgerText.escape(ended.toString()),
+                LedgerText.escape(failure.toString()));
+        store.recorded(ended.id());
+    }
+
+    /**
+     * Returns the ended reverts whose ledger record the ledger refused as data, oldest first: at most
+     * {@value DeadLetters#DEFAULT_CAPACITY}, the most recent ones. Each stays in the request store.
+     *
+     * @return the requests
+     */
+    public List<RevertRequest> deadLetters() {
+        return deadLetters.list();
     }
 
     /**
@@ -411,9 +460,9 @@ public final class RevertScheduler implements AutoCloseable {
      * agent acts on the whole deployment, not one instance. The rollback record's id is the request's.
      */
     private void record(RevertRequest r) {
-        String from = r.plan() != null && !r.plan().fromVersion().isEmpty() ? r.plan().fromVersion()
-                : r.fromVersion() != null ? r.fromVersion() : "unknown";
-        String to = r.plan() != null && !r.plan().toVersion().isEmpty() ? r.plan().toVersion() : null;
+        String from = versionText(r.plan() != null && !r.plan().fromVersion().isEmpty() ? r.plan().fromVersion()
+                : r.fromVersion() != null ? r.fromVersion() : "unknown");
+        String to = versionText(r.plan() != null && !r.plan().toVersion().isEmpty() ? r.plan().toVersion() : null);
         boolean succeeded = r.state() == RequestState.SUCCEEDED;
         Instant at = r.finishedAt() == null ? now() : r.finishedAt();
         MicroserviceVersion version = MicroserviceVersion.of(r.service(), from, r.requestedAt(),
@@ -425,8 +474,14 @@ public final class RevertScheduler implements AutoCloseable {
                 r.requestedAt(), succeeded ? at : null,
                 succeeded ? DeploymentResult.ROLLED_BACK : DeploymentResult.ROLLBACK_REQUESTED);
         ledger.recordDeployment(deployment);
-        ledger.recordRollback(new RollbackRecord(r.id(), deploymentId, at, r.reason() + " — " + r.detail(), null,
+        ledger.recordRollback(new RollbackRecord(r.id(), deploymentId, at,
+                LedgerText.reason(r.reason() + " — " + r.detail()), null,
                 RollbackScope.INSTANCE, ACTOR, r.trigger().label(), from, to, r.state().name()));
+    }
+
+    /** A version as the ledger keeps it: one escaped line of at most the ledger's name length. */
+    private static String versionText(String version) {
+        return version == null ? null : LedgerText.cut(LedgerText.escape(version), LedgerText.MAX_NAME_LENGTH);
     }
 
     private Instant now() {
