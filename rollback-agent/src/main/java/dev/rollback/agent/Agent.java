@@ -87,7 +87,7 @@ public final class Agent implements AutoCloseable {
                     b.fetcher == null ? HealthFetcher.http(config.watch().timeout()) : b.fetcher, scheduler, registry);
             resources.add(watcher);
             server = new AgentHttpServer(config.server(), config.alertmanager(), scheduler, store, registry,
-                    config.dryRun());
+                    config.dryRun(), b.httpLimits);
             resources.add(server);
             scheduler.start();
             watcher.start();
@@ -197,6 +197,7 @@ public final class Agent implements AutoCloseable {
         private Function<ServiceConfig, RevertExecutor> executors;
         private RollbackLedger ledger;
         private HealthFetcher fetcher;
+        private AgentHttpServer.Limits httpLimits = AgentHttpServer.Limits.DEFAULT;
 
         private Builder(AgentConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -255,6 +256,17 @@ public final class Agent implements AutoCloseable {
          */
         public Builder fetcher(HealthFetcher value) {
             this.fetcher = Objects.requireNonNull(value, "fetcher");
+            return this;
+        }
+
+        /**
+         * Sets the HTTP server's connection cap and deadlines; default {@link AgentHttpServer.Limits#DEFAULT}.
+         *
+         * @param value the limits
+         * @return this builder
+         */
+        public Builder httpLimits(AgentHttpServer.Limits value) {
+            this.httpLimits = Objects.requireNonNull(value, "httpLimits");
             return this;
         }
 

@@ -11,6 +11,7 @@ import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.aop.RollbackableBeanPostProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -170,6 +171,27 @@ public final class RollbackAutoConfiguration {
             }
         }
         throw new IllegalStateException("no default");
+    }
+
+    /**
+     * The check of the {@code rollback.*} properties as a whole ({@link RollbackPropertiesCheck}),
+     * made whatever beans the application supplies of its own.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class PropertiesCheckConfiguration implements InitializingBean {
+
+        private final Environment environment;
+        private final RollbackProperties properties;
+
+        PropertiesCheckConfiguration(Environment environment, RollbackProperties properties) {
+            this.environment = environment;
+            this.properties = properties;
+        }
+
+        @Override
+        public void afterPropertiesSet() {
+            RollbackPropertiesCheck.check(environment, properties);
+        }
     }
 
     /** The ledger on the application's {@link DataSource}. */
