@@ -9,6 +9,8 @@ import dev.rollback.agent.execute.RevertExecutor;
 import dev.rollback.agent.http.AgentHttpServer;
 import dev.rollback.agent.kubernetes.KubernetesRevertExecutor;
 import dev.rollback.agent.kubernetes.RolloutFollower;
+import dev.rollback.agent.leader.LeaderElection;
+import dev.rollback.agent.leader.PostgresLeaderElection;
 import dev.rollback.agent.request.JdbcRequestStore;
 import dev.rollback.agent.request.RequestStore;
 import dev.rollback.agent.throttle.RevertScheduler;
@@ -81,7 +83,13 @@ public final class Agent implements AutoCloseable {
                                 config.kubernetes().pollInterval()));
                 executors = service -> service.executor() instanceof ExecutorConfig.Kubernetes ? k8s : command;
             }
-            scheduler = new RevertScheduler(config, store, executors, ledger, b.clock, registry);
+            // On PostgreSQL several agents may share the store: only the one holding the lock acts.
+            LeaderElection leadership = s.url().startsWith("jdbc:postgresql:")
+                    ? new PostgresLeaderElection(s.url(), s.username(), s.password(),
+                            PostgresLeaderElection.DEFAULT_SESSION_TIMEOUT, PostgresLeaderElection.DEFAULT_RETRY)
+                    : LeaderElection.sole();
+            resources.add(leadership);
+            scheduler = new RevertScheduler(config, store, executors, ledger, b.clock, registry, leadership);
             resources.add(scheduler);
             watcher = new HealthWatcher(config, new ConfiguredInstances(() -> kube[0]),
                     b.fetcher == null ? HealthFetcher.http(config.watch().timeout()) : b.fetcher, scheduler, registry);

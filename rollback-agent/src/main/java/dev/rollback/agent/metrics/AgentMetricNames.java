@@ -24,6 +24,8 @@ public final class AgentMetricNames {
      * header_timeout, body_timeout).
      */
     public static final String HTTP_CLOSED = "rollback.agent.http.closed";
+    /** Whether this agent leads (1) and acts, or follows (0). */
+    public static final String LEADER = "rollback.agent.leader";
     /** Revert records the ledger refused as data, set aside and not retried. */
     public static final String LEDGER_REJECTED = "rollback.agent.ledger.rejected";
 

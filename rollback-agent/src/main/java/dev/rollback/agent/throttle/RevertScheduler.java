@@ -7,6 +7,7 @@ import dev.rollback.agent.execute.RevertException;
 import dev.rollback.agent.execute.RevertExecutor;
 import dev.rollback.agent.execute.RevertJob;
 import dev.rollback.agent.execute.RevertOutcome;
+import dev.rollback.agent.leader.LeaderElection;
 import dev.rollback.agent.request.RequestState;
 import dev.rollback.agent.request.RequestStore;
 import dev.rollback.agent.request.RevertPlan;
@@ -43,6 +44,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,7 +68,10 @@ import org.slf4j.LoggerFactory;
  *     retried until it succeeds, backing off from half a second to a minute; one the database
  *     refuses as data is set aside ({@link #deadLetters()}) and never holds up the others;</li>
  * <li>requests that were running when the agent stopped are carried out again with the plan they
- *     had, after a restart; dry-run outcomes are not recorded.</li>
+ *     had, after a restart; dry-run outcomes are not recorded;</li>
+ * <li>with several agents on one store, only the leader ({@link LeaderElection}) dispatches,
+ *     resumes and records: an agent that becomes the leader resumes what is {@code RUNNING} in the
+ *     store, and one that stops leading interrupts its running reverts, leaving them to the leader.</li>
  * </ul>
  *
  * <p>One dispatcher thread and a pool of {@code maxInFlight} workers; {@link #close()} stops them,
@@ -102,6 +107,9 @@ public final class RevertScheduler implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final ExecutorService workers;
     private final Thread dispatcher;
+    private final LeaderElection leadership;
+    private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+    private volatile boolean leading;
     private boolean started;
     private final Set<String> recording = ConcurrentHashMap.newKeySet();
     private final DeadLetters<RevertRequest> deadLetters = new DeadLetters<>(DeadLetters.DEFAULT_CAPACITY);
@@ -109,7 +117,7 @@ public final class RevertScheduler implements AutoCloseable {
     private volatile long nextLedgerRetryNanos;
 
     /**
-     * Creates a scheduler; nothing runs until {@link #start()}.
+     * Creates a scheduler that is alone on its store; nothing runs until {@link #start()}.
      *
      * @param config    the agent's configuration
      * @param store     the request store; not closed by the scheduler
@@ -120,6 +128,23 @@ public final class RevertScheduler implements AutoCloseable {
      */
     public RevertScheduler(AgentConfig config, RequestStore store, Function<ServiceConfig, RevertExecutor> executors,
                            RollbackLedger ledger, Clock clock, MeterRegistry registry) {
+        this(config, store, executors, ledger, clock, registry, LeaderElection.sole());
+    }
+
+    /**
+     * Creates a scheduler that acts only while it leads; nothing runs until {@link #start()}.
+     *
+     * @param config     the agent's configuration
+     * @param store      the request store; not closed by the scheduler
+     * @param executors  the executor of each service
+     * @param ledger     where reverts are recorded
+     * @param clock      the clock for times and cool-downs
+     * @param registry   where the meters go
+     * @param leadership whether this agent leads; not closed by the scheduler
+     */
+    public RevertScheduler(AgentConfig config, RequestStore store, Function<ServiceConfig, RevertExecutor> executors,
+                           RollbackLedger ledger, Clock clock, MeterRegistry registry, LeaderElection leadership) {
+        this.leadership = Objects.requireNonNull(leadership, "leadership");
         this.config = Objects.requireNonNull(config, "config");
         this.store = Objects.requireNonNull(store, "store");
         this.executors = Objects.requireNonNull(executors, "executors");
@@ -133,6 +158,8 @@ public final class RevertScheduler implements AutoCloseable {
                 .description("Reverts running now").register(registry);
         Gauge.builder(AgentMetricNames.QUEUED, queued, AtomicInteger::get)
                 .description("Revert requests waiting now").register(registry);
+        Gauge.builder(AgentMetricNames.LEADER, this, s -> s.leading ? 1 : 0)
+                .description("Whether this agent leads (1) and acts, or follows (0)").register(registry);
     }
 
     /**
@@ -239,16 +266,22 @@ public final class RevertScheduler implements AutoCloseable {
     }
 
     private void dispatchLoop() {
-        try {
-            resumeRunning();
-        } catch (RuntimeException e) {
-            LOG.error("Could not resume the reverts left running; they stay in the store: {}", e.toString(), e);
-        }
         while (!closing) {
             long waitMillis = MAX_WAIT_MILLIS;
             try {
-                recordDue();
-                waitMillis = dispatch();
+                boolean leader = leadership.isLeader();
+                if (leader != leading) {
+                    leading = leader;
+                    if (leader) {
+                        resumeRunning();
+                    } else {
+                        stepDown();
+                    }
+                }
+                if (leader) {
+                    recordDue();
+                    waitMillis = dispatch();
+                }
             } catch (RuntimeException e) {
                 LOG.warn("Dispatching reverts failed, trying again: {}", e.toString());
             }
@@ -267,11 +300,42 @@ public final class RevertScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * No longer the leader: the reverts running here are interrupted (a command is killed) and stay
+     * {@code RUNNING} in the store, for the new leader to carry out.
+     */
+    private void stepDown() {
+        LOG.warn("This agent no longer leads; interrupting its {} running reverts, which the leader resumes",
+                running.size());
+        running.values().forEach(f -> f.cancel(true));
+    }
+
     private void resumeRunning() {
-        for (RevertRequest r : store.inState(RequestState.RUNNING)) {
-            LOG.info("Resuming revert {} of {}, which was running when the agent stopped", r.id(), r.service());
-            inFlight.put(r.service(), r.id());
-            workers.execute(() -> work(r, true));
+        try {
+            for (RevertRequest r : store.inState(RequestState.RUNNING)) {
+                if (inFlight.putIfAbsent(r.service(), r.id()) != null) {
+                    continue; // still ending here after a step-down
+                }
+                LOG.info("Resuming revert {} of {}, which was running when its agent stopped or stepped down", r.id(),
+                        r.service());
+                run(r, true);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Could not resume the reverts left running; they stay in the store: {}", e.toString(), e);
+        }
+    }
+
+    private void run(RevertRequest request, boolean resumed) {
+        Future<?> future = workers.submit(() -> {
+            try {
+                work(request, resumed);
+            } finally {
+                running.remove(request.id());
+            }
+        });
+        running.put(request.id(), future);
+        if (future.isDone()) {
+            running.remove(request.id(), future);
         }
     }
 
@@ -297,8 +361,7 @@ public final class RevertScheduler implements AutoCloseable {
             if (store.start(r.id(), now())) {
                 inFlight.put(r.service(), r.id());
                 queued.decrementAndGet();
-                RevertRequest running = store.find(r.id()).orElse(r);
-                workers.execute(() -> work(running, false));
+                run(store.find(r.id()).orElse(r), false);
             }
         }
         return waitMillis;
@@ -371,8 +434,8 @@ public final class RevertScheduler implements AutoCloseable {
             store.plan(job.request().id(), plan);
         }
         RevertOutcome outcome = executor.execute(job, plan, config.dryRun());
-        if (closing && Thread.currentThread().isInterrupted()) {
-            LOG.info("Revert {} was interrupted by the agent stopping; it resumes at the next start",
+        if ((closing || !leading) && Thread.currentThread().isInterrupted()) {
+            LOG.info("Revert {} was interrupted by the agent stopping or stepping down; the leader resumes it",
                     job.request().id());
             return null;
         }
