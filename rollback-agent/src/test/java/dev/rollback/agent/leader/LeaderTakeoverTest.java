@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rollback.agent.cli.AgentCommand;
-import dev.rollback.testing.RequiredServer;
+import dev.rollback.testing.TestPostgresServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,10 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LeaderTakeoverTest {
 
     private static final String SCHEMA = "rollback_agent_ha";
-    private static final String URL = RequiredServer.setting("rollback.pg.url", "ROLLBACK_PG_URL",
-            "jdbc:postgresql://127.0.0.1:5432/appdb");
-    private static final String USER = RequiredServer.setting("rollback.pg.user", "ROLLBACK_PG_USER", "app");
-    private static final String PASSWORD = RequiredServer.setting("rollback.pg.password", "ROLLBACK_PG_PASSWORD",
-            "app");
     private static final String TOKEN = "ha-test-token-0123456789";
     private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(15);
     private static final Pattern LEADER = Pattern.compile("(?m)^rollback_agent_leader(?:\\{[^}]*})? (\\S+)$");
@@ -51,11 +44,12 @@ class LeaderTakeoverTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Process> agents = new ArrayList<>();
 
+    private String storeUrl;
+
     @BeforeEach
     void freshSchema() throws Exception {
-        RequiredServer.assumeReachable("PostgreSQL at " + URL + " (user " + USER + ")", "sudo .ci/start-postgres.sh",
-                () -> execute("select 1"));
-        execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA);
+        TestPostgresServer.assumeReachable();
+        storeUrl = TestPostgresServer.freshSchema(SCHEMA);
     }
 
     @AfterEach
@@ -106,7 +100,6 @@ class LeaderTakeoverTest {
     }
 
     private Process agent(String name, int port, Path log) throws IOException {
-        String storeUrl = URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
         Path config = dir.resolve(name + ".yaml");
         Files.writeString(config, """
                 server:
@@ -124,7 +117,8 @@ class LeaderTakeoverTest {
                     command:
                       run: [sh, -c, 'echo "$$ start" >> %s; sleep 20; echo "$$ end" >> %s']
                       timeout: 1m
-                """.formatted(port, TOKEN, storeUrl, USER, PASSWORD, storeUrl, USER, PASSWORD, log, log));
+                """.formatted(port, TOKEN, storeUrl, TestPostgresServer.USER, TestPostgresServer.PASSWORD, storeUrl,
+                        TestPostgresServer.USER, TestPostgresServer.PASSWORD, log, log));
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 AgentCommand.class.getName(), "run", "--config", config.toString())
@@ -157,17 +151,8 @@ class LeaderTakeoverTest {
         }
     }
 
-    private static void execute(String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD); Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
-    }
-
     private static long count(String sql, String id) throws Exception {
-        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD);
-             PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = TestPostgresServer.connect(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, id);
             try (ResultSet r = s.executeQuery()) {
                 r.next();

@@ -32,12 +32,9 @@ import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.ledger.ServiceInstance;
 import dev.rollback.core.ledger.VersionStatus;
-import dev.rollback.testing.RequiredServer;
+import dev.rollback.testing.TestPostgresServer;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,8 +210,8 @@ class RevertSchedulerTest {
         JdbcRollbackLedger ledger = postgresLedger("rollback_agent_ledger_refusal");
         // The database refuses this record as data (SQLState 23514) however often it is tried.
         ledger.createSchema();
-        executePostgres("rollback_agent_ledger_refusal", "ALTER TABLE rollback_record ADD CONSTRAINT no_poison"
-                + " CHECK (reason NOT LIKE '%poison%')");
+        TestPostgresServer.execute("ALTER TABLE rollback_agent_ledger_refusal.rollback_record"
+                + " ADD CONSTRAINT no_poison CHECK (reason NOT LIKE '%poison%')");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         scheduler = new RevertScheduler(config(false, Duration.ofMillis(1)), store, s -> new Immediate(), ledger, clock,
                 meters).start();
@@ -252,35 +249,14 @@ class RevertSchedulerTest {
                 .extracting(RollbackRecord::reason).isEqualTo("bad\\u0000alert\\nERROR forged — done");
     }
 
-    private static final String PG_URL = RequiredServer.setting("rollback.pg.url", "ROLLBACK_PG_URL",
-            "jdbc:postgresql://127.0.0.1:5432/appdb");
-    private static final String PG_USER = RequiredServer.setting("rollback.pg.user", "ROLLBACK_PG_USER", "app");
-    private static final String PG_PASSWORD = RequiredServer.setting("rollback.pg.password", "ROLLBACK_PG_PASSWORD",
-            "app");
-
     /** A ledger on the real PostgreSQL in a fresh schema of its own. */
     private static JdbcRollbackLedger postgresLedger(String schema) throws Exception {
-        RequiredServer.assumeReachable("PostgreSQL at " + PG_URL + " (user " + PG_USER + ")",
-                "sudo .ci/start-postgres.sh", () -> executePostgres(null, "select 1"));
-        executePostgres(null, "DROP SCHEMA IF EXISTS " + schema + " CASCADE", "CREATE SCHEMA " + schema);
+        TestPostgresServer.assumeReachable();
         PGSimpleDataSource pg = new PGSimpleDataSource();
-        pg.setUrl(PG_URL);
-        pg.setUser(PG_USER);
-        pg.setPassword(PG_PASSWORD);
-        pg.setCurrentSchema(schema);
+        pg.setUrl(TestPostgresServer.freshSchema(schema));
+        pg.setUser(TestPostgresServer.USER);
+        pg.setPassword(TestPostgresServer.PASSWORD);
         return new JdbcRollbackLedger(pg);
-    }
-
-    private static void executePostgres(String schema, String... statements) throws Exception {
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
-             Statement s = c.createStatement()) {
-            if (schema != null) {
-                s.execute("SET search_path TO " + schema);
-            }
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
     }
 
     /** Fails the first rollback writes, then passes them on. */

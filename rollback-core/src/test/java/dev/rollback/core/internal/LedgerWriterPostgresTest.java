@@ -11,6 +11,7 @@ import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.ledger.TestPostgres;
 import dev.rollback.core.ledger.VersionStatus;
+import dev.rollback.testing.TestPostgresServer;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,7 +42,7 @@ class LedgerWriterPostgresTest {
 
     @BeforeAll
     static void freshSchema() throws SQLException {
-        if (TestPostgres.isReachable()) {
+        if (TestPostgresServer.isReachable()) {
             ledger = new JdbcRollbackLedger(TestPostgres.freshSchema(SCHEMA));
             ledger.createSchema();
         }
@@ -49,7 +50,7 @@ class LedgerWriterPostgresTest {
 
     @BeforeEach
     void recordDeployment() {
-        TestPostgres.assumeReachable();
+        TestPostgresServer.assumeReachable();
         Instant now = Instant.parse("2026-12-06T01:00:00Z");
         MicroserviceVersion version = MicroserviceVersion.of("checkout-" + UUID.randomUUID(), "1.0.0", now,
                 VersionStatus.DEPLOYED);

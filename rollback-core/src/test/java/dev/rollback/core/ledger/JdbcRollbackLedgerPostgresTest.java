@@ -3,13 +3,14 @@ package dev.rollback.core.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollback.testing.RequiredServer;
+import dev.rollback.testing.TestPostgresServer;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * {@link JdbcRollbackLedger} on a real PostgreSQL: {@link TestPostgres}.
+ * {@link JdbcRollbackLedger} on a real PostgreSQL: {@link TestPostgresServer}.
  *
  * <p>Skipped when the server cannot be reached, unless {@code rollback.it.required=true}: see
  * {@link RequiredServer}. The ledger's tables are dropped before the class runs, then created
@@ -22,10 +23,10 @@ class JdbcRollbackLedgerPostgresTest extends JdbcRollbackLedgerContract {
 
     @BeforeAll
     static void startWithoutLedgerTables() throws SQLException {
-        if (!TestPostgres.isReachable()) {
+        if (!TestPostgresServer.isReachable()) {
             return; // each test is skipped by skipUnlessReachable()
         }
-        TestPostgres.execute(TestPostgres.DATABASE, "DROP TABLE IF EXISTS rollback_record",
+        TestPostgresServer.execute("DROP TABLE IF EXISTS rollback_record",
                 "DROP TABLE IF EXISTS deployment_record",
                 "DROP TABLE IF EXISTS microservice_version");
 
@@ -38,7 +39,7 @@ class JdbcRollbackLedgerPostgresTest extends JdbcRollbackLedgerContract {
 
     @BeforeEach
     void skipUnlessReachable() {
-        TestPostgres.assumeReachable();
+        TestPostgresServer.assumeReachable();
     }
 
     @Override

@@ -2,13 +2,13 @@ package dev.rollback.spring.actuate;
 
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.event.RollbackEvent;
+import dev.rollback.core.flag.FeatureNames;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.health.FeatureHealth;
 import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.judge.Evidence;
-import dev.rollback.spring.RollbackGuards;
-import dev.rollback.core.flag.FeatureNames;
 import dev.rollback.core.ledger.LedgerText;
+import dev.rollback.spring.RollbackGuards;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -58,12 +58,13 @@ public final class RollbackEndpoint {
     static final String DEFAULT_REASON = "rolled back through the actuator endpoint";
 
     private static final int STATUS_CONFLICT = 409;
+    private static final int STATUS_FORBIDDEN = 403;
 
     private static final Logger log = LoggerFactory.getLogger(RollbackEndpoint.class);
-    private static final int STATUS_FORBIDDEN = 403;
     private static final String UNKNOWN_CALLER = "an unauthenticated caller";
     /** The names a flag service such as Unleash accepts; anything else is refused before a lookup. */
-    private static final Pattern URL_SAFE_NAME = Pattern.compile("[A-Za-z0-9._~-]{1," + FeatureNames.MAXIMUM_LENGTH + "}");
+    private static final Pattern URL_SAFE_NAME =
+            Pattern.compile("[A-Za-z0-9._~-]{1," + FeatureNames.MAXIMUM_LENGTH + "}");
 
     private final RollbackRegistry registry;
     private final RollbackHistory history;

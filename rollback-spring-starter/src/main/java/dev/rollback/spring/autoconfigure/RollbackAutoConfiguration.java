@@ -10,6 +10,7 @@ import dev.rollback.spring.RollbackGuards;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.aop.RollbackableBeanPostProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -200,9 +201,22 @@ public final class RollbackAutoConfiguration {
     static class JdbcLedgerConfiguration {
 
         @Bean
+        @ConditionalOnMissingBean(RollbackLedger.class)
+        LedgerDataSource rollbackLedgerDataSource(DataSource dataSource, RollbackProperties properties) {
+            Duration timeout = properties.getLedger().getConnectionTimeout();
+            GuardConfigs.check("rollback.ledger.connection-timeout", timeout, () -> {
+                if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                    throw new IllegalArgumentException("the ledger's connection timeout must be positive");
+                }
+                return timeout;
+            });
+            return LedgerDataSource.derivedFrom(dataSource, timeout);
+        }
+
+        @Bean
         @ConditionalOnMissingBean
-        RollbackLedger rollbackJdbcLedger(DataSource dataSource, RollbackProperties properties) {
-            JdbcRollbackLedger ledger = new JdbcRollbackLedger(dataSource);
+        RollbackLedger rollbackJdbcLedger(LedgerDataSource dataSource, RollbackProperties properties) {
+            JdbcRollbackLedger ledger = new JdbcRollbackLedger(dataSource.dataSource());
             if (properties.getLedger().isInitializeSchema()) {
                 ledger.createSchema();
             }

@@ -866,6 +866,9 @@ public class RollbackProperties {
         /** How long closing the registry waits for queued ledger writes. */
         private Duration flushTimeout = Duration.ofSeconds(10);
 
+        /** Longest wait for a connection of the ledger's own pool, when it is on the application's DataSource. */
+        private Duration connectionTimeout = Duration.ofSeconds(5);
+
         /**
          * Returns whether the tables are created at start-up.
          *
@@ -954,6 +957,24 @@ public class RollbackProperties {
          */
         public void setFlushTimeout(Duration flushTimeout) {
             this.flushTimeout = flushTimeout;
+        }
+
+        /**
+         * Returns the ledger's connection timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getConnectionTimeout() {
+            return connectionTimeout;
+        }
+
+        /**
+         * Sets the ledger's connection timeout.
+         *
+         * @param connectionTimeout the timeout
+         */
+        public void setConnectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
         }
     }
 

@@ -53,6 +53,7 @@ class RollbackPropertiesTest {
         assertThat(ledger.getInitialBackoff()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_INITIAL_BACKOFF);
         assertThat(ledger.getMaximumBackoff()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_MAXIMUM_BACKOFF);
         assertThat(ledger.getFlushTimeout()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_FLUSH_TIMEOUT);
+        assertThat(ledger.getConnectionTimeout()).isEqualTo(LedgerDataSource.DEFAULT_CONNECTION_TIMEOUT);
         assertThat(properties.getHeartbeatInterval()).isEqualTo(RollbackRegistry.Builder.DEFAULT_HEARTBEAT_INTERVAL);
     }
 
