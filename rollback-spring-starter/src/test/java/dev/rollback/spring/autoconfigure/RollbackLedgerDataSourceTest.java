@@ -1,12 +1,14 @@
 package dev.rollback.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -34,7 +36,9 @@ class RollbackLedgerDataSourceTest {
             RollbackRegistry registry = context.getBean(RollbackRegistry.class);
             RollbackRecord record = new RollbackRecord(UUID.randomUUID().toString(), registry.deployment().id(),
                     Instant.parse("2026-12-06T02:00:00Z"), "by hand", "checkout-v2", RollbackScope.FEATURE, "manual");
-            registry.ledger().recordDeployment(registry.deployment());
+            // The registry records its version and deployment itself, through its own queue.
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    !registry.ledger().deployments(registry.deployment().microserviceVersionId()).isEmpty());
 
             try (Connection onlyOne = context.getBean(DataSource.class).getConnection()) {
                 assertThat(onlyOne.isValid(1)).as("the application's only connection, held").isTrue();
