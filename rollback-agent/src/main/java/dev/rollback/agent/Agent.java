@@ -10,6 +10,8 @@ import dev.rollback.agent.http.AgentHttpServer;
 import dev.rollback.agent.http.AlertmanagerWebhook;
 import dev.rollback.agent.kubernetes.KubernetesRevertExecutor;
 import dev.rollback.agent.kubernetes.RolloutFollower;
+import dev.rollback.agent.leader.LeaderElection;
+import dev.rollback.agent.leader.PostgresLeaderElection;
 import dev.rollback.agent.request.JdbcRequestStore;
 import dev.rollback.agent.request.RequestStore;
 import dev.rollback.agent.throttle.RevertScheduler;
@@ -82,14 +84,20 @@ public final class Agent implements AutoCloseable {
                                 config.kubernetes().pollInterval()));
                 executors = service -> service.executor() instanceof ExecutorConfig.Kubernetes ? k8s : command;
             }
-            scheduler = new RevertScheduler(config, store, executors, ledger, b.clock, registry);
+            // On PostgreSQL several agents may share the store: only the one holding the lock acts.
+            LeaderElection leadership = s.url().startsWith("jdbc:postgresql:")
+                    ? new PostgresLeaderElection(s.url(), s.username(), s.password(),
+                            PostgresLeaderElection.DEFAULT_SESSION_TIMEOUT, PostgresLeaderElection.DEFAULT_RETRY)
+                    : LeaderElection.sole();
+            resources.add(leadership);
+            scheduler = new RevertScheduler(config, store, executors, ledger, b.clock, registry, leadership);
             resources.add(scheduler);
             HealthFetcher fetcher = b.fetcher != null ? b.fetcher
                     : HealthFetcher.http(config.watch().timeout(), config.watch().credential());
             watcher = new HealthWatcher(config, new ConfiguredInstances(() -> kube[0]), fetcher, scheduler, registry);
             resources.add(watcher);
             server = new AgentHttpServer(config.server(), new AlertmanagerWebhook(config, scheduler, registry, b.clock),
-                    scheduler, store, registry, config.dryRun());
+                    scheduler, store, registry, config.dryRun(), b.httpLimits);
             resources.add(server);
             scheduler.start();
             watcher.start();
@@ -199,6 +207,7 @@ public final class Agent implements AutoCloseable {
         private Function<ServiceConfig, RevertExecutor> executors;
         private RollbackLedger ledger;
         private HealthFetcher fetcher;
+        private AgentHttpServer.Limits httpLimits = AgentHttpServer.Limits.DEFAULT;
 
         private Builder(AgentConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -257,6 +266,17 @@ public final class Agent implements AutoCloseable {
          */
         public Builder fetcher(HealthFetcher value) {
             this.fetcher = Objects.requireNonNull(value, "fetcher");
+            return this;
+        }
+
+        /**
+         * Sets the HTTP server's connection cap and deadlines; default {@link AgentHttpServer.Limits#DEFAULT}.
+         *
+         * @param value the limits
+         * @return this builder
+         */
+        public Builder httpLimits(AgentHttpServer.Limits value) {
+            this.httpLimits = Objects.requireNonNull(value, "httpLimits");
             return this;
         }
 

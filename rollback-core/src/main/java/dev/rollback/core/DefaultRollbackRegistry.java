@@ -19,6 +19,7 @@ import dev.rollback.core.internal.MicrometerClocks;
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.DeploymentResult;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.core.ledger.RollbackRecord;
@@ -98,8 +99,8 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         DeploymentRecord started = new DeploymentRecord(UUID.randomUUID().toString(), version.id(), instanceId,
                 MicrometerClocks.now(clock), null, DeploymentResult.RUNNING);
         this.deployment = new AtomicReference<>(started);
-        writer.submit("version " + version, l -> l.recordVersion(version));
-        writer.submit("deployment " + started, l -> l.recordDeployment(started));
+        writer.submit(version);
+        writer.submit(started);
         flags.addListener(this);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rollback-heartbeat");
@@ -218,8 +219,8 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
             DeploymentRecord requested = deployment.updateAndGet(d -> d.withResult(DeploymentResult.ROLLBACK_REQUESTED));
             MicroserviceVersion version = MicroserviceVersion.of(serviceName, serviceVersion, requested.startTime(),
                     VersionStatus.ROLLBACK_REQUESTED);
-            writer.submit("deployment " + requested, l -> l.recordDeployment(requested));
-            writer.submit("version " + version, l -> l.recordVersion(version));
+            writer.submit(requested);
+            writer.submit(version);
         }
         events.publish(event);
         notifyFlags("rollback of '" + event.feature() + "'", () -> flags.onRollback(event.feature(), event.reason()));
@@ -234,14 +235,14 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     public void recordRollback(String feature, String reason, RollbackScope scope, String actor) {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(scope, "scope");
-        Objects.requireNonNull(actor, "actor");
-        record(feature, reason, MicrometerClocks.now(clock), scope, actor);
+        LedgerText.requireName("actor", Objects.requireNonNull(actor, "actor"));
+        record(feature, LedgerText.reason(reason), MicrometerClocks.now(clock), scope, actor);
     }
 
     private void record(String feature, String reason, Instant time, RollbackScope scope, String actor) {
         RollbackRecord record = new RollbackRecord(UUID.randomUUID().toString(), deployment.get().id(), time, reason,
                 feature, scope, actor);
-        writer.submit("rollback " + record, l -> l.recordRollback(record));
+        writer.submit(record);
     }
 
     private void notifyFlags(String what, Runnable action) {
@@ -289,7 +290,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         boolean requested = health().status() == HealthStatus.ROLLBACK_REQUESTED;
         DeploymentRecord ended = deployment.updateAndGet(d -> d.ended(MicrometerClocks.now(clock),
                 requested ? DeploymentResult.ROLLBACK_REQUESTED : DeploymentResult.COMPLETED));
-        writer.submit("deployment " + ended, l -> l.recordDeployment(ended));
+        writer.submit(ended);
         flagNotifier.shutdown();
         try {
             if (!flagNotifier.awaitTermination(5, TimeUnit.SECONDS)) {

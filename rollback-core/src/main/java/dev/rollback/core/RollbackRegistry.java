@@ -11,6 +11,7 @@ import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.core.ledger.RollbackScope;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -120,9 +121,12 @@ public interface RollbackRegistry extends AutoCloseable {
      * blocks, and it is retried while the ledger is down.
      *
      * @param feature the feature, or {@code null} for an instance rollback
-     * @param reason  what was done and why, in words a person can act on
+     * @param reason  what was done and why, in words a person can act on; made one line and cut as
+     *                {@link dev.rollback.core.ledger.LedgerText#reason(String)} says
      * @param scope   what it affected
-     * @param actor   who acted, e.g. {@code unleash-kill-switch}
+     * @param actor   who acted, e.g. {@code unleash-kill-switch}; printable, at most
+     *                {@value dev.rollback.core.ledger.LedgerText#MAX_NAME_LENGTH} characters
+     * @throws IllegalArgumentException if the actor is not such a name
      */
     void recordRollback(String feature, String reason, RollbackScope scope, String actor);
 
@@ -214,13 +218,14 @@ public interface RollbackRegistry extends AutoCloseable {
          * Sets this instance's service name and version. Default {@value #DEFAULT_SERVICE_NAME} and
          * {@value #DEFAULT_SERVICE_VERSION}.
          *
-         * @param name    the service name, not blank
-         * @param version the version, not blank
+         * @param name    the service name, not blank, printable, at most
+         *                {@value dev.rollback.core.ledger.LedgerText#MAX_NAME_LENGTH} characters
+         * @param version the version, likewise
          * @return this builder
          */
         public Builder service(String name, String version) {
-            this.serviceName = requireText("service name", name);
-            this.serviceVersion = requireText("service version", version);
+            this.serviceName = LedgerText.requireName("service name", requireText("service name", name));
+            this.serviceVersion = LedgerText.requireName("service version", requireText("service version", version));
             return this;
         }
 
@@ -228,11 +233,12 @@ public interface RollbackRegistry extends AutoCloseable {
          * Sets this instance's id. Default the {@code HOSTNAME} environment variable (a pod's name on
          * Kubernetes), else a random id.
          *
-         * @param instanceId the id, not blank
+         * @param instanceId the id, not blank, printable, at most
+         *                   {@value dev.rollback.core.ledger.LedgerText#MAX_NAME_LENGTH} characters
          * @return this builder
          */
         public Builder instanceId(String instanceId) {
-            this.instanceId = requireText("instance id", instanceId);
+            this.instanceId = LedgerText.requireName("instance id", requireText("instance id", instanceId));
             return this;
         }
 

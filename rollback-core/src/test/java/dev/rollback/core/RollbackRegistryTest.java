@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rollback.core.flag.InMemoryFlagSource;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.health.FeatureHealth;
 import dev.rollback.core.health.HealthStatus;
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.DeploymentResult;
@@ -103,6 +104,27 @@ class RollbackRegistryTest {
         assertThat(deployment.result()).isEqualTo(DeploymentResult.ROLLBACK_REQUESTED);
         assertThat(ledger.rollbacks(deployment.id())).singleElement()
                 .extracting(RollbackRecord::scope).isEqualTo(RollbackScope.INSTANCE);
+    }
+
+    @Test
+    void makesAReasonOneLineWhereItEntersAndRefusesAnActorWithAControlCharacter() {
+        InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
+        String deploymentId;
+        try (RollbackRegistry registry = RollbackRegistry.builder().meterRegistry(meters).ledger(ledger).build()) {
+            deploymentId = registry.deployment().id();
+            ReleaseGuard guard = registry.guard("checkout-v2");
+            guard.rollback("slow\n2026-12-06 ERROR forged line\u0000");
+            registry.recordRollback(null, "x".repeat(100 * 1024), RollbackScope.INSTANCE, "agent");
+
+            assertThat(registry.health().features()).singleElement().extracting(FeatureHealth::reason)
+                    .isEqualTo("slow\\n2026-12-06 ERROR forged line\\u0000");
+            assertThatThrownBy(() -> registry.recordRollback(null, "r", RollbackScope.INSTANCE, "alice\nERROR"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alice\\nERROR");
+        }
+
+        assertThat(ledger.rollbacks(deploymentId)).extracting(RollbackRecord::reason)
+                .containsExactlyInAnyOrder("slow\\n2026-12-06 ERROR forged line\\u0000",
+                        "x".repeat(1969) + "...[cut from 102400 characters]");
     }
 
     @Test

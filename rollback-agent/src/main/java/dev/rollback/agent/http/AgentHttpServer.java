@@ -21,14 +21,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +44,23 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Every door but {@code /health} needs {@code Authorization: Bearer TOKEN} unless the server runs
  * open on loopback; a missing or wrong token gets 401.
+ *
+ * <p>Slow and numerous clients cannot starve it ({@link Limits}): each exchange has a thread of its
+ * own, up to a cap, so {@code /health} never waits in a queue behind other work; a client gets a few
+ * seconds for its headers and for its body, then its connection is closed; connections beyond the
+ * cap are closed unread. Closed connections are counted in {@value AgentMetricNames#HTTP_CLOSED}.
  */
 public final class AgentHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentHttpServer.class);
-    private static final int THREADS = 2;
+    /** Default {@link Limits#maxConnections()}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 128;
+    /** Default {@link Limits#headerTimeout()}. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(5);
+    /** Default {@link Limits#bodyTimeout()}. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+    /** How many connections wait to be accepted by the operating system. */
+    private static final int BACKLOG = 128;
     private static final int DEFAULT_LIST_LIMIT = 100;
     private static final int MAX_LIST_LIMIT = 1000;
 
@@ -62,7 +72,39 @@ public final class AgentHttpServer implements AutoCloseable {
     private final boolean dryRun;
     private final ObjectMapper json = new ObjectMapper();
     private final HttpServer http;
-    private final ExecutorService threads;
+    private final ExchangeExecutor threads;
+
+    /**
+     * How the server protects itself from slow and numerous clients; see {@link ExchangeExecutor}.
+     *
+     * @param maxConnections exchanges served at once, each on a thread of its own; one beyond is
+     *                       closed unread. Default {@value #DEFAULT_MAX_CONNECTIONS}
+     * @param headerTimeout  how long a client may take to send its request line and headers;
+     *                       default {@link #DEFAULT_HEADER_TIMEOUT}
+     * @param bodyTimeout    how long a client may take to send its body after its headers; default
+     *                       {@link #DEFAULT_BODY_TIMEOUT}
+     */
+    public record Limits(int maxConnections, Duration headerTimeout, Duration bodyTimeout) {
+
+        /** The defaults. */
+        public static final Limits DEFAULT = new Limits(DEFAULT_MAX_CONNECTIONS, DEFAULT_HEADER_TIMEOUT,
+                DEFAULT_BODY_TIMEOUT);
+
+        /** Checks the values, naming a bad one. */
+        public Limits {
+            if (maxConnections < 2) {
+                throw new IllegalArgumentException("maxConnections must be at least 2, was " + maxConnections);
+            }
+            requirePositive("headerTimeout", headerTimeout);
+            requirePositive("bodyTimeout", bodyTimeout);
+        }
+
+        private static void requirePositive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+            }
+        }
+    }
 
     /**
      * Creates and binds the server; it answers once {@link #start()} is called.
@@ -77,19 +119,35 @@ public final class AgentHttpServer implements AutoCloseable {
      */
     public AgentHttpServer(ServerConfig server, AlertmanagerWebhook webhook, RevertScheduler scheduler,
                            RequestStore store, PrometheusMeterRegistry prometheus, boolean dryRun) throws IOException {
+        this(server, webhook, scheduler, store, prometheus, dryRun, Limits.DEFAULT);
+    }
+
+    /**
+     * Creates and binds the server with limits of its own; it answers once {@link #start()} is called.
+     *
+     * @param server       where to listen and the token
+     * @param webhook      what takes Alertmanager's notifications
+     * @param scheduler    where requests go
+     * @param store        where requests are listed from
+     * @param prometheus   the registry whose meters {@code /metrics} shows; also where this server's
+     *                     meters go
+     * @param dryRun       whether the agent runs dry, shown by {@code /health}
+     * @param limits       connections and deadlines
+     * @throws IOException if the address cannot be bound
+     */
+    public AgentHttpServer(ServerConfig server, AlertmanagerWebhook webhook, RevertScheduler scheduler,
+                           RequestStore store, PrometheusMeterRegistry prometheus, boolean dryRun, Limits limits)
+            throws IOException {
         this.server = Objects.requireNonNull(server, "server");
         this.webhook = Objects.requireNonNull(webhook, "webhook");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.store = Objects.requireNonNull(store, "store");
         this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
         this.dryRun = dryRun;
-        this.http = HttpServer.create(new InetSocketAddress(server.address(), server.port()), 64);
-        AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "rollback-agent-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        Objects.requireNonNull(limits, "limits");
+        this.http = HttpServer.create(new InetSocketAddress(server.address(), server.port()), BACKLOG);
+        this.threads = new ExchangeExecutor(limits.maxConnections(), limits.headerTimeout(), limits.bodyTimeout(),
+                prometheus);
         http.setExecutor(threads);
         http.createContext("/alerts", ex -> handle(ex, true, this::alerts));
         http.createContext("/requests", ex -> handle(ex, true, this::requests));
@@ -135,6 +193,7 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange, boolean needsToken, Handler handler) {
+        threads.headersRead(hasBody(exchange));
         try {
             Response response;
             try {
@@ -163,8 +222,15 @@ public final class AgentHttpServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("Answering {} failed: {}", exchange.getRequestURI(), e.toString());
         } finally {
+            threads.bodyRead();
             exchange.close();
         }
+    }
+
+    private static boolean hasBody(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return exchange.getRequestHeaders().containsKey("Transfer-Encoding")
+                || length != null && !length.strip().equals("0");
     }
 
     private boolean authorized(HttpExchange exchange) {
@@ -190,6 +256,7 @@ public final class AgentHttpServer implements AutoCloseable {
                 }
             }
         }
+        threads.bodyRead();
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -336,6 +403,6 @@ public final class AgentHttpServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
-        threads.shutdownNow();
+        threads.close();
     }
 }

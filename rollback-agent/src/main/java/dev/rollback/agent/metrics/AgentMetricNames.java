@@ -24,6 +24,15 @@ public final class AgentMetricNames {
     public static final String HEALTH_POLLS = "rollback.agent.health.polls";
     /** Ledger writes that failed and will be retried. */
     public static final String LEDGER_FAILURES = "rollback.agent.ledger.failures";
+    /**
+     * HTTP connections the agent closed unread or part read, tag {@code reason} (max_connections,
+     * header_timeout, body_timeout).
+     */
+    public static final String HTTP_CLOSED = "rollback.agent.http.closed";
+    /** Whether this agent leads (1) and acts, or follows (0). */
+    public static final String LEADER = "rollback.agent.leader";
+    /** Revert records the ledger refused as data, set aside and not retried. */
+    public static final String LEDGER_REJECTED = "rollback.agent.ledger.rejected";
 
     private AgentMetricNames() {
     }

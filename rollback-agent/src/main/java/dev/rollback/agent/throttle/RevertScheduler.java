@@ -7,14 +7,18 @@ import dev.rollback.agent.execute.RevertException;
 import dev.rollback.agent.execute.RevertExecutor;
 import dev.rollback.agent.execute.RevertJob;
 import dev.rollback.agent.execute.RevertOutcome;
+import dev.rollback.agent.leader.LeaderElection;
 import dev.rollback.agent.request.RequestState;
 import dev.rollback.agent.request.RequestStore;
 import dev.rollback.agent.request.RevertPlan;
 import dev.rollback.agent.request.RevertRequest;
 import dev.rollback.agent.request.Submission;
 import dev.rollback.agent.request.Trigger;
+import dev.rollback.core.ledger.DeadLetters;
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.DeploymentResult;
+import dev.rollback.core.ledger.LedgerFailure;
+import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.core.ledger.RollbackRecord;
@@ -35,10 +39,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,10 +63,15 @@ import org.slf4j.LoggerFactory;
  * <li>a service has at most one request queued or running: a second one is merged into it;</li>
  * <li>after a service's revert ends, the next one waits for its cool-down;</li>
  * <li>each revert that ran is recorded once in the ledger, under the request's id, as an instance
- *     rollback by actor {@value #ACTOR} (see {@link #record}); a ledger write that fails is retried
- *     until it succeeds, backing off from half a second to a minute;</li>
+ *     rollback by actor {@value #ACTOR} (see {@link #record}), its text escaped to one line
+ *     ({@link LedgerText}); a ledger write that fails because the database is unavailable is
+ *     retried until it succeeds, backing off from half a second to a minute; one the database
+ *     refuses as data is set aside ({@link #deadLetters()}) and never holds up the others;</li>
  * <li>requests that were running when the agent stopped are carried out again with the plan they
- *     had, after a restart; dry-run outcomes are not recorded.</li>
+ *     had, after a restart; dry-run outcomes are not recorded;</li>
+ * <li>with several agents on one store, only the leader ({@link LeaderElection}) dispatches,
+ *     resumes and records: an agent that becomes the leader resumes what is {@code RUNNING} in the
+ *     store, and one that stops leading interrupts its running reverts, leaving them to the leader.</li>
  * </ul>
  *
  * <p>One dispatcher thread and a pool of {@code maxInFlight} workers; {@link #close()} stops them,
@@ -96,12 +107,17 @@ public final class RevertScheduler implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final ExecutorService workers;
     private final Thread dispatcher;
+    private final LeaderElection leadership;
+    private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+    private volatile boolean leading;
     private boolean started;
+    private final Set<String> recording = ConcurrentHashMap.newKeySet();
+    private final DeadLetters<RevertRequest> deadLetters = new DeadLetters<>(DeadLetters.DEFAULT_CAPACITY);
     private volatile Duration ledgerBackoff = Duration.ZERO;
     private volatile long nextLedgerRetryNanos;
 
     /**
-     * Creates a scheduler; nothing runs until {@link #start()}.
+     * Creates a scheduler that is alone on its store; nothing runs until {@link #start()}.
      *
      * @param config    the agent's configuration
      * @param store     the request store; not closed by the scheduler
@@ -112,6 +128,23 @@ public final class RevertScheduler implements AutoCloseable {
      */
     public RevertScheduler(AgentConfig config, RequestStore store, Function<ServiceConfig, RevertExecutor> executors,
                            RollbackLedger ledger, Clock clock, MeterRegistry registry) {
+        this(config, store, executors, ledger, clock, registry, LeaderElection.sole());
+    }
+
+    /**
+     * Creates a scheduler that acts only while it leads; nothing runs until {@link #start()}.
+     *
+     * @param config     the agent's configuration
+     * @param store      the request store; not closed by the scheduler
+     * @param executors  the executor of each service
+     * @param ledger     where reverts are recorded
+     * @param clock      the clock for times and cool-downs
+     * @param registry   where the meters go
+     * @param leadership whether this agent leads; not closed by the scheduler
+     */
+    public RevertScheduler(AgentConfig config, RequestStore store, Function<ServiceConfig, RevertExecutor> executors,
+                           RollbackLedger ledger, Clock clock, MeterRegistry registry, LeaderElection leadership) {
+        this.leadership = Objects.requireNonNull(leadership, "leadership");
         this.config = Objects.requireNonNull(config, "config");
         this.store = Objects.requireNonNull(store, "store");
         this.executors = Objects.requireNonNull(executors, "executors");
@@ -125,6 +158,8 @@ public final class RevertScheduler implements AutoCloseable {
                 .description("Reverts running now").register(registry);
         Gauge.builder(AgentMetricNames.QUEUED, queued, AtomicInteger::get)
                 .description("Revert requests waiting now").register(registry);
+        Gauge.builder(AgentMetricNames.LEADER, this, s -> s.leading ? 1 : 0)
+                .description("Whether this agent leads (1) and acts, or follows (0)").register(registry);
     }
 
     /**
@@ -231,16 +266,22 @@ public final class RevertScheduler implements AutoCloseable {
     }
 
     private void dispatchLoop() {
-        try {
-            resumeRunning();
-        } catch (RuntimeException e) {
-            LOG.error("Could not resume the reverts left running; they stay in the store: {}", e.toString(), e);
-        }
         while (!closing) {
             long waitMillis = MAX_WAIT_MILLIS;
             try {
-                recordDue();
-                waitMillis = dispatch();
+                boolean leader = leadership.isLeader();
+                if (leader != leading) {
+                    leading = leader;
+                    if (leader) {
+                        resumeRunning();
+                    } else {
+                        stepDown();
+                    }
+                }
+                if (leader) {
+                    recordDue();
+                    waitMillis = dispatch();
+                }
             } catch (RuntimeException e) {
                 LOG.warn("Dispatching reverts failed, trying again: {}", e.toString());
             }
@@ -259,11 +300,42 @@ public final class RevertScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * No longer the leader: the reverts running here are interrupted (a command is killed) and stay
+     * {@code RUNNING} in the store, for the new leader to carry out.
+     */
+    private void stepDown() {
+        LOG.warn("This agent no longer leads; interrupting its {} running reverts, which the leader resumes",
+                running.size());
+        running.values().forEach(f -> f.cancel(true));
+    }
+
     private void resumeRunning() {
-        for (RevertRequest r : store.inState(RequestState.RUNNING)) {
-            LOG.info("Resuming revert {} of {}, which was running when the agent stopped", r.id(), r.service());
-            inFlight.put(r.service(), r.id());
-            workers.execute(() -> work(r, true));
+        try {
+            for (RevertRequest r : store.inState(RequestState.RUNNING)) {
+                if (inFlight.putIfAbsent(r.service(), r.id()) != null) {
+                    continue; // still ending here after a step-down
+                }
+                LOG.info("Resuming revert {} of {}, which was running when its agent stopped or stepped down", r.id(),
+                        r.service());
+                run(r, true);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Could not resume the reverts left running; they stay in the store: {}", e.toString(), e);
+        }
+    }
+
+    private void run(RevertRequest request, boolean resumed) {
+        Future<?> future = workers.submit(() -> {
+            try {
+                work(request, resumed);
+            } finally {
+                running.remove(request.id());
+            }
+        });
+        running.put(request.id(), future);
+        if (future.isDone()) {
+            running.remove(request.id(), future);
         }
     }
 
@@ -289,8 +361,7 @@ public final class RevertScheduler implements AutoCloseable {
             if (store.start(r.id(), now())) {
                 inFlight.put(r.service(), r.id());
                 queued.decrementAndGet();
-                RevertRequest running = store.find(r.id()).orElse(r);
-                workers.execute(() -> work(running, false));
+                run(store.find(r.id()).orElse(r), false);
             }
         }
         return waitMillis;
@@ -363,8 +434,8 @@ public final class RevertScheduler implements AutoCloseable {
             store.plan(job.request().id(), plan);
         }
         RevertOutcome outcome = executor.execute(job, plan, config.dryRun());
-        if (closing && Thread.currentThread().isInterrupted()) {
-            LOG.info("Revert {} was interrupted by the agent stopping; it resumes at the next start",
+        if ((closing || !leading) && Thread.currentThread().isInterrupted()) {
+            LOG.info("Revert {} was interrupted by the agent stopping or stepping down; the leader resumes it",
                     job.request().id());
             return null;
         }
@@ -383,13 +454,31 @@ public final class RevertScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Records an ended revert; returns whether the next one may be tried now. A revert whose record
+     * the ledger refuses as data ({@link LedgerFailure#RECORD_REJECTED}; its text was escaped on the
+     * way in, so retrying cannot help) is set aside: counted, logged once at ERROR, kept in the
+     * dead-letter list and marked recorded, so it never holds up the reverts behind it. Any other
+     * failure backs off and is retried.
+     */
     private boolean recordQuietly(RevertRequest ended) {
+        // The worker that ended the revert and the dispatcher's retry may meet here.
+        if (!recording.add(ended.id())) {
+            return true;
+        }
         try {
+            if (store.unrecorded().stream().noneMatch(r -> r.id().equals(ended.id()))) {
+                return true;
+            }
             record(ended);
             store.recorded(ended.id());
             ledgerBackoff = Duration.ZERO;
             return true;
         } catch (RuntimeException e) {
+            if (LedgerFailure.of(e) == LedgerFailure.RECORD_REJECTED) {
+                setAside(ended, e);
+                return true;
+            }
             Counter.builder(AgentMetricNames.LEDGER_FAILURES).description("Ledger writes that failed and are retried")
                     .register(registry).increment();
             ledgerBackoff = ledgerBackoff.isZero() ? LEDGER_MIN_BACKOFF
@@ -399,7 +488,30 @@ public final class RevertScheduler implements AutoCloseable {
             LOG.warn("Recording revert {} in the ledger failed; retrying in {}: {}", ended.id(), ledgerBackoff,
                     e.toString());
             return false;
+        } finally {
+            recording.remove(ended.id());
         }
+    }
+
+    private void setAside(RevertRequest ended, RuntimeException failure) {
+        Counter.builder(AgentMetricNames.LEDGER_REJECTED)
+                .description("Revert records the ledger refused as data, set aside and not retried")
+                .register(registry).increment();
+        deadLetters.add(ended);
+        LOG.error("The ledger refused the record of revert {} as data; set aside and not retried (the request"
+                + " stays in the store): {}: {}", ended.id(), LedgerText.escape(ended.toString()),
+                LedgerText.escape(failure.toString()));
+        store.recorded(ended.id());
+    }
+
+    /**
+     * Returns the ended reverts whose ledger record the ledger refused as data, oldest first: at most
+     * {@value DeadLetters#DEFAULT_CAPACITY}, the most recent ones. Each stays in the request store.
+     *
+     * @return the requests
+     */
+    public List<RevertRequest> deadLetters() {
+        return deadLetters.list();
     }
 
     /**
@@ -411,9 +523,9 @@ public final class RevertScheduler implements AutoCloseable {
      * agent acts on the whole deployment, not one instance. The rollback record's id is the request's.
      */
     private void record(RevertRequest r) {
-        String from = r.plan() != null && !r.plan().fromVersion().isEmpty() ? r.plan().fromVersion()
-                : r.fromVersion() != null ? r.fromVersion() : "unknown";
-        String to = r.plan() != null && !r.plan().toVersion().isEmpty() ? r.plan().toVersion() : null;
+        String from = versionText(r.plan() != null && !r.plan().fromVersion().isEmpty() ? r.plan().fromVersion()
+                : r.fromVersion() != null ? r.fromVersion() : "unknown");
+        String to = versionText(r.plan() != null && !r.plan().toVersion().isEmpty() ? r.plan().toVersion() : null);
         boolean succeeded = r.state() == RequestState.SUCCEEDED;
         Instant at = r.finishedAt() == null ? now() : r.finishedAt();
         MicroserviceVersion version = MicroserviceVersion.of(r.service(), from, r.requestedAt(),
@@ -425,8 +537,14 @@ public final class RevertScheduler implements AutoCloseable {
                 r.requestedAt(), succeeded ? at : null,
                 succeeded ? DeploymentResult.ROLLED_BACK : DeploymentResult.ROLLBACK_REQUESTED);
         ledger.recordDeployment(deployment);
-        ledger.recordRollback(new RollbackRecord(r.id(), deploymentId, at, r.reason() + " — " + r.detail(), null,
+        ledger.recordRollback(new RollbackRecord(r.id(), deploymentId, at,
+                LedgerText.reason(r.reason() + " — " + r.detail()), null,
                 RollbackScope.INSTANCE, ACTOR, r.trigger().label(), from, to, r.state().name()));
+    }
+
+    /** A version as the ledger keeps it: one escaped line of at most the ledger's name length. */
+    private static String versionText(String version) {
+        return version == null ? null : LedgerText.cut(LedgerText.escape(version), LedgerText.MAX_NAME_LENGTH);
     }
 
     private Instant now() {

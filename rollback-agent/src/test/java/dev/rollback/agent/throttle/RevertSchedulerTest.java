@@ -15,6 +15,7 @@ import dev.rollback.agent.execute.RevertException;
 import dev.rollback.agent.execute.RevertExecutor;
 import dev.rollback.agent.execute.RevertJob;
 import dev.rollback.agent.execute.RevertOutcome;
+import dev.rollback.agent.metrics.AgentMetricNames;
 import dev.rollback.agent.request.JdbcRequestStore;
 import dev.rollback.agent.request.RequestState;
 import dev.rollback.agent.request.RevertPlan;
@@ -23,17 +24,20 @@ import dev.rollback.agent.request.Submission;
 import dev.rollback.agent.request.Trigger;
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.JdbcRollbackLedger;
 import dev.rollback.core.ledger.LedgerException;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.core.ledger.RollbackRecord;
-import dev.rollback.core.ledger.ServiceInstance;
 import dev.rollback.core.ledger.RollbackScope;
+import dev.rollback.core.ledger.ServiceInstance;
 import dev.rollback.core.ledger.VersionStatus;
+import dev.rollback.testing.TestPostgresServer;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 class RevertSchedulerTest {
 
@@ -198,6 +203,60 @@ class RevertSchedulerTest {
         MicroserviceVersion v = ledger.versions("checkout").get(0);
         assertThat(ledger.rollbacks(ledger.deployments(v.id()).get(0).id())).hasSize(1);
         assertThat(failures.get()).isNegative();
+    }
+
+    @Test
+    void setsAsideARevertRecordThePostgresLedgerRefusesAndRecordsTheOnesBehindIt() throws Exception {
+        JdbcRollbackLedger ledger = postgresLedger("rollback_agent_ledger_refusal");
+        // The database refuses this record as data (SQLState 23514) however often it is tried.
+        ledger.createSchema();
+        TestPostgresServer.execute("ALTER TABLE rollback_agent_ledger_refusal.rollback_record"
+                + " ADD CONSTRAINT no_poison CHECK (reason NOT LIKE '%poison%')");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        scheduler = new RevertScheduler(config(false, Duration.ofMillis(1)), store, s -> new Immediate(), ledger, clock,
+                meters).start();
+
+        List<String> ids = new ArrayList<>();
+        ids.add(scheduler.submit("checkout", Trigger.MANUAL, "poison\u0000\nERROR forged", null, null, null)
+                .request().id());
+        for (int i = 0; i < 5; i++) {
+            awaitEnd(ids.get(ids.size() - 1));
+            clock.add(Duration.ofSeconds(1));
+            ids.add(scheduler.submit("checkout", Trigger.MANUAL, "normal " + i, null, null, null).request().id());
+        }
+        awaitEnd(ids.get(ids.size() - 1));
+
+        assertThat(scheduler.deadLetters()).extracting(RevertRequest::id).containsExactly(ids.get(0));
+        assertThat(meters.get(AgentMetricNames.LEDGER_REJECTED).counter().count()).isEqualTo(1);
+        assertThat(meters.find(AgentMetricNames.LEDGER_FAILURES).counter()).as("nothing waited for a retry").isNull();
+        MicroserviceVersion v = ledger.versions("checkout").get(0);
+        assertThat(ledger.rollbacks(ledger.deployments(v.id()).get(0).id())).extracting(RollbackRecord::id)
+                .containsExactlyInAnyOrderElementsOf(ids.subList(1, ids.size()));
+    }
+
+    @Test
+    void recordsAReasonWithANulCharacterEscapedInThePostgresLedger() throws Exception {
+        JdbcRollbackLedger ledger = postgresLedger("rollback_agent_ledger_escape");
+        ledger.createSchema();
+        start(config(false, null), new Immediate(), ledger);
+
+        String id = scheduler.submit("checkout", Trigger.ALERT, "bad\u0000alert\nERROR forged", null, null, null)
+                .request().id();
+        awaitEnd(id);
+
+        MicroserviceVersion v = ledger.versions("checkout").get(0);
+        assertThat(ledger.rollbacks(ledger.deployments(v.id()).get(0).id())).singleElement()
+                .extracting(RollbackRecord::reason).isEqualTo("bad\\u0000alert\\nERROR forged — done");
+    }
+
+    /** A ledger on the real PostgreSQL in a fresh schema of its own. */
+    private static JdbcRollbackLedger postgresLedger(String schema) throws Exception {
+        TestPostgresServer.assumeReachable();
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setUrl(TestPostgresServer.freshSchema(schema));
+        pg.setUser(TestPostgresServer.USER);
+        pg.setPassword(TestPostgresServer.PASSWORD);
+        return new JdbcRollbackLedger(pg);
     }
 
     /** Fails the first rollback writes, then passes them on. */

@@ -77,7 +77,9 @@ public interface ReleaseGuard {
      * Rolls the feature back by hand. Sticky until {@link #reinstate()}; does nothing if the feature
      * is already rolled back.
      *
-     * @param reason why, in words a person can act on
+     * @param reason why, in words a person can act on; made one line and cut as
+     *               {@link dev.rollback.core.ledger.LedgerText#reason(String)} says before it is
+     *               logged, published or recorded
      */
     void rollback(String reason);
 

@@ -11,6 +11,7 @@ import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.health.FeatureHealth;
 import dev.rollback.core.judge.Criterion;
 import dev.rollback.core.judge.Evidence;
+import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -331,7 +332,8 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     @Override
     public void rollback(String reason) {
         Objects.requireNonNull(reason, "reason");
-        rollback(reason.isBlank() ? "rolled back by hand" : reason, ACTOR_MANUAL, null);
+        // Escaped here, where it enters, so that the log, the events and the ledger get one line.
+        rollback(reason.isBlank() ? "rolled back by hand" : LedgerText.reason(reason), ACTOR_MANUAL, null);
     }
 
     private void rollback(String reason, String actor, Evidence evidence) {

@@ -39,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * reason longer than {@value #MAX_REASON_LENGTH} characters is cut to that length; any other text
  * longer than its column is refused with an {@link IllegalArgumentException}, because no retry
  * could ever write it. A write or read that fails in the database throws {@link LedgerException},
- * which names the record; the registry retries such writes.
+ * which names the record and keeps the {@link java.sql.SQLException} as its cause, so that a writer
+ * can tell with {@link LedgerFailure#of(Throwable)} a record the database refuses (retrying it
+ * cannot help) from a database that is unavailable (retrying may). Text is written as it is given:
+ * escaping it is for whoever makes the record ({@link LedgerText}); PostgreSQL refuses a NUL
+ * character in a text.
  *
  * <p>Instances are safe for use from several threads and hold no resources of their own: the data
  * source, and its connection pool if any, belong to the caller.
@@ -49,11 +53,11 @@ public final class JdbcRollbackLedger implements RollbackLedger {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcRollbackLedger.class);
 
     /** Longest rollback reason kept, in characters; a longer reason is cut to this length. */
-    public static final int MAX_REASON_LENGTH = 2000;
+    public static final int MAX_REASON_LENGTH = LedgerText.MAX_REASON_LENGTH;
 
     private static final int VERSION_ID_LENGTH = 36;
     private static final int RECORD_ID_LENGTH = 64;
-    private static final int NAME_LENGTH = 255;
+    private static final int NAME_LENGTH = LedgerText.MAX_NAME_LENGTH;
 
     private static final String INTEGRITY_VIOLATION_CLASS = "23";
     private static final int DDL_ATTEMPTS = 3;
@@ -223,7 +227,7 @@ public final class JdbcRollbackLedger implements RollbackLedger {
                 insert.setString(1, rollback.id());
                 insert.setString(2, rollback.deploymentRecordId());
                 insert.setObject(3, utc(rollback.rollbackTime()));
-                insert.setString(4, cut(rollback.reason(), MAX_REASON_LENGTH));
+                insert.setString(4, LedgerText.cut(rollback.reason(), MAX_REASON_LENGTH));
                 insert.setString(5, rollback.feature());
                 insert.setString(6, rollback.scope().name());
                 insert.setString(7, rollback.actor());
@@ -419,17 +423,9 @@ public final class JdbcRollbackLedger implements RollbackLedger {
 
     private static void checkLength(String what, String value, int maxLength) {
         if (value != null && value.length() > maxLength) {
-            throw new IllegalArgumentException("The " + what + " '" + cut(value, 80) + "...' is " + value.length()
+            throw new IllegalArgumentException("The " + what + " '" + LedgerText.cut(value, 80) + "...' is " + value.length()
                     + " characters long; the rollback ledger keeps at most " + maxLength);
         }
-    }
-
-    private static String cut(String text, int maxLength) {
-        if (text.length() <= maxLength) {
-            return text;
-        }
-        int end = Character.isHighSurrogate(text.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
-        return text.substring(0, end);
     }
 
     /** A function that may throw {@link SQLException}. */

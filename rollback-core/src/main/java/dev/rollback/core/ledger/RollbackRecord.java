@@ -55,4 +55,19 @@ public record RollbackRecord(String id, String deploymentRecordId, Instant rollb
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(actor, "actor");
     }
+
+    /**
+     * Returns this record with every text but its ids {@linkplain LedgerText#escape(String) escaped}: what a
+     * writer tries once when the database refused the record as it was, e.g. PostgreSQL a NUL
+     * character in its reason. Escaping is lossless, so the escaped record says all the original did.
+     *
+     * @return the escaped record; this record if there was nothing to escape
+     */
+    public RollbackRecord escaped() {
+        RollbackRecord escaped = new RollbackRecord(id, deploymentRecordId,
+                rollbackTime, LedgerText.escape(reason), LedgerText.escape(feature), scope, LedgerText.escape(actor),
+                LedgerText.escape(trigger), LedgerText.escape(fromVersion), LedgerText.escape(toVersion),
+                LedgerText.escape(outcome));
+        return escaped.equals(this) ? this : escaped;
+    }
 }

@@ -32,6 +32,11 @@ public final class RollbackMetricNames {
     public static final String LEDGER_RETRIES = "rollback.ledger.retries";
     /** Counter of ledger writes dropped because the queue was full or the registry closed. */
     public static final String LEDGER_DROPPED = "rollback.ledger.dropped";
+    /**
+     * Counter of ledger writes the database refused as data even escaped, set aside in the
+     * writer's dead-letter list and not retried.
+     */
+    public static final String LEDGER_REJECTED = "rollback.ledger.rejected";
 
     /** Tag: the feature. */
     public static final String TAG_FEATURE = "feature";

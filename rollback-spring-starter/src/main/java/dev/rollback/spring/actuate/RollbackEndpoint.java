@@ -2,18 +2,26 @@ package dev.rollback.spring.actuate;
 
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.event.RollbackEvent;
+import dev.rollback.core.flag.FeatureNames;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.health.FeatureHealth;
 import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.health.HealthStatus;
 import dev.rollback.core.judge.Evidence;
+import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.spring.RollbackGuards;
+import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -29,14 +37,18 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *       evidence of its last rollback since start-up; 503 when the instance asks to be reverted;</li>
  *   <li>{@code GET /actuator/rollback/{feature}}: one feature;</li>
  *   <li>{@code POST /actuator/rollback/{feature}} with {@code {"action": "rollback", "reason": "..."}}
- *       or {@code {"action": "reinstate"}}: rolls a feature back or reinstates it;</li>
+ *       or {@code {"action": "reinstate"}}: rolls back or reinstates a feature that has a guard (404
+ *       for any other name, which creates nothing);</li>
  *   <li>{@code POST /actuator/rollback} with {@code {"action": "contract"}} or
  *       {@code {"action": "rollback-migrations"}}: contracts the expand/contract schema migrations
  *       (409 if refused, with the reason) or rolls them back, when there are {@link RollbackMigrations}
- *       (404 otherwise); their phases are listed under {@code migrations} in the report.</li>
+ *       (404 otherwise) and {@code rollback.endpoint.schema-writes=true} (403 otherwise); their
+ *       phases are listed under {@code migrations} in the report, read off the request path by a
+ *       {@link MigrationStatusCache}, with their age under {@code migrationsStatus}.</li>
  * </ul>
- * Its default access is read-only: the write operation is refused until the application sets
- * {@code management.endpoint.rollback.access=unrestricted}. Expose it like any endpoint
+ * Its default access is read-only: the write operations are refused until the application sets
+ * {@code management.endpoint.rollback.access=unrestricted}. Every write is logged at WARN with its
+ * caller, as Spring Security knows it; a reason is made one line. Expose it like any endpoint
  * ({@code management.endpoints.web.exposure.include=health,rollback}) and protect it like one (see
  * the module's README).
  */
@@ -47,11 +59,18 @@ public final class RollbackEndpoint {
     static final String DEFAULT_REASON = "rolled back through the actuator endpoint";
 
     private static final int STATUS_CONFLICT = 409;
+    private static final int STATUS_FORBIDDEN = 403;
+
+    private static final Logger log = LoggerFactory.getLogger(RollbackEndpoint.class);
+    private static final String UNKNOWN_CALLER = "an unauthenticated caller";
+    /** The names a flag service such as Unleash accepts; anything else is refused before a lookup. */
+    private static final Pattern URL_SAFE_NAME =
+            Pattern.compile("[A-Za-z0-9._~-]{1," + FeatureNames.MAXIMUM_LENGTH + "}");
 
     private final RollbackRegistry registry;
-    private final RollbackGuards guards;
     private final RollbackHistory history;
-    private final @Nullable RollbackMigrations migrations;
+    private final @Nullable MigrationStatusCache migrations;
+    private final boolean schemaWrites;
 
     /**
      * Creates the endpoint, without schema migrations.
@@ -60,21 +79,23 @@ public final class RollbackEndpoint {
      * @param history the last rollbacks, for their evidence
      */
     public RollbackEndpoint(RollbackGuards guards, RollbackHistory history) {
-        this(guards, history, null);
+        this(guards, history, null, false);
     }
 
     /**
      * Creates the endpoint.
      *
-     * @param guards     the feature guards
-     * @param history    the last rollbacks, for their evidence
-     * @param migrations the schema migrations, or {@code null} if there are none
+     * @param guards       the feature guards
+     * @param history      the last rollbacks, for their evidence
+     * @param migrations   the schema migrations' status, or {@code null} if there are none
+     * @param schemaWrites whether {@code contract} and {@code rollback-migrations} are allowed
      */
-    public RollbackEndpoint(RollbackGuards guards, RollbackHistory history, @Nullable RollbackMigrations migrations) {
+    public RollbackEndpoint(RollbackGuards guards, RollbackHistory history, @Nullable MigrationStatusCache migrations,
+                            boolean schemaWrites) {
         this.registry = guards.registry();
-        this.guards = guards;
         this.history = history;
         this.migrations = migrations;
+        this.schemaWrites = schemaWrites;
     }
 
     /**
@@ -92,31 +113,46 @@ public final class RollbackEndpoint {
         json.put("features", report.features().stream().map(this::feature).toList());
         if (migrations != null) {
             json.put("migrations", migrations.status());
+            json.put("migrationsStatus", migrations.freshness());
         }
         return new WebEndpointResponse<>(json, report.status() == HealthStatus.ROLLBACK_REQUESTED
                 ? WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE : WebEndpointResponse.STATUS_OK);
     }
 
     /**
-     * Contracts or rolls back the schema migrations.
+     * Contracts or rolls back the schema migrations, when {@code rollback.endpoint.schema-writes} is
+     * on; logged with the caller.
      *
-     * @param action {@code contract} or {@code rollback-migrations}
-     * @return the migrations after the action (200), the refusal (409), or 404 without migrations
+     * @param action          {@code contract} or {@code rollback-migrations}
+     * @param securityContext who calls, as Spring Security knows it
+     * @return the migrations after the action (200), the refusal (409), 403 while schema writes are
+     *         off, or 404 without migrations
      * @throws InvalidEndpointRequestException (HTTP 400) for another action
      */
     @WriteOperation
-    public WebEndpointResponse<Map<String, Object>> migrations(String action) {
+    public WebEndpointResponse<Map<String, Object>> migrations(String action, SecurityContext securityContext) {
         if (migrations == null) {
             return new WebEndpointResponse<>(Map.of("message", "this service has no expand/contract migrations"),
                     WebEndpointResponse.STATUS_NOT_FOUND);
         }
+        String normalized = action.toLowerCase(Locale.ROOT);
+        if (!normalized.equals("contract") && !normalized.equals("rollback-migrations")) {
+            throw new InvalidEndpointRequestException("action must be 'contract' or 'rollback-migrations', was '"
+                    + LedgerText.escape(action) + "'", "action must be 'contract' or 'rollback-migrations'");
+        }
+        String caller = LedgerText.escape(caller(securityContext));
+        if (!schemaWrites) {
+            log.warn("Refused '{}' of the schema migrations through the actuator endpoint by {}: schema writes are"
+                    + " off", normalized, caller);
+            return new WebEndpointResponse<>(Map.of("message", "'" + normalized + "' through this endpoint is off;"
+                    + " set rollback.endpoint.schema-writes=true to allow it"), STATUS_FORBIDDEN);
+        }
+        log.warn("'{}' of the schema migrations through the actuator endpoint by {}", normalized, caller);
         try {
-            switch (action.toLowerCase(Locale.ROOT)) {
-                case "contract" -> migrations.contract();
-                case "rollback-migrations" -> migrations.rollback();
-                default -> throw new InvalidEndpointRequestException("action must be 'contract' or"
-                        + " 'rollback-migrations', was '" + action + "'", "action must be 'contract' or"
-                        + " 'rollback-migrations'");
+            if (normalized.equals("contract")) {
+                migrations.contract();
+            } else {
+                migrations.rollback();
             }
         } catch (RollbackMigrations.RefusedException e) {
             Map<String, Object> refused = new LinkedHashMap<>();
@@ -143,29 +179,53 @@ public final class RollbackEndpoint {
     }
 
     /**
-     * Rolls a feature back or reinstates it.
+     * Rolls back or reinstates a feature that has a guard; logged with the caller. A name with no
+     * guard is 404 and creates nothing, so that callers cannot grow the registry, its meters or the
+     * report with made-up names.
      *
-     * @param feature the feature
-     * @param action  {@code rollback} or {@code reinstate}
-     * @param reason  why, for a rollback; recorded in the ledger
-     * @return the feature after the action
-     * @throws InvalidEndpointRequestException (HTTP 400) for another action or an invalid feature name
+     * @param feature         the feature
+     * @param action          {@code rollback} or {@code reinstate}
+     * @param reason          why, for a rollback; recorded in the ledger, as one line
+     * @param securityContext who calls, as Spring Security knows it
+     * @return the feature after the action (200), or 404 if it has no guard
+     * @throws InvalidEndpointRequestException (HTTP 400) for another action, or a name with no guard
+     *                                         that is not a URL-safe flag name
      */
     @WriteOperation
-    public Map<String, Object> change(@Selector String feature, String action, @Nullable String reason) {
-        ReleaseGuard guard;
-        try {
-            guard = registry.find(feature).orElseGet(() -> guards.guard(feature));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidEndpointRequestException(e.getMessage(), "invalid feature name");
+    public WebEndpointResponse<Map<String, Object>> change(@Selector String feature, String action,
+                                                          @Nullable String reason, SecurityContext securityContext) {
+        String normalized = action.toLowerCase(Locale.ROOT);
+        if (!normalized.equals("rollback") && !normalized.equals("reinstate")) {
+            throw new InvalidEndpointRequestException("action must be 'rollback' or 'reinstate', was '"
+                    + LedgerText.escape(action) + "'", "action must be 'rollback' or 'reinstate'");
         }
-        switch (action.toLowerCase(Locale.ROOT)) {
-            case "rollback" -> guard.rollback(reason == null || reason.isBlank() ? DEFAULT_REASON : reason);
-            case "reinstate" -> guard.reinstate();
-            default -> throw new InvalidEndpointRequestException("action must be 'rollback' or 'reinstate', was '"
-                    + action + "'", "action must be 'rollback' or 'reinstate'");
+        Optional<ReleaseGuard> guard = registry.find(feature);
+        if (guard.isEmpty()) {
+            if (!URL_SAFE_NAME.matcher(feature).matches()) {
+                throw new InvalidEndpointRequestException("feature name must be 1 to " + FeatureNames.MAXIMUM_LENGTH
+                        + " letters, digits, '-', '_', '.' or '~', was '" + LedgerText.escape(feature) + "'",
+                        "invalid feature name");
+            }
+            return new WebEndpointResponse<>(Map.of("message", "no feature '" + feature + "' on this instance"),
+                    WebEndpointResponse.STATUS_NOT_FOUND);
         }
-        return feature(feature);
+        String caller = caller(securityContext);
+        if (normalized.equals("rollback")) {
+            String why = reason == null || reason.isBlank() ? DEFAULT_REASON : reason;
+            log.warn("Rollback of feature '{}' through the actuator endpoint by {}: {}", feature,
+                    LedgerText.escape(caller), LedgerText.reason(why));
+            guard.get().rollback(why); // which makes the reason one line
+        } else {
+            log.warn("Reinstate of feature '{}' through the actuator endpoint by {}", feature, LedgerText.escape(caller));
+            guard.get().reinstate();
+        }
+        return new WebEndpointResponse<>(feature(feature));
+    }
+
+    /** The caller's name as Spring Security knows it, as given, or that it is not known. */
+    private static String caller(@Nullable SecurityContext securityContext) {
+        Principal principal = securityContext == null ? null : securityContext.getPrincipal();
+        return principal == null || principal.getName() == null ? UNKNOWN_CALLER : "'" + principal.getName() + "'";
     }
 
     private Map<String, Object> feature(FeatureHealth health) {

@@ -20,22 +20,14 @@ final class PropertiesFlagSource implements FlagSource {
 
     /** Checks every share at once, so that a bad one fails the start-up. */
     PropertiesFlagSource(RollbackProperties properties) {
-        this.defaultRollout = percent("rollback.default-rollout", properties.getDefaultRollout());
+        this.defaultRollout = RollbackPropertiesCheck.percent("rollback.default-rollout", properties.getDefaultRollout());
         Map<String, Integer> shares = new ConcurrentHashMap<>();
         properties.getFeatures().forEach((feature, settings) -> {
             if (settings.getRollout() != null) {
-                shares.put(feature, percent("rollback.features." + feature + ".rollout", settings.getRollout()));
+                shares.put(feature, RollbackPropertiesCheck.percent("rollback.features." + feature + ".rollout", settings.getRollout()));
             }
         });
         this.rollouts = Map.copyOf(shares);
-    }
-
-    private static int percent(String property, int value) {
-        if (value < 0 || value > 100) {
-            throw new InvalidRollbackPropertyException(property, value, "a rollout share must be from 0 to 100 percent",
-                    null);
-        }
-        return value;
     }
 
     private InMemoryFlagSource flags(String feature) {

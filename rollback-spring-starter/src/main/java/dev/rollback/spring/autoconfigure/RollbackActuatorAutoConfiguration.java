@@ -2,10 +2,12 @@ package dev.rollback.spring.autoconfigure;
 
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.actuate.MigrationStatusCache;
 import dev.rollback.spring.actuate.RollbackEndpoint;
 import dev.rollback.spring.actuate.RollbackHealthIndicator;
 import dev.rollback.spring.actuate.RollbackHistory;
 import dev.rollback.spring.actuate.RollbackMigrations;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -48,15 +50,38 @@ public final class RollbackActuatorAutoConfiguration {
      *
      * @param guards     the guards
      * @param history    the last rollbacks
-     * @param migrations the schema migrations, if any
+     * @param migrations the schema migrations' status, if there are migrations
+     * @param properties for {@code rollback.endpoint.schema-writes}
      * @return the endpoint
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
     public RollbackEndpoint rollbackEndpoint(RollbackGuards guards, RollbackHistory history,
-                                             ObjectProvider<RollbackMigrations> migrations) {
-        return new RollbackEndpoint(guards, history, migrations.getIfAvailable());
+                                             ObjectProvider<MigrationStatusCache> migrations,
+                                             RollbackProperties properties) {
+        return new RollbackEndpoint(guards, history, migrations.getIfAvailable(),
+                properties.getEndpoint().isSchemaWrites());
+    }
+
+    /**
+     * The migrations' status for the endpoint, read off the request path every
+     * {@code rollback.endpoint.migration-status-refresh}; closed with the context.
+     *
+     * @param migrations the schema migrations
+     * @param registry   for its clock
+     * @param properties for the refresh interval
+     * @return the cache
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(RollbackMigrations.class)
+    @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
+    public MigrationStatusCache rollbackMigrationStatusCache(RollbackMigrations migrations, RollbackRegistry registry,
+                                                             RollbackProperties properties) {
+        Duration refresh = properties.getEndpoint().getMigrationStatusRefresh();
+        return GuardConfigs.check("rollback.endpoint.migration-status-refresh", refresh,
+                () -> new MigrationStatusCache(migrations, refresh, registry.meterRegistry().config().clock()));
     }
 
     /** The health indicator, when Boot's health support is on the class path. */

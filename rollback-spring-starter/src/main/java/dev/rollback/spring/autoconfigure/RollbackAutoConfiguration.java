@@ -10,7 +10,9 @@ import dev.rollback.spring.RollbackGuards;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.aop.RollbackableBeanPostProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -172,15 +174,49 @@ public final class RollbackAutoConfiguration {
         throw new IllegalStateException("no default");
     }
 
+    /**
+     * The check of the {@code rollback.*} properties as a whole ({@link RollbackPropertiesCheck}),
+     * made whatever beans the application supplies of its own.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class PropertiesCheckConfiguration implements InitializingBean {
+
+        private final Environment environment;
+        private final RollbackProperties properties;
+
+        PropertiesCheckConfiguration(Environment environment, RollbackProperties properties) {
+            this.environment = environment;
+            this.properties = properties;
+        }
+
+        @Override
+        public void afterPropertiesSet() {
+            RollbackPropertiesCheck.check(environment, properties);
+        }
+    }
+
     /** The ledger on the application's {@link DataSource}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnSingleCandidate(DataSource.class)
     static class JdbcLedgerConfiguration {
 
         @Bean
+        @ConditionalOnMissingBean(RollbackLedger.class)
+        LedgerDataSource rollbackLedgerDataSource(DataSource dataSource, RollbackProperties properties) {
+            Duration timeout = properties.getLedger().getConnectionTimeout();
+            GuardConfigs.check("rollback.ledger.connection-timeout", timeout, () -> {
+                if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                    throw new IllegalArgumentException("the ledger's connection timeout must be positive");
+                }
+                return timeout;
+            });
+            return LedgerDataSource.derivedFrom(dataSource, timeout);
+        }
+
+        @Bean
         @ConditionalOnMissingBean
-        RollbackLedger rollbackJdbcLedger(DataSource dataSource, RollbackProperties properties) {
-            JdbcRollbackLedger ledger = new JdbcRollbackLedger(dataSource);
+        RollbackLedger rollbackJdbcLedger(LedgerDataSource dataSource, RollbackProperties properties) {
+            JdbcRollbackLedger ledger = new JdbcRollbackLedger(dataSource.dataSource());
             if (properties.getLedger().isInitializeSchema()) {
                 ledger.createSchema();
             }

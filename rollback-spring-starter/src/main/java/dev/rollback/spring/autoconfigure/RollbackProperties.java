@@ -42,6 +42,9 @@ public class RollbackProperties {
     /** Expand/contract schema changes, when rollback-liquibase and Spring's Liquibase integration are on the class path. */
     private final Liquibase liquibase = new Liquibase();
 
+    /** The rollback actuator endpoint. */
+    private final Endpoint endpoint = new Endpoint();
+
     /**
      * Returns whether the starter is on.
      *
@@ -166,6 +169,15 @@ public class RollbackProperties {
      */
     public Liquibase getLiquibase() {
         return liquibase;
+    }
+
+    /**
+     * Returns the endpoint settings.
+     *
+     * @return the endpoint settings
+     */
+    public Endpoint getEndpoint() {
+        return endpoint;
     }
 
     /** This instance's service. */
@@ -854,6 +866,9 @@ public class RollbackProperties {
         /** How long closing the registry waits for queued ledger writes. */
         private Duration flushTimeout = Duration.ofSeconds(10);
 
+        /** Longest wait for a connection of the ledger's own pool, when it is on the application's DataSource. */
+        private Duration connectionTimeout = Duration.ofSeconds(5);
+
         /**
          * Returns whether the tables are created at start-up.
          *
@@ -942,6 +957,24 @@ public class RollbackProperties {
          */
         public void setFlushTimeout(Duration flushTimeout) {
             this.flushTimeout = flushTimeout;
+        }
+
+        /**
+         * Returns the ledger's connection timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getConnectionTimeout() {
+            return connectionTimeout;
+        }
+
+        /**
+         * Sets the ledger's connection timeout.
+         *
+         * @param connectionTimeout the timeout
+         */
+        public void setConnectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
         }
     }
 
@@ -1501,6 +1534,52 @@ public class RollbackProperties {
             WARN,
             /** Do not lint. */
             OFF
+        }
+    }
+
+    /** The rollback actuator endpoint. */
+    public static class Endpoint {
+
+        /** Whether the endpoint may contract or roll back the schema migrations; needs write access to the endpoint as well. */
+        private boolean schemaWrites = false;
+
+        /** How often the endpoint reads the migrations' phases from the database, off the request path. */
+        private Duration migrationStatusRefresh = Duration.ofSeconds(10);
+
+        /**
+         * Returns whether the endpoint may change the schema.
+         *
+         * @return whether contract and rollback-migrations are allowed
+         */
+        public boolean isSchemaWrites() {
+            return schemaWrites;
+        }
+
+        /**
+         * Sets whether the endpoint may change the schema.
+         *
+         * @param schemaWrites whether contract and rollback-migrations are allowed
+         */
+        public void setSchemaWrites(boolean schemaWrites) {
+            this.schemaWrites = schemaWrites;
+        }
+
+        /**
+         * Returns how often the migration status is read.
+         *
+         * @return the interval
+         */
+        public Duration getMigrationStatusRefresh() {
+            return migrationStatusRefresh;
+        }
+
+        /**
+         * Sets how often the migration status is read.
+         *
+         * @param migrationStatusRefresh the interval
+         */
+        public void setMigrationStatusRefresh(Duration migrationStatusRefresh) {
+            this.migrationStatusRefresh = migrationStatusRefresh;
         }
     }
 }

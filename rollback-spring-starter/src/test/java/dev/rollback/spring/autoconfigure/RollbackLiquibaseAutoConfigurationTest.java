@@ -1,6 +1,7 @@
 package dev.rollback.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.rollback.liquibase.ExpandContract;
 import dev.rollback.liquibase.LintException;
@@ -11,11 +12,13 @@ import dev.rollback.spring.actuate.RollbackMigrations;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import liquibase.integration.spring.SpringLiquibase;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.DirectFieldAccessor;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -30,6 +33,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class RollbackLiquibaseAutoConfigurationTest {
 
     private static final String EXPAND = "classpath:/db/rollback-starter/expand.yaml";
+    private static final String SCHEMA_WRITES = "rollback.endpoint.schema-writes=true";
     private static final String PLAIN_RENAME = "classpath:/db/rollback-starter/plain-rename.yaml";
 
     private final String url = "jdbc:h2:mem:starter-liquibase-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
@@ -53,27 +57,49 @@ class RollbackLiquibaseAutoConfigurationTest {
                 assertThat(migration.serviceVersion()).isEqualTo("1.5.0");
             });
             assertThat(columns(context.getBean(DataSource.class))).contains("EMAIL", "EMAIL_ADDRESS");
-            assertThat(context.getBean(RollbackEndpoint.class).report().getBody().get("migrations"))
-                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).singleElement()
-                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-                    .containsEntry("phase", "EXPANDED").containsEntry("table", "customer");
+            // Read off the request path: the first read may not have happened yet.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(context.getBean(RollbackEndpoint.class).report().getBody().get("migrations"))
+                            .asInstanceOf(InstanceOfAssertFactories.LIST).singleElement()
+                            .asInstanceOf(InstanceOfAssertFactories.MAP)
+                            .containsEntry("phase", "EXPANDED").containsEntry("table", "customer"));
+            assertThat(context.getBean(RollbackEndpoint.class).report().getBody().get("migrationsStatus"))
+                    .asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("error", null)
+                    .containsKeys("readAt", "ageSeconds");
+        });
+    }
+
+    @Test
+    void refusesToChangeTheSchemaThroughTheEndpointUnlessSchemaWritesAreOn() {
+        runner.withPropertyValues("spring.liquibase.change-log=" + EXPAND).run(context -> {
+            for (String action : List.of("contract", "rollback-migrations")) {
+                WebEndpointResponse<Map<String, Object>> refused = context.getBean(RollbackEndpoint.class)
+                        .migrations(action, null);
+
+                assertThat(refused.getStatus()).isEqualTo(403);
+                assertThat(refused.getBody().get("message")).asString().contains("rollback.endpoint.schema-writes");
+            }
+            assertThat(context.getBean(ExpandContract.class).status()).singleElement()
+                    .extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDED);
+            assertThat(columns(context.getBean(DataSource.class))).contains("EMAIL", "EMAIL_ADDRESS");
         });
     }
 
     @Test
     void refusesAContractBeforeTheBakeTimeAndContractsAfterIt() {
-        runner.withPropertyValues("spring.liquibase.change-log=" + EXPAND).run(context -> {
+        runner.withPropertyValues("spring.liquibase.change-log=" + EXPAND, SCHEMA_WRITES).run(context -> {
             WebEndpointResponse<Map<String, Object>> refused = context.getBean(RollbackEndpoint.class)
-                    .migrations("contract");
+                    .migrations("contract", null);
 
             assertThat(refused.getStatus()).isEqualTo(409);
             assertThat(refused.getBody().get("message")).asString().contains("contract refused").contains("bake time");
             assertThat(columns(context.getBean(DataSource.class))).contains("EMAIL", "EMAIL_ADDRESS");
         });
-        runner.withPropertyValues("spring.liquibase.change-log=" + EXPAND, "rollback.liquibase.bake-time=0s")
+        runner.withPropertyValues("spring.liquibase.change-log=" + EXPAND, "rollback.liquibase.bake-time=0s",
+                        SCHEMA_WRITES)
                 .run(context -> {
                     WebEndpointResponse<Map<String, Object>> contracted = context.getBean(RollbackEndpoint.class)
-                            .migrations("contract");
+                            .migrations("contract", null);
 
                     assertThat(contracted.getStatus()).isEqualTo(200);
                     assertThat(context.getBean(ExpandContract.class).status()).singleElement()
@@ -85,9 +111,9 @@ class RollbackLiquibaseAutoConfigurationTest {
 
     @Test
     void rollsTheMigrationsBackThroughTheEndpoint() {
-        runner.withPropertyValues("spring.liquibase.change-log=" + EXPAND).run(context -> {
+        runner.withPropertyValues("spring.liquibase.change-log=" + EXPAND, SCHEMA_WRITES).run(context -> {
             WebEndpointResponse<Map<String, Object>> rolledBack = context.getBean(RollbackEndpoint.class)
-                    .migrations("rollback-migrations");
+                    .migrations("rollback-migrations", null);
 
             assertThat(rolledBack.getStatus()).isEqualTo(200);
             assertThat(context.getBean(ExpandContract.class).status()).singleElement()
@@ -165,7 +191,7 @@ class RollbackLiquibaseAutoConfigurationTest {
                     assertThat(context).hasNotFailed().doesNotHaveBean(RollbackMigrations.class)
                             .hasSingleBean(RollbackEndpoint.class);
                     assertThat(context.getBean(RollbackEndpoint.class).report().getBody()).doesNotContainKey("migrations");
-                    assertThat(context.getBean(RollbackEndpoint.class).migrations("contract").getStatus())
+                    assertThat(context.getBean(RollbackEndpoint.class).migrations("contract", null).getStatus())
                             .isEqualTo(404);
                 });
     }

@@ -7,6 +7,7 @@ import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.flags.UnleashFlagSource;
 import dev.rollback.flags.UnleashKillSwitchConfig;
 import dev.rollback.liquibase.ExpandContract;
+import dev.rollback.spring.actuate.MigrationStatusCache;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,7 +53,14 @@ class RollbackPropertiesTest {
         assertThat(ledger.getInitialBackoff()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_INITIAL_BACKOFF);
         assertThat(ledger.getMaximumBackoff()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_MAXIMUM_BACKOFF);
         assertThat(ledger.getFlushTimeout()).isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_FLUSH_TIMEOUT);
+        assertThat(ledger.getConnectionTimeout()).isEqualTo(LedgerDataSource.DEFAULT_CONNECTION_TIMEOUT);
         assertThat(properties.getHeartbeatInterval()).isEqualTo(RollbackRegistry.Builder.DEFAULT_HEARTBEAT_INTERVAL);
+    }
+
+    @Test
+    void endpointDefaultsKeepSchemaWritesOffAndEqualTheCacheConstant() {
+        assertThat(properties.getEndpoint().isSchemaWrites()).isFalse();
+        assertThat(properties.getEndpoint().getMigrationStatusRefresh()).isEqualTo(MigrationStatusCache.DEFAULT_REFRESH);
     }
 
     @Test

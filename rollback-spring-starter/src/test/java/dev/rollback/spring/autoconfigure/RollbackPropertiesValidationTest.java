@@ -2,6 +2,10 @@ package dev.rollback.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rollback.core.flag.FlagSource;
+import dev.rollback.core.flag.InMemoryFlagSource;
+import dev.rollback.core.guard.GuardConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -52,5 +56,52 @@ class RollbackPropertiesValidationTest {
             assertThat(context.getStartupFailure()).hasStackTraceContaining(property)
                     .hasStackTraceContaining(value);
         });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "rollback.features.checkout-v2.minimum-sampels=10|rollback.features.checkout-v2.minimum-sampels"
+                    + "|rollback.features.checkout-v2.minimum-samples",
+            "rollback.guard.typo-key=1|rollback.guard.typo-key|",
+            "rollback.guard.minimumSampels=5|rollback.guard.minimumSampels|rollback.guard.minimum-samples",
+            "rollback.ledger.flush-timout=5s|rollback.ledger.flush-timout|rollback.ledger.flush-timeout",
+            "rollback.default-rolout=5|rollback.default-rolout|rollback.default-rollout"})
+    void failsStartUpOnAnUnknownKeyNamingItAndTheClosestKnownKey(String setting, String key, String closest) {
+        runner.withPropertyValues(setting).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new RollbackFailureAnalyzers.InvalidProperty()
+                    .analyze(context.getStartupFailure());
+            assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
+            assertThat(analysis.getDescription()).contains("'" + key + "'").contains("no such property");
+            if (closest != null) {
+                assertThat(analysis.getDescription()).contains("did you mean '" + closest + "'?");
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"rollback.default-rollout=-5", "rollback.features.x.rollout=150",
+            "rollback.features.x.significance-level=0.9"})
+    void failsStartUpOnAnOutOfRangeValueEvenWithTheApplicationsOwnFlagSourceAndGuardConfig(String setting) {
+        runner.withBean(FlagSource.class, InMemoryFlagSource::new)
+                .withBean(GuardConfig.class, GuardConfig::ofDefaults)
+                .withPropertyValues(setting).run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new RollbackFailureAnalyzers.InvalidProperty()
+                            .analyze(context.getStartupFailure());
+                    assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
+                    assertThat(analysis.getDescription())
+                            .contains("'" + setting.substring(0, setting.indexOf('=')) + "'");
+                });
+    }
+
+    @Test
+    void startsWithEveryKnownKindOfKeyInAnyRelaxedForm() {
+        runner.withPropertyValues("rollback.features.checkout-v2.minimum-samples=10",
+                        "rollback.features.checkout-v2.minimumSamples=10", "rollback.features.search.rollout=50",
+                        "rollback.guard.significance-level=0.05", "rollback.ledger.flush-timeout=5s",
+                        "rollback.unleash.kill-switch.max-attempts=3", "rollback.liquibase.lint=warn",
+                        "rollback.service.instance-id=checkout-1")
+                .run(context -> assertThat(context).hasNotFailed());
     }
 }
