@@ -22,9 +22,18 @@ import java.util.Objects;
  * @param logEvidence       the natural log of the test's e-value (likelihood ratio) at the verdict
  * @param logThreshold      the log e-value at which the test decides: {@code ln(2 / alpha)} on all samples,
  *                          higher on a later window (see the package documentation)
+ * @param concurrent        whether the old path's samples ran in the same periods as the new path's
+ *                          (paired); {@code false} when there was no concurrent control and the new path
+ *                          was compared with the old path's samples from before the rollout (the baseline)
  */
 public record Evidence(Criterion criterion, long newSamples, long oldSamples, double newEstimate, double oldEstimate,
-                       double effect, double tolerance, double logEvidence, double logThreshold) {
+                       double effect, double tolerance, double logEvidence, double logThreshold, boolean concurrent) {
+
+    /**
+     * What {@link #summary()} adds when there was no concurrent control.
+     */
+    public static final String NO_CONCURRENT_CONTROL =
+            " (no concurrent control: against the pre-rollout baseline)";
 
     /**
      * Checks the criterion is given.
@@ -40,7 +49,7 @@ public record Evidence(Criterion criterion, long newSamples, long oldSamples, do
      * @return the summary
      */
     public String summary() {
-        return switch (criterion) {
+        String text = switch (criterion) {
             case ERROR_RATE -> String.format(Locale.ROOT,
                     "error rate %.2f%% (n=%d) vs %.2f%% (n=%d): %+.2f pp, tolerance %.2f pp, log e-value %.1f >= %.1f",
                     100 * newEstimate, newSamples, 100 * oldEstimate, oldSamples, 100 * effect, 100 * tolerance,
@@ -56,6 +65,7 @@ public record Evidence(Criterion criterion, long newSamples, long oldSamples, do
                     "%.2f%% of calls (n=%d) slower than the maximum latency, allowed %.2f%%, log e-value %.1f >= %.1f",
                     100 * newEstimate, newSamples, 100 * oldEstimate, logEvidence, logThreshold);
         };
+        return concurrent ? text : text + NO_CONCURRENT_CONTROL;
     }
 
     @Override
