@@ -66,9 +66,9 @@ import dev.rollback.core.judge.Evidence;
  * says so. That comparison is valid only if nothing else changed since the baseline: a system-wide
  * shift can make it roll back. A holdback ({@link GuardConfig#holdback()}) keeps a concurrent control.
  *
- * <p>The maximum error rate and maximum latency are one-sample tests of a proportion (failures, or
- * calls slower than the limit) of the new path against the configured limit, with the variance at
- * the limit; they are absolute limits, so a system-wide shift counts for them.
+ * <p>The maximum error rate and maximum latency are exact one-sample tests of a proportion (failures,
+ * or calls slower than the limit) of the new path against the configured limit, by the same betting
+ * construction: they need no control, and being absolute limits, a system-wide shift counts for them.
  *
  * <p>Not thread-safe: the guard serialises access, holding its lock only for the update, never while
  * user code runs.
@@ -117,7 +117,6 @@ final class SequentialJudge {
     private final long minimumSamples;
     private final double maximumErrorRate;
     private final long maximumLatencyNanos;
-    private final double allowedSlowShare;
 
     private final Waiting waitingNew = new Waiting();
     private final Waiting waitingOld = new Waiting();
@@ -129,9 +128,10 @@ final class SequentialJudge {
     private long window = 1;
     private double windowLogThreshold;
     private long newCalls;
-    private long newFailures;
-    private long newSuccesses;
-    private long slowCalls;
+    /** The new path's failures against the maximum error rate. */
+    private final LimitTest failures;
+    /** The new path's successful calls slower than the maximum latency, against the allowed share. */
+    private final LimitTest slowCalls;
     private long oldCalls;
     private long newSinceOld;
     private long lastOldNanos;
@@ -146,7 +146,8 @@ final class SequentialJudge {
         this.minimumSamples = config.minimumSamples();
         this.maximumErrorRate = config.maximumErrorRate();
         this.maximumLatencyNanos = config.maximumLatency().toNanos();
-        this.allowedSlowShare = 1 - config.maximumLatencyQuantile();
+        this.failures = new LimitTest(maximumErrorRate);
+        this.slowCalls = new LimitTest(1 - config.maximumLatencyQuantile());
         this.windowLogThreshold = windowThreshold(1);
     }
 
@@ -173,9 +174,8 @@ final class SequentialJudge {
         window = 1;
         windowLogThreshold = windowThreshold(1);
         newCalls = 0;
-        newFailures = 0;
-        newSuccesses = 0;
-        slowCalls = 0;
+        failures.reset();
+        slowCalls.reset();
         oldCalls = 0;
         newSinceOld = 0;
         concurrent = true;
@@ -198,13 +198,9 @@ final class SequentialJudge {
         newCalls++;
         recent.newCalls++;
         double x = logLatency(latencyNanos);
-        if (failed) {
-            newFailures++;
-        } else {
-            newSuccesses++;
-            if (maximumLatencyNanos > 0 && latencyNanos > maximumLatencyNanos) {
-                slowCalls++;
-            }
+        failures.add(failed);
+        if (!failed && maximumLatencyNanos > 0) {
+            slowCalls.add(latencyNanos > maximumLatencyNanos);
         }
         newSinceOld++;
         boolean wasConcurrent = concurrent;
@@ -413,25 +409,11 @@ final class SequentialJudge {
     }
 
     private Evidence maximumErrorRate(boolean verdictOnly) {
-        long n = newCalls;
-        if (n < minimumSamples) {
-            return null;
-        }
-        double p = (double) newFailures / n;
-        double v = maximumErrorRate * (1 - maximumErrorRate) / n;
-        return decide(Criterion.MAXIMUM_ERROR_RATE, verdictOnly, logThreshold, p - maximumErrorRate, v,
-                PROPORTION_SCALES, n, 0, p, maximumErrorRate, p - maximumErrorRate, 0, true);
+        return failures.evidence(Criterion.MAXIMUM_ERROR_RATE, logThreshold, verdictOnly);
     }
 
     private Evidence maximumLatency(boolean verdictOnly) {
-        long m = newSuccesses;
-        if (m < minimumSamples) {
-            return null;
-        }
-        double share = (double) slowCalls / m;
-        double v = allowedSlowShare * (1 - allowedSlowShare) / m;
-        return decide(Criterion.MAXIMUM_LATENCY, verdictOnly, logThreshold, share - allowedSlowShare, v,
-                PROPORTION_SCALES, m, 0, share, allowedSlowShare, share - allowedSlowShare, 0, true);
+        return slowCalls.evidence(Criterion.MAXIMUM_LATENCY, logThreshold, verdictOnly);
     }
 
     private static Evidence decide(Criterion criterion, boolean verdictOnly, double threshold, double d,
@@ -518,6 +500,51 @@ final class SequentialJudge {
         double newOnly = pNew * (1 - pOld);
         double q = newOnly / (newOnly + pOld * (1 - pNew));
         return Math.min(MAX_Q, Math.max(0.5, q));
+    }
+
+    /**
+     * An exact one-sample test that a rate is at most a limit: the product over samples of
+     * {@code q / limit} for a hit and {@code (1 - q) / (1 - limit)} for a miss, where {@code q}, at least
+     * the limit, is predicted from the samples before. For any true rate up to the limit each factor
+     * has expectation at most 1, so the product is a nonnegative supermartingale.
+     */
+    private static final class LimitTest {
+        private final double limit;
+        private final double maxQ;
+        long samples;
+        long hits;
+        double logE;
+
+        LimitTest(double limit) {
+            this.limit = limit;
+            this.maxQ = limit + (1 - limit) * 0.9;
+        }
+
+        void add(boolean hit) {
+            if (limit >= 1 || limit <= 0) {
+                return;
+            }
+            double q = Math.min(maxQ, Math.max(limit, (hits + 0.5) / (samples + 1.0)));
+            logE += hit ? Math.log(q / limit) : Math.log((1 - q) / (1 - limit));
+            samples++;
+            if (hit) {
+                hits++;
+            }
+        }
+
+        Evidence evidence(Criterion criterion, double threshold, boolean verdictOnly) {
+            if (samples == 0 || verdictOnly && logE < threshold) {
+                return null;
+            }
+            double rate = (double) hits / samples;
+            return new Evidence(criterion, samples, 0, rate, limit, rate - limit, 0, logE, threshold, true);
+        }
+
+        void reset() {
+            samples = 0;
+            hits = 0;
+            logE = 0;
+        }
     }
 
     /** Samples and pairs of one scope: all since the rollout, or the current window. */

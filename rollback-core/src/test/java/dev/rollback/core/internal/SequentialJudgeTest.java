@@ -111,6 +111,28 @@ class SequentialJudgeTest {
     }
 
     @Test
+    void decidesOnTheMaximumErrorRateWithoutAnyControlWithinTwentyCalls() {
+        SequentialJudge judge = new SequentialJudge(GuardConfig.custom().maximumErrorRate(0.5).build());
+        Evidence evidence = null;
+        int calls = 0;
+        while (evidence == null && calls < 100) {
+            evidence = judge.recordNew(true, MS, calls++ * MS);
+        }
+
+        assertThat(calls).isLessThanOrEqualTo(20);
+        assertThat(evidence.criterion()).isEqualTo(Criterion.MAXIMUM_ERROR_RATE);
+        assertThat(evidence.newEstimate()).isEqualTo(1.0);
+    }
+
+    @Test
+    void staysBelowTheMaximumErrorRateWhenTheNewPathFailsAtTheLimit() {
+        SequentialJudge judge = new SequentialJudge(GuardConfig.custom().maximumErrorRate(0.5).build());
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(judge.recordNew(i % 2 == 0, MS, i * MS)).isNull();
+        }
+    }
+
+    @Test
     void decidesOnTheMaximumLatencyWhenMostCallsAreSlowerThanTheLimit() {
         SequentialJudge judge = new SequentialJudge(GuardConfig.custom()
                 .maximumLatency(Duration.ofMillis(100), 0.99).build());

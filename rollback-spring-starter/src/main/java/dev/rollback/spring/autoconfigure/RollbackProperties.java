@@ -262,6 +262,9 @@ public class RollbackProperties {
         /** Quantile that maximum-latency limits, in (0, 1). */
         private double maximumLatencyQuantile = 0.99;
 
+        /** Percent of keys kept on the old path as the judge's concurrent control, in [0, 50]. */
+        private double holdback = 0;
+
         /** Stickiness keys whose path each guard remembers. */
         private long stickyKeysMaximumSize = 10000;
 
@@ -416,6 +419,24 @@ public class RollbackProperties {
         }
 
         /**
+         * Returns the holdback percentage.
+         *
+         * @return the percentage
+         */
+        public double getHoldback() {
+            return holdback;
+        }
+
+        /**
+         * Sets the holdback percentage.
+         *
+         * @param holdback the percentage
+         */
+        public void setHoldback(double holdback) {
+            this.holdback = holdback;
+        }
+
+        /**
          * Returns the sticky keys' maximum size.
          *
          * @return the size
@@ -510,6 +531,11 @@ public class RollbackProperties {
         }
 
         @Override
+        public Double holdback() {
+            return holdback;
+        }
+
+        @Override
         public Long stickyKeysMaximumSize() {
             return stickyKeysMaximumSize;
         }
@@ -554,6 +580,9 @@ public class RollbackProperties {
 
         /** Quantile that maximum-latency limits. */
         private Double maximumLatencyQuantile;
+
+        /** Percent of keys kept on the old path as the judge's concurrent control. */
+        private Double holdback;
 
         /** Stickiness keys whose path the guard remembers. */
         private Long stickyKeysMaximumSize;
@@ -727,6 +756,24 @@ public class RollbackProperties {
         }
 
         /**
+         * Returns the holdback percentage.
+         *
+         * @return the percentage, or {@code null}
+         */
+        public Double getHoldback() {
+            return holdback;
+        }
+
+        /**
+         * Sets the holdback percentage.
+         *
+         * @param holdback the percentage
+         */
+        public void setHoldback(Double holdback) {
+            this.holdback = holdback;
+        }
+
+        /**
          * Returns the sticky keys' maximum size.
          *
          * @return the size, or {@code null}
@@ -818,6 +865,11 @@ public class RollbackProperties {
         @Override
         public Double maximumLatencyQuantile() {
             return maximumLatencyQuantile;
+        }
+
+        @Override
+        public Double holdback() {
+            return holdback;
         }
 
         @Override
