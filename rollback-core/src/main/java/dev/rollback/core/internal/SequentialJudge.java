@@ -11,11 +11,13 @@ import dev.rollback.core.judge.Evidence;
  * <h2>Pairs</h2>
  * Each sample of the new path is paired with the latest unpaired sample of the old path, or waits
  * for the next one; a sample waits at most {@value #PAIR_GAP_SECONDS} seconds and behind at most
- * {@value #QUEUE} newer samples of its path; samples left without a partner add nothing. Pairing looks only at which path ran and when,
- * never at the outcome. Anything that hits both paths in the same period (a slow database, a shared
- * error burst, a traffic peak, a change of the rollout share, an open breaker that stops the new
- * path) hits both halves of a pair and cancels out; old-path runs that answer for a failed or
- * diverted new-path call (fallbacks) are never samples.
+ * {@value #QUEUE} newer samples of its path; samples left without a partner add nothing. Pairing
+ * looks only at which path ran and when, never at the outcome. Anything that hits both paths in the
+ * same period (a slow database, a shared error burst, a traffic peak, a change of the rollout share,
+ * an open breaker that stops the new path) hits both halves of a pair and cancels out; old-path runs
+ * that answer for a failed or diverted new-path call (fallbacks) are never samples. What the tests
+ * below assume is only that the two calls of a pair, a few calls apart, saw the same shared
+ * conditions; a sudden change can catch the few pairs that straddle it, never more.
  *
  * <h2>Error rate: an exact conditional e-process on discordant pairs</h2>
  * A pair is discordant when exactly one of its calls failed. If the new path is no worse, the two
@@ -61,10 +63,12 @@ import dev.rollback.core.judge.Evidence;
  *
  * <p>When the old path has not run for {@value #UNCONTROLLED_AFTER_ANY_TIME} new-path samples, or for
  * {@value #PAIR_GAP_SECONDS} seconds and {@value #UNCONTROLLED_AFTER} new-path samples (a 100% rollout
- * without a holdback), there is no concurrent control: the new path's samples are then compared with the old path's samples from
- * before the rollout (the baseline) by two-sample mSPRTs of the same form, unpaired; the evidence
- * says so. That comparison is valid only if nothing else changed since the baseline: a system-wide
- * shift can make it roll back. A holdback ({@link GuardConfig#holdback()}) keeps a concurrent control.
+ * without a holdback), there is no concurrent control: the new path's samples since the old path last
+ * ran, and all after, are then compared with the old path's samples from before the rollout (the
+ * baseline) by two-sample mSPRTs of the same form, unpaired; the evidence says so. That comparison is
+ * valid only if nothing else changed since the baseline: a system-wide shift can make it roll back. A
+ * holdback ({@link GuardConfig#holdback()}) keeps a concurrent control. Without a baseline either (a
+ * flag on for everyone from the start), only the absolute limits judge.
  *
  * <p>The maximum error rate and maximum latency are exact one-sample tests of a proportion (failures,
  * or calls slower than the limit) of the new path against the configured limit, by the same betting
@@ -98,11 +102,11 @@ final class SequentialJudge {
     /** How many samples of one path wait, at most, for a partner; older ones are dropped. */
     static final int QUEUE = 32;
     /**
-     * New-path samples without any old-path sample (and no old-path sample for {@value #PAIR_GAP_SECONDS}
-     * seconds) after which there is no concurrent control.
+     * New-path samples without any old-path sample (and none for {@value #PAIR_GAP_SECONDS} seconds)
+     * after which there is no concurrent control.
      */
     static final long UNCONTROLLED_AFTER = 100;
-    /** New-path samples without any old-path sample after which there is no concurrent control, however fast. */
+    /** New-path samples without any old-path sample after which there is no concurrent control at all. */
     static final long UNCONTROLLED_AFTER_ANY_TIME = 1_000;
     /** The highest predicted chance that the new call is the failed one of a discordant pair. */
     static final double MAX_Q = 0.95;
@@ -204,8 +208,8 @@ final class SequentialJudge {
         }
         newSinceOld++;
         boolean wasConcurrent = concurrent;
-        concurrent = newSinceOld <= UNCONTROLLED_AFTER
-                || newSinceOld <= UNCONTROLLED_AFTER_ANY_TIME && oldCalls > 0 && nowNanos - lastOldNanos <= PAIR_GAP_NANOS;
+        concurrent = newSinceOld <= UNCONTROLLED_AFTER || newSinceOld <= UNCONTROLLED_AFTER_ANY_TIME
+                && oldCalls > 0 && nowNanos - lastOldNanos <= PAIR_GAP_NANOS;
         if (wasConcurrent && !concurrent) {
             // The samples since the old path last ran were the first without a concurrent control.
             all.uncontrolled.addAll(all.sinceOld);

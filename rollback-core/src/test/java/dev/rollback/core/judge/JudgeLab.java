@@ -137,8 +137,8 @@ final class JudgeLab {
                         falseRollbacks, 100.0 * falseRollbacks / aaRuns));
             }
         }
-        out.append(String.format(Locale.ROOT,
-                "%n| regression model | runs | rolled back | median | p95 | worst |%n|---|---:|---:|---:|---:|---:|%n"));
+        out.append(String.format(Locale.ROOT, "%n| regression model | runs | rolled back | median | p95 | worst |"
+                + "%n|---|---:|---:|---:|---:|---:|%n"));
         for (RegressionModel model : regressionModels()) {
             long[] calls = model.callsToVerdict(regressionRuns);
             out.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s |%n", model.name(), regressionRuns,
