@@ -13,15 +13,17 @@ import java.util.Objects;
  * ratio minus one. For the maximum tests the old estimate is the configured limit.
  *
  * @param criterion         which criterion reached the verdict
- * @param newSamples        samples of the new path the test used (all, or the current window's)
- * @param oldSamples        samples of the old path the test used (0 for the maximum tests)
+ * @param newSamples        samples of the new path the test used (all, or the current window's); for a
+ *                          comparison with a concurrent control, the pairs (for latency, of successes)
+ * @param oldSamples        samples of the old path the test used: the pairs again, the baseline's samples
+ *                          without a concurrent control, 0 for the maximum tests
  * @param newEstimate       the new path's estimate
  * @param oldEstimate       the old path's estimate, or the limit
  * @param effect            how much worse the new path is: difference of proportions, or relative latency
  * @param tolerance         how much worse it may be before it counts as a regression
- * @param logEvidence       the natural log of the test's e-value (likelihood ratio) at the verdict
- * @param logThreshold      the log e-value at which the test decides: {@code ln(2 / alpha)} on all samples,
- *                          higher on a later window (see the package documentation)
+ * @param logEvidence       the natural log of the test's e-value at the verdict
+ * @param logThreshold      the log e-value at which the test decides: {@code ln(1 / (0.6 alpha))} on all
+ *                          samples, higher on a later window (see the package documentation)
  * @param concurrent        whether the old path's samples ran in the same periods as the new path's
  *                          (paired); {@code false} when there was no concurrent control and the new path
  *                          was compared with the old path's samples from before the rollout (the baseline)
