@@ -2,12 +2,11 @@ package dev.rollback.core.judge;
 
 import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.judge.Simulation.Path;
-import dev.rollback.core.judge.Simulation.Run;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntFunction;
 
 /**
  * The judge lab: a catalogue of traffic models run against the real guard in virtual time with
@@ -46,46 +45,30 @@ final class JudgeLab {
     record RegressionModel(String name, Simulation simulation, long maxNewCalls) {
         /** New-path calls to the verdict (after the onset, if the model has one), sorted. */
         long[] callsToVerdict(int runs) {
-            long[] calls = new long[runs];
-            for (int seed = 0; seed < runs; seed++) {
-                Run run = simulation.run(seed, maxNewCalls);
-                calls[seed] = run.rolledBack() ? run.newCalls() : NOT_ROLLED_BACK;
-            }
-            Arrays.sort(calls);
-            return calls;
+            return simulation.callsToVerdict(runs, maxNewCalls);
         }
     }
 
     /** The A/A catalogue; {@code baseline} adds a 10,000-call pre-rollout baseline to every model. */
     static List<AaModel> aaModels(boolean baseline) {
-        List<AaModel> models = new ArrayList<>();
-        IntFunction<String> suffix = b -> b > 0 ? ", baseline" : "";
-        int base = baseline ? BASELINE : 0;
+        List<AaDraft> models = new ArrayList<>();
         for (double rate : new double[] {0, 0.001, 0.01, 0.10}) {
-            models.add(aa(String.format(Locale.ROOT, "errors %s%%", percent(rate)) + suffix.apply(base),
-                    same(Path.errors(rate)).baseline(base)));
+            models.add(aa("errors " + percent(rate) + "%", Path.errors(rate)));
         }
-        models.add(aa("Pareto latency a=1.5" + suffix.apply(base), same(Path.pareto(1.5)).baseline(base)));
-        models.add(aa("latency step x2" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .world(Worlds.latencyStep(2, 0.1 * AA_SECONDS, 0.9 * AA_SECONDS))));
-        models.add(aa("latency drift x2" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .world(Worlds.drift(AA_SECONDS))));
-        models.add(aa("diurnal 10x" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .world(Worlds.diurnal(1_200, 20))));
-        models.add(aa("bursts 30%, 5 s" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .world(Worlds.errorBursts(0.30, 5, 300))));
-        models.add(aa("bursts 30%, 120 s" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .world(Worlds.errorBursts(0.30, 120, 600))));
-        models.add(aa("bursts 70%, 60 s (breaker)" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .world(Worlds.errorBursts(0.70, 60, 600))));
-        models.add(aa("share 5->25->50%" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .rolloutSteps(5, 25, 50)));
-        models.add(new AaModel("low traffic, 2 days" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .world(Worlds.lowTraffic(10)), AA_CALLS, 2 * 86_400));
-        models.add(aa("100%, holdback 5%, step x2" + suffix.apply(base), same(Path.errors(0.002)).baseline(base)
-                .rollout(100).config(GuardConfig.custom().holdback(5).build())
-                .world(Worlds.latencyStep(2, 0.1 * AA_SECONDS, 0.9 * AA_SECONDS))));
-        return models;
+        models.add(aa("Pareto latency a=1.5", Path.pareto(1.5)));
+        Path path = Path.errors(0.002);
+        models.add(aa("latency step x2", path).world(Worlds.latencyStep(2, 0.1 * AA_SECONDS, 0.9 * AA_SECONDS)));
+        models.add(aa("latency drift x2", path).world(Worlds.drift(AA_SECONDS)));
+        models.add(aa("diurnal 10x", path).world(Worlds.diurnal(1_200, 20)));
+        models.add(aa("bursts 30%, 5 s", path).world(Worlds.errorBursts(0.30, 5, 300)));
+        models.add(aa("bursts 30%, 120 s", path).world(Worlds.errorBursts(0.30, 120, 600)));
+        models.add(aa("bursts 70%, 60 s (breaker)", path).world(Worlds.errorBursts(0.70, 60, 600)));
+        models.add(aa("share 5->25->50%", path).rolloutSteps(5, 25, 50));
+        models.add(aa("low traffic, 2 days", path).world(Worlds.lowTraffic(10)).seconds(2 * 86_400));
+        models.add(aa("100%, holdback 5%, step x2", path).rollout(100)
+                .config(GuardConfig.custom().holdback(5).build())
+                .world(Worlds.latencyStep(2, 0.1 * AA_SECONDS, 0.9 * AA_SECONDS)));
+        return models.stream().map(model -> model.build(baseline)).toList();
     }
 
     /** The regression catalogue, in the order of the bounds. */
@@ -118,12 +101,54 @@ final class JudgeLab {
         return new Simulation(Path.errors(oldRate), newPath);
     }
 
-    private static AaModel aa(String name, Simulation simulation) {
-        return new AaModel(name, simulation, AA_CALLS, Double.MAX_VALUE);
+    private static AaDraft aa(String name, Path path) {
+        return new AaDraft(name, same(path));
+    }
+
+    /** An A/A model being described: its simulation, and how long a run lasts. */
+    private static final class AaDraft {
+        private final String name;
+        private final Simulation simulation;
+        private double seconds = Double.MAX_VALUE;
+
+        AaDraft(String name, Simulation simulation) {
+            this.name = name;
+            this.simulation = simulation;
+        }
+
+        AaDraft world(Simulation.WorldModel model) {
+            simulation.world(model);
+            return this;
+        }
+
+        AaDraft rollout(int percent) {
+            simulation.rollout(percent);
+            return this;
+        }
+
+        AaDraft rolloutSteps(int... percents) {
+            simulation.rolloutSteps(percents);
+            return this;
+        }
+
+        AaDraft config(GuardConfig config) {
+            simulation.config(config);
+            return this;
+        }
+
+        AaDraft seconds(double limit) {
+            this.seconds = limit;
+            return this;
+        }
+
+        AaModel build(boolean baseline) {
+            simulation.baseline(baseline ? BASELINE : 0);
+            return new AaModel(baseline ? name + ", baseline" : name, simulation, AA_CALLS, seconds);
+        }
     }
 
     private static String percent(double rate) {
-        return new java.math.BigDecimal(Double.toString(100 * rate)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(Double.toString(100 * rate)).stripTrailingZeros().toPlainString();
     }
 
     /** Prints the scorecard: one line per model. */

@@ -99,7 +99,10 @@ final class Simulation {
         }
     };
 
-    /** What one run saw; {@code onsetNewCalls} is the new-path call at which the regression started. */
+    /**
+     * What one run saw: {@code newCalls} counts from the world's change for a regression that comes
+     * with it, else from the rollout; {@code evidence} is the verdict's, or {@code null}.
+     */
     record Run(boolean rolledBack, long newCalls, long oldCalls, long callerExceptions, Evidence evidence) {
     }
 
@@ -112,7 +115,6 @@ final class Simulation {
     private int baselineCalls;
     private GuardConfig config = GuardConfig.ofDefaults();
     private WorldModel worldModel = CALM;
-    private double changeAt = Double.NaN;
 
     Simulation(Path oldPath, Path newPath) {
         this.oldPath = oldPath;
@@ -250,7 +252,10 @@ final class Simulation {
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
-    /** Runs {@code runs} seeds and returns the new-path calls to the verdict, sorted; -1 where none. */
+    /**
+     * Runs the seeds {@code 0..runs-1}; returns the new-path calls to the verdict, sorted,
+     * {@code Long.MAX_VALUE} where none.
+     */
     long[] callsToVerdict(int runs, long maxNewCalls) {
         long[] calls = new long[runs];
         for (int seed = 0; seed < runs; seed++) {
