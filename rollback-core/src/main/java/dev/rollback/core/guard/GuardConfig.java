@@ -33,6 +33,8 @@ public final class GuardConfig {
     public static final Duration DEFAULT_MAXIMUM_LATENCY = Duration.ZERO;
     /** Default {@link #maximumLatencyQuantile()}: 0.99. */
     public static final double DEFAULT_MAXIMUM_LATENCY_QUANTILE = 0.99;
+    /** Default {@link #holdback()}: 0 percent, no holdback. */
+    public static final double DEFAULT_HOLDBACK = 0;
     /** Default {@link #stickyKeysMaximumSize()}: 10,000 keys. */
     public static final long DEFAULT_STICKY_KEYS_MAXIMUM_SIZE = 10_000;
     /** Default {@link #stickyKeysExpireAfterAccess()}: 30 minutes. */
@@ -66,6 +68,7 @@ public final class GuardConfig {
     private final double maximumErrorRate;
     private final Duration maximumLatency;
     private final double maximumLatencyQuantile;
+    private final double holdback;
     private final long stickyKeysMaximumSize;
     private final Duration stickyKeysExpireAfterAccess;
     private final Duration flagErrorLogInterval;
@@ -81,6 +84,7 @@ public final class GuardConfig {
         this.maximumErrorRate = b.maximumErrorRate;
         this.maximumLatency = b.maximumLatency;
         this.maximumLatencyQuantile = b.maximumLatencyQuantile;
+        this.holdback = b.holdback;
         this.stickyKeysMaximumSize = b.stickyKeysMaximumSize;
         this.stickyKeysExpireAfterAccess = b.stickyKeysExpireAfterAccess;
         this.flagErrorLogInterval = b.flagErrorLogInterval;
@@ -117,9 +121,11 @@ public final class GuardConfig {
     }
 
     /**
-     * The bound on the chance that one criterion of the judge rolls back a feature whose new path is
-     * no worse than the tolerances allow, over the whole rollout however long it runs (half for the
-     * test on all samples, half for the tests on windows of recent samples).
+     * The bound on the chance that the judge's comparisons (error rate and latency together) roll back
+     * a feature whose new path is no worse than the old path running at the same time, over the whole
+     * rollout however long it runs and whatever hits both paths alike: two thirds for the error rate,
+     * one third for latency; of each, 90% for the test on all samples and 10% for the tests on
+     * windows of recent samples. Each configured maximum test spends two thirds of it on its own.
      *
      * @return alpha, in (0, 0.5]
      */
@@ -129,7 +135,8 @@ public final class GuardConfig {
 
     /**
      * How many percentage points (as a fraction: 0.001 is 0.1 pp) the new path's error rate may exceed
-     * the old path's before it counts as a regression.
+     * the old path's before it counts as a regression. For paired samples the judge tests "no worse"
+     * exactly and rolls back only when, in addition, the paired error rates differ by more than this.
      *
      * @return the tolerance, in [0, 1)
      */
@@ -161,7 +168,10 @@ public final class GuardConfig {
     }
 
     /**
-     * How many samples each path needs before the judge compares them.
+     * How many samples the judge's normal-approximation tests need before they compare: pairs of
+     * successful calls for the latency test, samples of each side for the comparison with the
+     * pre-rollout baseline, new-path samples for the maximum tests. The paired error-rate test is
+     * exact and needs none.
      *
      * @return at least 1
      */
@@ -196,6 +206,22 @@ public final class GuardConfig {
      */
     public double maximumLatencyQuantile() {
         return maximumLatencyQuantile;
+    }
+
+    /**
+     * The percentage of stickiness keys (and of calls without a key) that stay on the old path whatever
+     * the flag says, as the judge's concurrent control. It matters once the rollout reaches 100%: then,
+     * with a holdback, the judge still compares the new path with the old path running at the same
+     * time, so a system-wide shift (a slow database, a shared outage) cannot cause a false rollback.
+     * With 0 the judge compares a 100% rollout with the old path's samples from before the rollout
+     * (the baseline), the health report and the evidence say so, and a system-wide shift since then
+     * can cause a false rollback. Below 100% the held back keys are simply not among those the flag
+     * turns on.
+     *
+     * @return a percentage, in [0, 50]
+     */
+    public double holdback() {
+        return holdback;
     }
 
     /**
@@ -256,6 +282,7 @@ public final class GuardConfig {
                 + ", maximumErrorRate=" + maximumErrorRate
                 + ", maximumLatency=" + maximumLatency
                 + ", maximumLatencyQuantile=" + maximumLatencyQuantile
+                + ", holdback=" + holdback
                 + ", stickyKeysMaximumSize=" + stickyKeysMaximumSize
                 + ", stickyKeysExpireAfterAccess=" + stickyKeysExpireAfterAccess
                 + ", flagErrorLogInterval=" + flagErrorLogInterval + '}';
@@ -274,6 +301,7 @@ public final class GuardConfig {
         private double maximumErrorRate = DEFAULT_MAXIMUM_ERROR_RATE;
         private Duration maximumLatency = DEFAULT_MAXIMUM_LATENCY;
         private double maximumLatencyQuantile = DEFAULT_MAXIMUM_LATENCY_QUANTILE;
+        private double holdback = DEFAULT_HOLDBACK;
         private long stickyKeysMaximumSize = DEFAULT_STICKY_KEYS_MAXIMUM_SIZE;
         private Duration stickyKeysExpireAfterAccess = DEFAULT_STICKY_KEYS_EXPIRE_AFTER_ACCESS;
         private Duration flagErrorLogInterval = DEFAULT_FLAG_ERROR_LOG_INTERVAL;
@@ -292,6 +320,7 @@ public final class GuardConfig {
             this.maximumErrorRate = base.maximumErrorRate;
             this.maximumLatency = base.maximumLatency;
             this.maximumLatencyQuantile = base.maximumLatencyQuantile;
+            this.holdback = base.holdback;
             this.stickyKeysMaximumSize = base.stickyKeysMaximumSize;
             this.stickyKeysExpireAfterAccess = base.stickyKeysExpireAfterAccess;
             this.flagErrorLogInterval = base.flagErrorLogInterval;
@@ -401,6 +430,21 @@ public final class GuardConfig {
             }
             this.maximumLatency = latency;
             this.maximumLatencyQuantile = quantile;
+            return this;
+        }
+
+        /**
+         * Sets {@link GuardConfig#holdback()}. Default 0 (no holdback: a 100% rollout is judged against
+         * the pre-rollout baseline).
+         *
+         * @param percent a percentage in [0, 50]
+         * @return this builder
+         */
+        public Builder holdback(double percent) {
+            if (!(percent >= 0 && percent <= 50)) {
+                throw new IllegalArgumentException("holdback must be a percentage in [0, 50], was " + percent);
+            }
+            this.holdback = percent;
             return this;
         }
 

@@ -18,8 +18,10 @@ import java.util.function.Supplier;
  *       {@linkplain GuardConfig#fallbackOn() fallback predicate} accepts, the failure is recorded and
  *       the old path answers the same call.</li>
  * </ol>
- * Every outcome is a sample for the judge. If the old path throws, the caller gets its exception,
- * exactly as without the guard.
+ * Every outcome is a sample for the judge, except the old path's runs in steps 3 and 4 (fallbacks),
+ * which ran only because the new path could not answer and so are no control samples. Calls held back
+ * by {@link GuardConfig#holdback()} take the old path as in step 2. If the old path throws, the
+ * caller gets its exception, exactly as without the guard.
  */
 public interface ReleaseGuard {
 

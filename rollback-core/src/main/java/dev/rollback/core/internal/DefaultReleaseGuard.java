@@ -41,6 +41,13 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultReleaseGuard.class);
 
+    /**
+     * What the health report adds to the reason of a feature that is rolling out while the old path
+     * does not run (a 100% rollout without a holdback).
+     */
+    public static final String NO_CONCURRENT_CONTROL =
+            "; no concurrent control: the judge compares with the pre-rollout baseline (set a holdback to keep one)";
+
     /** Who rolled back: the judge. */
     public static final String ACTOR_JUDGE = "judge";
     /** Who rolled back: a person, through {@link #rollback(String)}. */
@@ -58,6 +65,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     private final Predicate<Throwable> fallbackOn;
     private final SequentialJudge judge;
     private final Cache<String, Boolean> stickyPaths;
+    private final Holdback holdback;
     private final ThrottledLog flagErrorLog;
     private final AtomicReference<Status> status;
     private final List<Meter> registered = new ArrayList<>();
@@ -95,6 +103,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         this.callbacks = callbacks;
         this.fallbackOn = config.fallbackOn();
         this.judge = new SequentialJudge(config);
+        this.holdback = new Holdback(feature, config.holdback());
         this.stickyPaths = Caffeine.newBuilder()
                 .maximumSize(config.stickyKeysMaximumSize())
                 .expireAfterAccess(config.stickyKeysExpireAfterAccess())
@@ -173,7 +182,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             transition(GuardState.OFF, GuardState.ROLLING_OUT, "new path on");
         }
         if (!breaker.tryAcquirePermission()) {
-            return runOld(oldPath, oldFallback, true);
+            return runOld(oldPath, oldFallback, false);
         }
         try {
             return runNew(newPath, true, true);
@@ -181,7 +190,8 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             if (!fallbackOn.test(t)) {
                 throw sneaky(t);
             }
-            return runOld(oldPath, oldFallback, true);
+            // A fallback ran only because the new path failed: it is no control sample.
+            return runOld(oldPath, oldFallback, false);
         }
     }
 
@@ -223,7 +233,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             if (failure) {
                 newFailure.record(nanos, TimeUnit.NANOSECONDS);
                 if (judged) {
-                    judge(true, true, nanos);
+                    judge(true, true, nanos, start + nanos);
                 }
             }
             throw sneaky(t);
@@ -238,7 +248,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         }
         newSuccess.record(nanos, TimeUnit.NANOSECONDS);
         if (judged) {
-            judge(true, false, nanos);
+            judge(true, false, nanos, start + nanos);
         }
         return result;
     }
@@ -246,11 +256,11 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     private boolean newPathOn(String stickinessKey) {
         try {
             if (stickinessKey == null) {
-                return flags.isEnabled(feature, null);
+                return flags.isEnabled(feature, null) && !holdback.holdsBack(null);
             }
             Boolean on = stickyPaths.getIfPresent(stickinessKey);
             if (on == null) {
-                on = flags.isEnabled(feature, stickinessKey);
+                on = flags.isEnabled(feature, stickinessKey) && !holdback.holdsBack(stickinessKey);
                 stickyPaths.put(stickinessKey, on);
             }
             return on;
@@ -274,22 +284,22 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             long nanos = clock.monotonicTime() - start;
             oldFailure.record(nanos, TimeUnit.NANOSECONDS);
             if (judged && fallbackOn.test(t)) {
-                judge(false, true, nanos);
+                judge(false, true, nanos, start + nanos);
             }
             throw sneaky(t);
         }
         long nanos = clock.monotonicTime() - start;
         successTimer.record(nanos, TimeUnit.NANOSECONDS);
         if (judged) {
-            judge(false, false, nanos);
+            judge(false, false, nanos, start + nanos);
         }
         return result;
     }
 
-    private void judge(boolean newPath, boolean failed, long nanos) {
+    private void judge(boolean newPath, boolean failed, long nanos, long endNanos) {
         Evidence evidence;
         synchronized (judge) {
-            evidence = newPath ? judge.recordNew(failed, nanos) : judge.recordOld(failed, nanos);
+            evidence = newPath ? judge.recordNew(failed, nanos, endNanos) : judge.recordOld(failed, nanos, endNanos);
         }
         if (evidence != null) {
             rollback("regression: " + evidence.summary(), ACTOR_JUDGE, evidence);
@@ -410,8 +420,18 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
      */
     public FeatureHealth health() {
         Status s = status.get();
-        return new FeatureHealth(feature, s.state, s.reason, Instant.ofEpochMilli(s.sinceMillis),
+        String reason = s.reason;
+        if (s.state == GuardState.ROLLING_OUT && !calledWithoutOldPath && !concurrentControl()) {
+            reason += NO_CONCURRENT_CONTROL;
+        }
+        return new FeatureHealth(feature, s.state, reason, Instant.ofEpochMilli(s.sinceMillis),
                 !calledWithoutOldPath);
+    }
+
+    private boolean concurrentControl() {
+        synchronized (judge) {
+            return judge.concurrentControl();
+        }
     }
 
     /**

@@ -13,18 +13,29 @@ import java.util.Objects;
  * ratio minus one. For the maximum tests the old estimate is the configured limit.
  *
  * @param criterion         which criterion reached the verdict
- * @param newSamples        samples of the new path the test used (all, or the current window's)
- * @param oldSamples        samples of the old path the test used (0 for the maximum tests)
+ * @param newSamples        samples of the new path the test used (all, or the current window's); for a
+ *                          comparison with a concurrent control, the pairs (for latency, of successes)
+ * @param oldSamples        samples of the old path the test used: the pairs again, the baseline's samples
+ *                          without a concurrent control, 0 for the maximum tests
  * @param newEstimate       the new path's estimate
  * @param oldEstimate       the old path's estimate, or the limit
  * @param effect            how much worse the new path is: difference of proportions, or relative latency
  * @param tolerance         how much worse it may be before it counts as a regression
- * @param logEvidence       the natural log of the test's e-value (likelihood ratio) at the verdict
- * @param logThreshold      the log e-value at which the test decides: {@code ln(2 / alpha)} on all samples,
- *                          higher on a later window (see the package documentation)
+ * @param logEvidence       the natural log of the test's e-value at the verdict
+ * @param logThreshold      the log e-value at which the test decides: {@code ln(1 / (0.6 alpha))} on all
+ *                          samples, higher on a later window (see the package documentation)
+ * @param concurrent        whether the old path's samples ran in the same periods as the new path's
+ *                          (paired); {@code false} when there was no concurrent control and the new path
+ *                          was compared with the old path's samples from before the rollout (the baseline)
  */
 public record Evidence(Criterion criterion, long newSamples, long oldSamples, double newEstimate, double oldEstimate,
-                       double effect, double tolerance, double logEvidence, double logThreshold) {
+                       double effect, double tolerance, double logEvidence, double logThreshold, boolean concurrent) {
+
+    /**
+     * What {@link #summary()} adds when there was no concurrent control.
+     */
+    public static final String NO_CONCURRENT_CONTROL =
+            " (no concurrent control: against the pre-rollout baseline)";
 
     /**
      * Checks the criterion is given.
@@ -40,7 +51,7 @@ public record Evidence(Criterion criterion, long newSamples, long oldSamples, do
      * @return the summary
      */
     public String summary() {
-        return switch (criterion) {
+        String text = switch (criterion) {
             case ERROR_RATE -> String.format(Locale.ROOT,
                     "error rate %.2f%% (n=%d) vs %.2f%% (n=%d): %+.2f pp, tolerance %.2f pp, log e-value %.1f >= %.1f",
                     100 * newEstimate, newSamples, 100 * oldEstimate, oldSamples, 100 * effect, 100 * tolerance,
@@ -56,6 +67,7 @@ public record Evidence(Criterion criterion, long newSamples, long oldSamples, do
                     "%.2f%% of calls (n=%d) slower than the maximum latency, allowed %.2f%%, log e-value %.1f >= %.1f",
                     100 * newEstimate, newSamples, 100 * oldEstimate, logEvidence, logThreshold);
         };
+        return concurrent ? text : text + NO_CONCURRENT_CONTROL;
     }
 
     @Override

@@ -19,6 +19,7 @@ class GuardConfigTest {
         assertThat(config.minimumSamples()).isEqualTo(GuardConfig.DEFAULT_MINIMUM_SAMPLES);
         assertThat(config.maximumErrorRate()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_ERROR_RATE);
         assertThat(config.maximumLatency()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_LATENCY);
+        assertThat(config.holdback()).isEqualTo(GuardConfig.DEFAULT_HOLDBACK).isZero();
         assertThat(config.circuitBreakerConfig()).isSameAs(GuardConfig.DEFAULT_CIRCUIT_BREAKER_CONFIG);
         assertThat(config.fallbackOn().test(new IllegalStateException())).isTrue();
         assertThat(config.fallbackOn().test(new Exception())).isFalse();
@@ -27,7 +28,7 @@ class GuardConfigTest {
     @Test
     void copiesEverySettingFromABase() {
         GuardConfig base = GuardConfig.custom().significanceLevel(0.05).latencyTolerance(0.2).minimumSamples(7)
-                .maximumLatency(Duration.ofMillis(300), 0.95).build();
+                .maximumLatency(Duration.ofMillis(300), 0.95).holdback(5).build();
 
         GuardConfig copy = GuardConfig.from(base).build();
 
@@ -54,6 +55,8 @@ class GuardConfigTest {
                 .hasMessage("maximumLatency must not be negative, was PT-0.001S");
         assertThatThrownBy(() -> GuardConfig.custom().maximumLatency(Duration.ofMillis(5), 1))
                 .hasMessage("maximumLatencyQuantile must be in (0, 1), was 1.0");
+        assertThatThrownBy(() -> GuardConfig.custom().holdback(51))
+                .hasMessage("holdback must be a percentage in [0, 50], was 51.0");
         assertThatThrownBy(() -> GuardConfig.custom().stickyKeysMaximumSize(-5))
                 .hasMessage("stickyKeysMaximumSize must be at least 1, was -5");
         assertThatThrownBy(() -> GuardConfig.custom().stickyKeysExpireAfterAccess(Duration.ZERO))

@@ -193,6 +193,76 @@ class ReleaseGuardTest {
     }
 
     @Test
+    void neverTakesAFallbackForAControlSample() {
+        flags.rollout("checkout-v2", 50);
+        ReleaseGuard guard = registry.guard("checkout-v2");
+        AtomicInteger callerFailures = new AtomicInteger();
+
+        for (int i = 0; i < 3_000 && guard.state() != GuardState.ROLLED_BACK; i++) {
+            clock.add(1, TimeUnit.MILLISECONDS);
+            // Both paths fail every third call alike; a fallback succeeds (it answers after the new
+            // path failed, e.g. from a cache). Counted as control samples, fallbacks would make the
+            // old path look healthier than it is and roll back a new path that is no worse.
+            boolean fail = i % 3 == 0;
+            boolean[] newRan = {false};
+            try {
+                guard.call(() -> {
+                    newRan[0] = true;
+                    return outcome(fail, "new");
+                }, () -> newRan[0] ? "old" : outcome(fail, "old"));
+            } catch (IllegalStateException e) {
+                callerFailures.incrementAndGet();
+            }
+        }
+
+        assertThat(callerFailures).hasValueGreaterThan(300);
+        assertThat(calls("old", "fallback")).isGreaterThan(300);
+        assertThat(guard.state()).isEqualTo(GuardState.ROLLING_OUT);
+    }
+
+    private static String outcome(boolean fail, String path) {
+        if (fail) {
+            throw new IllegalStateException("shared outage");
+        }
+        return path;
+    }
+
+    @Test
+    void saysThereIsNoConcurrentControlAtAFullRolloutWithoutAHoldback() {
+        ReleaseGuard guard = registry.guard("checkout-v2");
+        for (int i = 0; i < 100; i++) {
+            clock.add(10, TimeUnit.MILLISECONDS);
+            guard.call(() -> "new", () -> "old");
+        }
+        flags.enable("checkout-v2");
+        for (int i = 0; i < 200; i++) {
+            clock.add(1, TimeUnit.SECONDS);
+            guard.call(() -> "new", () -> "old");
+        }
+
+        assertThat(registry.health().features().get(0).reason())
+                .endsWith("no concurrent control: the judge compares with the pre-rollout baseline"
+                        + " (set a holdback to keep one)");
+    }
+
+    @Test
+    void keepsTheHoldbackShareOnTheOldPathAsAConcurrentControlAtAFullRollout() {
+        flags.enable("checkout-v2");
+        ReleaseGuard guard = registry.guard("checkout-v2", GuardConfig.custom().holdback(5).build());
+        int oldCalls = 0;
+        int oldKeys = 0;
+        for (int i = 0; i < 10_000; i++) {
+            clock.add(1, TimeUnit.SECONDS);
+            oldCalls += "old".equals(guard.call(() -> "new", () -> "old")) ? 1 : 0;
+            oldKeys += "old".equals(guard.call("user-" + i, () -> "new", () -> "old")) ? 1 : 0;
+        }
+
+        assertThat(oldCalls).isEqualTo(500);
+        assertThat(oldKeys).isBetween(400, 600);
+        assertThat(registry.health().features().get(0).reason()).doesNotContain("no concurrent control");
+    }
+
+    @Test
     void keepsAKeyOnOnePathWhileTheShareIsUnchanged() {
         flags.rollout("checkout-v2", 50);
         ReleaseGuard guard = registry.guard("checkout-v2");

@@ -7,6 +7,7 @@ import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.event.FeatureEvent;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.event.StateTransitionEvent;
+import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.ledger.RollbackRecord;
@@ -68,6 +69,11 @@ class RealUnleashTest {
 
     private static final String NEW = "new path";
     private static final String OLD = "old path";
+    /**
+     * For a flag on for everyone from the start: the old path never runs but as a fallback, so there is
+     * neither a concurrent control nor a baseline to compare with, and an absolute limit decides.
+     */
+    private static final GuardConfig ON_FOR_EVERYONE = GuardConfig.custom().maximumErrorRate(0.5).build();
     /** The actor of a rollback the judge decided, as documented on {@link RollbackEvent#actor()}. */
     private static final String JUDGE = "judge";
     /** SDK clients are counted per JVM: the SDK logs an error for a second client of the same app and instance. */
@@ -139,8 +145,8 @@ class RealUnleashTest {
         server.createFlagOnForEveryone(flag);
         Instance a = startInstanceSeeing("A", flag);
         Instance b = startInstanceSeeing("B", flag);
-        ReleaseGuard guardA = a.registry.guard(flag);
-        ReleaseGuard guardB = b.registry.guard(flag);
+        ReleaseGuard guardA = a.registry.guard(flag, ON_FOR_EVERYONE);
+        ReleaseGuard guardB = b.registry.guard(flag, ON_FOR_EVERYONE);
         assertThat(guardB.call(() -> NEW, () -> OLD)).isEqualTo(NEW);
         AtomicLong rolledBackAt = new AtomicLong();
         AtomicLong killSwitchDoneAt = new AtomicLong();
@@ -213,7 +219,7 @@ class RealUnleashTest {
         server.createFlagOnForEveryone(flag);
         Instance a = startInstanceSeeing("A", flag);
         killSwitch(UnleashServer.ADMIN_TOKEN).attachTo(a.registry);
-        ReleaseGuard guard = a.registry.guard(flag);
+        ReleaseGuard guard = a.registry.guard(flag, ON_FOR_EVERYONE);
         AtomicBoolean broken = new AtomicBoolean(true);
         Supplier<String> newPath = () -> {
             if (broken.get()) {
@@ -251,7 +257,7 @@ class RealUnleashTest {
         String flag = UnleashServer.uniqueFlagName("stays-on");
         server.createFlagOnForEveryone(flag);
         Instance a = startInstanceSeeing("A", flag);   // no kill switch: nothing turns the flag off in Unleash
-        ReleaseGuard guard = a.registry.guard(flag);
+        ReleaseGuard guard = a.registry.guard(flag, ON_FOR_EVERYONE);
 
         failUntilRolledBack(guard, () -> {
             throw new IllegalStateException("checkout v2 is broken");

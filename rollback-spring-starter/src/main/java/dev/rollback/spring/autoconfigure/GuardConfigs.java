@@ -30,6 +30,7 @@ final class GuardConfigs {
         set(prefix + ".maximum-latency-quantile", settings.maximumLatencyQuantile(),
                 quantile -> builder.maximumLatency(settings.maximumLatency() != null
                         ? settings.maximumLatency() : base.maximumLatency(), quantile));
+        set(prefix + ".holdback", settings.holdback(), builder::holdback);
         set(prefix + ".sticky-keys-maximum-size", settings.stickyKeysMaximumSize(), builder::stickyKeysMaximumSize);
         set(prefix + ".sticky-keys-expire-after-access", settings.stickyKeysExpireAfterAccess(),
                 builder::stickyKeysExpireAfterAccess);

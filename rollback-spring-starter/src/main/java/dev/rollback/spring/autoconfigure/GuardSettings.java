@@ -25,6 +25,8 @@ interface GuardSettings {
 
     Double maximumLatencyQuantile();
 
+    Double holdback();
+
     Long stickyKeysMaximumSize();
 
     Duration stickyKeysExpireAfterAccess();

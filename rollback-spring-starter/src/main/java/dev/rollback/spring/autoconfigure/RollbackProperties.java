@@ -274,6 +274,9 @@ public class RollbackProperties {
         /** Quantile that maximum-latency limits, in (0, 1). */
         private double maximumLatencyQuantile = 0.99;
 
+        /** Percent of keys kept on the old path as the judge's concurrent control, in [0, 50]. */
+        private double holdback = 0;
+
         /** Stickiness keys whose path each guard remembers. */
         private long stickyKeysMaximumSize = 10000;
 
@@ -428,6 +431,24 @@ public class RollbackProperties {
         }
 
         /**
+         * Returns the holdback percentage.
+         *
+         * @return the percentage
+         */
+        public double getHoldback() {
+            return holdback;
+        }
+
+        /**
+         * Sets the holdback percentage.
+         *
+         * @param holdback the percentage
+         */
+        public void setHoldback(double holdback) {
+            this.holdback = holdback;
+        }
+
+        /**
          * Returns the sticky keys' maximum size.
          *
          * @return the size
@@ -522,6 +543,11 @@ public class RollbackProperties {
         }
 
         @Override
+        public Double holdback() {
+            return holdback;
+        }
+
+        @Override
         public Long stickyKeysMaximumSize() {
             return stickyKeysMaximumSize;
         }
@@ -566,6 +592,9 @@ public class RollbackProperties {
 
         /** Quantile that maximum-latency limits. */
         private Double maximumLatencyQuantile;
+
+        /** Percent of keys kept on the old path as the judge's concurrent control. */
+        private Double holdback;
 
         /** Stickiness keys whose path the guard remembers. */
         private Long stickyKeysMaximumSize;
@@ -739,6 +768,24 @@ public class RollbackProperties {
         }
 
         /**
+         * Returns the holdback percentage.
+         *
+         * @return the percentage, or {@code null}
+         */
+        public Double getHoldback() {
+            return holdback;
+        }
+
+        /**
+         * Sets the holdback percentage.
+         *
+         * @param holdback the percentage
+         */
+        public void setHoldback(Double holdback) {
+            this.holdback = holdback;
+        }
+
+        /**
          * Returns the sticky keys' maximum size.
          *
          * @return the size, or {@code null}
@@ -830,6 +877,11 @@ public class RollbackProperties {
         @Override
         public Double maximumLatencyQuantile() {
             return maximumLatencyQuantile;
+        }
+
+        @Override
+        public Double holdback() {
+            return holdback;
         }
 
         @Override

@@ -34,6 +34,7 @@ class RollbackPropertiesTest {
         assertThat(guard.getMaximumErrorRate()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_ERROR_RATE);
         assertThat(guard.getMaximumLatency()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_LATENCY);
         assertThat(guard.getMaximumLatencyQuantile()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_LATENCY_QUANTILE);
+        assertThat(guard.getHoldback()).isEqualTo(GuardConfig.DEFAULT_HOLDBACK);
         assertThat(guard.getStickyKeysMaximumSize()).isEqualTo(GuardConfig.DEFAULT_STICKY_KEYS_MAXIMUM_SIZE);
         assertThat(guard.getStickyKeysExpireAfterAccess()).isEqualTo(GuardConfig.DEFAULT_STICKY_KEYS_EXPIRE_AFTER_ACCESS);
         assertThat(guard.getFlagErrorLogInterval()).isEqualTo(GuardConfig.DEFAULT_FLAG_ERROR_LOG_INTERVAL);
