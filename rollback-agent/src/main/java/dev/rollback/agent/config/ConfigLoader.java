@@ -113,7 +113,8 @@ public final class ConfigLoader {
                 am.text("serviceLabel", AlertmanagerConfig.DEFAULT_SERVICE_LABEL),
                 am.text("actionLabel", AlertmanagerConfig.DEFAULT_ACTION_LABEL),
                 am.text("actionValue", AlertmanagerConfig.DEFAULT_ACTION_VALUE),
-                am.text("namespaceLabel", AlertmanagerConfig.DEFAULT_NAMESPACE_LABEL));
+                am.text("namespaceLabel", AlertmanagerConfig.DEFAULT_NAMESPACE_LABEL),
+                Set.copyOf(am.texts("namespaces")));
         am.done();
 
         Node th = top.child("throttle");

@@ -28,7 +28,14 @@ public sealed interface ExecutorConfig {
             requireName("kubernetes.deployment", deployment);
         }
 
-        private static void requireName(String key, String value) {
+        /**
+         * Checks that a value is a Kubernetes name.
+         *
+         * @param key   the configuration key, for the message
+         * @param value the value
+         * @throws ConfigException naming the key and the value if it is not
+         */
+        static void requireName(String key, String value) {
             ConfigChecks.requireText(key, value);
             if (!value.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
                 throw new ConfigException(key + ": '" + value + "' is not a Kubernetes name (lower case letters,"

@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * <li>firing but ended ({@code endsAt} set and not after now, Alertmanager's own rule for resolved):
  *     skipped, counted ({@code result=ended}) and logged;</li>
  * <li>without the service label, naming a service the agent is not configured for, or naming
- *     another namespace (label {@code namespace}) than the service's: refused.</li>
+ *     another namespace (label {@code namespace}) than the service's that {@code alertmanager.namespaces}
+ *     does not allow for it: refused. A service reverted through Kubernetes whose alert names an allowed
+ *     namespace is reverted there (its Deployment, in the alert's namespace); like any request, it joins
+ *     the service's queued or running revert if there is one, whatever that one's namespace.</li>
  * </ol>
  * One refused alert makes the whole group <b>422</b> and nothing of it is queued: Alertmanager does
  * not retry a 4xx and logs it with the body, which names each refused alert by fingerprint and
@@ -134,7 +137,7 @@ public final class AlertmanagerWebhook {
             String service = a.labels().get(labels.serviceLabel());
             String dedupeKey = payload.groupKey() + '\n' + a.fingerprint() + '\n' + a.startsAt();
             Submission s = scheduler.submit(service, Trigger.ALERT, reason(a), a.labels().get("version"), null,
-                    dedupeKey);
+                    dedupeKey, otherNamespace(a, config.service(service).orElseThrow()));
             String result = s.outcome().name().toLowerCase(Locale.ROOT);
             count(result, 1);
             done.add(Map.of("service", service, "result", result, "request", s.request().id()));
@@ -159,11 +162,24 @@ public final class AlertmanagerWebhook {
         }
         String namespace = a.labels().get(labels.namespaceLabel());
         String expected = namespace(configured.get());
-        if (namespace != null && !expected.isEmpty() && !namespace.equals(expected)) {
+        if (namespace != null && !expected.isEmpty() && !namespace.equals(expected)
+                && otherNamespace(a, configured.get()) == null) {
             return "names namespace '" + namespace + "' (label '" + labels.namespaceLabel() + "'), but service '"
-                    + service + "' is configured in namespace '" + expected + "'";
+                    + service + "' is configured in namespace '" + expected + "'" + (configured.get().executor()
+                            instanceof ExecutorConfig.Kubernetes ? " and alertmanager.namespaces does not allow it"
+                            : " and is reverted by a command, which only knows that namespace");
         }
         return null;
+    }
+
+    /**
+     * The namespace an alert names for a service reverted through Kubernetes when it is not the
+     * configured one but {@code alertmanager.namespaces} allows it; otherwise {@code null}.
+     */
+    private String otherNamespace(AlertmanagerPayload.Alert a, ServiceConfig service) {
+        String namespace = a.labels().get(labels.namespaceLabel());
+        return service.executor() instanceof ExecutorConfig.Kubernetes k && namespace != null
+                && !namespace.equals(k.namespace()) && labels.namespaces().contains(namespace) ? namespace : null;
     }
 
     private static String namespace(ServiceConfig service) {

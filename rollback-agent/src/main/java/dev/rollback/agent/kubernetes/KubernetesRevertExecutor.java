@@ -85,9 +85,11 @@ public final class KubernetesRevertExecutor implements RevertExecutor {
         }
     }
 
+    /** The service's Deployment, in the namespace the request names if it names one (an alert's). */
     private static ExecutorConfig.Kubernetes target(RevertJob job) {
         if (job.service().executor() instanceof ExecutorConfig.Kubernetes k) {
-            return k;
+            String namespace = job.request().namespace();
+            return namespace == null ? k : new ExecutorConfig.Kubernetes(namespace, k.deployment());
         }
         throw new IllegalArgumentException("service " + job.service().name() + " is not reverted through Kubernetes");
     }

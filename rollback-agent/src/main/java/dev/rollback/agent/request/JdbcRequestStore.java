@@ -46,7 +46,10 @@ public final class JdbcRequestStore implements RequestStore {
                 + " started_at TIMESTAMP WITH TIME ZONE,"
                 + " finished_at TIMESTAMP WITH TIME ZONE,"
                 + " detail VARCHAR(4000) NOT NULL,"
-                + " recorded BOOLEAN NOT NULL)",
+                + " recorded BOOLEAN NOT NULL,"
+                + " namespace VARCHAR(253))",
+        // stores created before requests carried an alert's namespace
+        "ALTER TABLE rollback_agent_request ADD COLUMN IF NOT EXISTS namespace VARCHAR(253)",
         "CREATE INDEX IF NOT EXISTS rollback_agent_request_state ON rollback_agent_request (state, requested_at)",
         "CREATE INDEX IF NOT EXISTS rollback_agent_request_service ON rollback_agent_request (service, state)",
         "CREATE TABLE IF NOT EXISTS rollback_agent_dedupe ("
@@ -56,7 +59,7 @@ public final class JdbcRequestStore implements RequestStore {
     };
 
     private static final String COLUMNS = "id, service, trigger_kind, reason, from_version, to_revision, requested_at,"
-            + " state, plan_from, plan_to, plan_target, started_at, finished_at, detail";
+            + " state, plan_from, plan_to, plan_target, started_at, finished_at, detail, namespace";
     private static final int MAX_REASON = 2000;
     private static final int MAX_DETAIL = 4000;
     private static final int MAX_VERSION = 255;
@@ -150,7 +153,7 @@ public final class JdbcRequestStore implements RequestStore {
 
     private static void insert(Connection c, RevertRequest r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollback_agent_request (" + COLUMNS
-                + ", recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.id());
             ps.setString(2, r.service());
             ps.setString(3, r.trigger().name());
@@ -169,7 +172,8 @@ public final class JdbcRequestStore implements RequestStore {
             ps.setObject(12, null);
             ps.setObject(13, null);
             ps.setString(14, r.detail());
-            ps.setBoolean(15, false);
+            ps.setString(15, r.namespace());
+            ps.setBoolean(16, false);
             ps.executeUpdate();
         }
     }
@@ -343,7 +347,7 @@ public final class JdbcRequestStore implements RequestStore {
                         Trigger.valueOf(rs.getString("trigger_kind")), rs.getString("reason"),
                         rs.getString("from_version"), toRevision, instant(rs, "requested_at"),
                         RequestState.valueOf(rs.getString("state")), plan, instant(rs, "started_at"),
-                        instant(rs, "finished_at"), rs.getString("detail")));
+                        instant(rs, "finished_at"), rs.getString("detail"), rs.getString("namespace")));
             }
         }
         return out;

@@ -19,10 +19,13 @@ import java.util.Objects;
  * @param startedAt   when it started running, or {@code null}
  * @param finishedAt  when it ended, or {@code null}
  * @param detail      how it ended, in words; empty before
+ * @param namespace   the Kubernetes namespace to revert in when it is not the service's configured one
+ *                    (an alert's namespace label that {@code alertmanager.namespaces} allows), or
+ *                    {@code null} for the configured one
  */
 public record RevertRequest(String id, String service, Trigger trigger, String reason, String fromVersion,
                             Long toRevision, Instant requestedAt, RequestState state, RevertPlan plan,
-                            Instant startedAt, Instant finishedAt, String detail) {
+                            Instant startedAt, Instant finishedAt, String detail, String namespace) {
 
     /** Longest id accepted (the ledger's record id column). */
     public static final int MAX_ID_LENGTH = 64;
@@ -60,7 +63,25 @@ public record RevertRequest(String id, String service, Trigger trigger, String r
      */
     public static RevertRequest queued(String id, String service, Trigger trigger, String reason, String fromVersion,
                                        Long toRevision, Instant requestedAt) {
+        return queued(id, service, trigger, reason, fromVersion, toRevision, requestedAt, null);
+    }
+
+    /**
+     * Creates a queued request that reverts in a namespace other than the service's configured one.
+     *
+     * @param id          the id
+     * @param service     the service
+     * @param trigger     what asks
+     * @param reason      why
+     * @param fromVersion the version seen running, or {@code null}
+     * @param toRevision  the revision to go back to, or {@code null} for the previous one
+     * @param requestedAt when
+     * @param namespace   the namespace, or {@code null} for the configured one
+     * @return the request
+     */
+    public static RevertRequest queued(String id, String service, Trigger trigger, String reason, String fromVersion,
+                                       Long toRevision, Instant requestedAt, String namespace) {
         return new RevertRequest(id, service, trigger, reason, fromVersion, toRevision, requestedAt,
-                RequestState.QUEUED, null, null, null, "");
+                RequestState.QUEUED, null, null, null, "", namespace);
     }
 }

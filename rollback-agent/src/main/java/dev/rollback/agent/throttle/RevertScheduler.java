@@ -190,11 +190,29 @@ public final class RevertScheduler implements AutoCloseable {
      */
     public Submission submit(String service, Trigger trigger, String reason, String fromVersion, Long toRevision,
                              String dedupeKey) {
+        return submit(service, trigger, reason, fromVersion, toRevision, dedupeKey, null);
+    }
+
+    /**
+     * Submits a request that reverts in a namespace other than the service's configured one.
+     *
+     * @param service     the service
+     * @param trigger     what asks
+     * @param reason      why
+     * @param fromVersion the version seen running, or {@code null}
+     * @param toRevision  the revision to go back to, or {@code null}
+     * @param dedupeKey   identifies the source event, or {@code null}
+     * @param namespace   the namespace, or {@code null} for the configured one
+     * @return what happened
+     * @throws UnknownServiceException if the service is not configured
+     */
+    public Submission submit(String service, Trigger trigger, String reason, String fromVersion, Long toRevision,
+                             String dedupeKey, String namespace) {
         if (config.service(service).isEmpty()) {
             throw new UnknownServiceException(service);
         }
         RevertRequest request = RevertRequest.queued(UUID.randomUUID().toString(), service, trigger, reason,
-                fromVersion, toRevision, now());
+                fromVersion, toRevision, now(), namespace);
         Submission s = store.submit(request, dedupeKey);
         Counter.builder(AgentMetricNames.REQUESTS).description("Revert requests submitted")
                 .tag("trigger", trigger.label()).tag("result", s.outcome().name().toLowerCase(Locale.ROOT))

@@ -28,6 +28,7 @@ class ConfigLoaderTest {
               token: 0123456789abcdef0123
             alertmanager:
               serviceLabel: app
+              namespaces: [shop-canary, shop-eu]
             throttle:
               maxInFlight: 3
               cooldown: 15m
@@ -71,6 +72,9 @@ class ConfigLoaderTest {
                 ServerConfig.DEFAULT_MAX_BODY_BYTES));
         assertThat(c.alertmanager().serviceLabel()).isEqualTo("app");
         assertThat(c.alertmanager().actionLabel()).isEqualTo(AlertmanagerConfig.DEFAULT_ACTION_LABEL);
+        assertThat(c.alertmanager().namespaces()).containsExactlyInAnyOrder("shop-canary", "shop-eu");
+        assertThat(c.alertmanager().mapping()).endsWith("one of [shop-canary, shop-eu], where its Deployment is then"
+                + " reverted");
         assertThat(c.throttle()).isEqualTo(new ThrottleConfig(3, Duration.ofMinutes(15)));
         assertThat(c.watch()).isEqualTo(new WatchConfig(Duration.ofSeconds(5), Duration.ofMillis(500), 2));
         assertThat(c.kubernetes().rolloutTimeout()).isEqualTo(Duration.ofMinutes(20));
@@ -181,6 +185,12 @@ class ConfigLoaderTest {
                     command:
                       run: ["true"]
                 """, "services: 'checkout' is configured twice");
+    }
+
+    @Test
+    void refusesAnAllowedNamespaceThatIsNotAKubernetesName() {
+        assertBad(FULL.replace("[shop-canary, shop-eu]", "[shop-canary, Shop_EU]"),
+                "alertmanager.namespaces: 'Shop_EU' is not a Kubernetes name");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rollback.agent.config.AgentConfig;
+import dev.rollback.agent.config.AlertmanagerConfig;
 import dev.rollback.agent.config.ExecutorConfig;
 import dev.rollback.agent.config.ServerConfig;
 import dev.rollback.agent.config.ServiceConfig;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -54,10 +56,16 @@ class AlertmanagerWebhookTest {
     @BeforeEach
     void create() {
         clock.add(Duration.ofMillis(NOW.toEpochMilli() - clock.wallTime()));
+        start(AlertmanagerConfig.DEFAULTS);
+    }
+
+    /** Creates the scheduler and the webhook with these label settings. */
+    private void start(AlertmanagerConfig alertmanager) {
         AgentConfig config = AgentConfig.builder(ServerConfig.withToken("t".repeat(32)))
                 .service(ServiceConfig.of("checkout", 0, new ExecutorConfig.Kubernetes("shop", "checkout")))
                 .service(ServiceConfig.of("billing", 1, new ExecutorConfig.Command(List.of("true"), "", false,
                         Duration.ofSeconds(1))))
+                .alertmanager(alertmanager)
                 .build();
         // Not started: requests stay queued, which is what the webhook's decisions are judged by.
         scheduler = new RevertScheduler(config, store, s -> null, new InMemoryRollbackLedger(), clock, meters);
@@ -178,8 +186,28 @@ class AlertmanagerWebhookTest {
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.status()).isEqualTo(422))
                 .hasMessageContaining("fingerprint c6b3f8a1e2d4f5a6")
                 .hasMessageContaining("namespace 'shop-canary' (label 'namespace')")
-                .hasMessageContaining("configured in namespace 'shop'");
+                .hasMessageContaining("configured in namespace 'shop' and alertmanager.namespaces does not allow it");
         assertThat(store.latest(10)).isEmpty();
+    }
+
+    @Test
+    void revertsInTheAlertsNamespaceWhenAlertmanagerNamespacesAllowsIt() {
+        scheduler.close();
+        start(new AlertmanagerConfig("service", "rollback_action", "revert", "namespace", Set.of("shop-canary")));
+        Map<String, String> canary = new LinkedHashMap<>(REVERT_CHECKOUT);
+        canary.put("namespace", "shop-canary");
+        Map<String, String> eu = new LinkedHashMap<>(REVERT_CHECKOUT);
+        eu.put("namespace", "shop-eu");
+
+        webhook.receive(group(Version.V0_34, firing(canary, ENDS_LATER, "c6b3f8a1e2d4f5a6"),
+                firing(REVERT_CHECKOUT, ENDS_LATER, "d7c4a9b2f3e5a6b7")));
+
+        assertThat(store.latest(10)).as("the alert in the allowed namespace reverts there; the one in the configured"
+                + " namespace (deduplicated into the same request) names none").singleElement()
+                .satisfies(r -> assertThat(r.namespace()).isEqualTo("shop-canary"));
+        assertThatThrownBy(() -> webhook.receive(group(Version.V0_34, firing(eu, ENDS_LATER, "e8d5b0c3a4f6b7c8"))))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.status()).isEqualTo(422))
+                .hasMessageContaining("namespace 'shop-eu'");
     }
 
     @Test

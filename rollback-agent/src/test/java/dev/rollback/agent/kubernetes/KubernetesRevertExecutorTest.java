@@ -143,6 +143,23 @@ class KubernetesRevertExecutorTest {
                 .isEqualTo("shop/checkout:1.4.0");
     }
 
+    @Test
+    void revertsTheDeploymentInTheNamespaceTheRequestNamesRatherThanTheConfiguredOne() throws Exception {
+        ServiceConfig elsewhere = ServiceConfig.of("checkout", 1, new ExecutorConfig.Kubernetes("shop-eu", "checkout"));
+        RevertJob job = new RevertJob(RevertRequest.queued("r-2", "checkout", Trigger.ALERT, "alert in " + NS, null,
+                null, Instant.EPOCH, NS), elsewhere, false);
+        Future<?> done = controllerWrites(b -> b.editStatus().withReplicas(2).withUpdatedReplicas(2)
+                .withAvailableReplicas(2).endStatus());
+
+        RevertOutcome outcome = executor.execute(job, executor.plan(job), false);
+
+        done.get();
+        assertThat(outcome.state()).as(outcome.detail()).isEqualTo(RequestState.SUCCEEDED);
+        assertThat(outcome.detail()).contains("rolled back deployment " + NS + "/checkout");
+        assertThat(read(client, "checkout").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("shop/checkout:1.3.0");
+    }
+
     /** The service under test, shared by the static job factory. */
     private static final class ServiceConfigHolder {
         static final ServiceConfig SERVICE =

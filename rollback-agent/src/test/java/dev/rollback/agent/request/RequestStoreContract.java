@@ -55,6 +55,16 @@ abstract class RequestStoreContract {
     }
 
     @Test
+    void keepsTheNamespaceAnAlertNamed() {
+        RevertRequest r = RevertRequest.queued(UUID.randomUUID().toString(), svc, Trigger.ALERT, "why", null, null,
+                T0, "shop-canary");
+
+        store.submit(r, null);
+
+        assertThat(store.find(r.id())).map(RevertRequest::namespace).contains("shop-canary");
+    }
+
+    @Test
     void aSecondEventWithTheSameKeyIsADuplicate() {
         RevertRequest r = request(svc, T0);
         store.submit(r, "k-" + svc);

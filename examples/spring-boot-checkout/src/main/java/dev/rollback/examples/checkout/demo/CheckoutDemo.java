@@ -19,7 +19,9 @@ import java.util.Locale;
  * ./mvnw -B -q -pl examples/spring-boot-checkout -am process-classes -Pdemo
  * ./mvnw -B -q -pl examples/spring-boot-checkout -am process-classes -Pdemo -Dexec.args="--regression=latency"
  * }</pre>
- * {@code --help} lists the options.
+ * {@code --help} lists the options. {@code --scenario=instance} shows the instance reflex instead
+ * ({@link InstanceScenario}): a feature without an old path fails, the instance asks to be reverted,
+ * and the rollback agent brings back the previous release.
  */
 public final class CheckoutDemo {
 

@@ -76,8 +76,8 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
             the client (instance: if release 1 served after the agent's revert, and only release 1); 1 if
             not; 2 for a bad option, a port in use, or a server or program the demo needs that is missing
             """, OptionValue.choices(Regression.values()), OptionValue.choices(FlagMode.values()),
-            OptionValue.choices(Scenario.values()), DEFAULT_SCENARIO.optionValue(), DEFAULT_REGRESSION.optionValue(), DEFAULT_ERROR_RATE,
-            DEFAULT_ADDED_LATENCY_MS, MAXIMUM_RATE, DEFAULT_RATE, MAXIMUM_DURATION_SECONDS, DEFAULT_DURATION_SECONDS,
+            OptionValue.choices(Scenario.values()), DEFAULT_SCENARIO.optionValue(), DEFAULT_REGRESSION.optionValue(),
+            DEFAULT_ERROR_RATE, DEFAULT_ADDED_LATENCY_MS, MAXIMUM_RATE, DEFAULT_RATE, MAXIMUM_DURATION_SECONDS, DEFAULT_DURATION_SECONDS,
             DEFAULT_ROLLOUT_AT_SECONDS, DEFAULT_ONSET_SECONDS, DEFAULT_ROLLOUT_PERCENT, DEFAULT_USERS,
             MAXIMUM_THREADS, DEFAULT_THREADS, DEFAULT_SEED);
 

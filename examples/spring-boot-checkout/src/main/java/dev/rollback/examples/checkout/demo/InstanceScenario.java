@@ -35,7 +35,7 @@ final class InstanceScenario {
     /** Why a client got what it got, for the timeline and the summary. */
     private static final Map<String, String> WHY = Map.of(
             "HTTP 500", "release 2's failing " + QuoteService.FEATURE + ", which has no old path",
-            "no connection", "nothing listened between release 2's stop and release 1's start");
+            "no connection", "nothing listened from release 2's stop until release 1 was up");
 
     private final PrintStream out;
 
