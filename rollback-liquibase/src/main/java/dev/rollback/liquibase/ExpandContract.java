@@ -169,9 +169,7 @@ public final class ExpandContract {
                 return;
             }
             refuseIfTooEarly(due);
-            for (PhaseTable.Row row : due) {
-                engine.contract(row);
-            }
+            engine.contract(due);
         });
     }
 

@@ -14,6 +14,16 @@ public enum Kind {
     /** Adds a column; NOT NULL is enforced at contract, rows written without it get the fill expression. */
     ADD_COLUMN("expandAddColumn") {
         @Override
+        void hide(MigrationSpec spec, Shape shape) {
+            shape.hideColumn(spec.table(), spec.require("columnName"));
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, Shape shape) {
+            shape.showColumn(spec.table(), spec.require("columnName"));
+        }
+
+        @Override
         List<Rule> rules(MigrationSpec spec) {
             String fill = spec.get("fillExpression");
             return fill == null ? List.of() : List.of(new Rule.Fill(spec.require("columnName"), fill));
@@ -74,6 +84,17 @@ public enum Kind {
     /** Renames a column: a new column kept equal to the old one; the old one is dropped at contract. */
     RENAME_COLUMN("expandRenameColumn") {
         @Override
+        void hide(MigrationSpec spec, Shape shape) {
+            shape.hideColumn(spec.table(), spec.require("newColumnName"));
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, Shape shape) {
+            shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
+                    spec.require("newColumnName"));
+        }
+
+        @Override
         List<Rule> rules(MigrationSpec spec) {
             String a = spec.require("columnName");
             String b = spec.require("newColumnName");
@@ -117,6 +138,17 @@ public enum Kind {
 
     /** Changes a column's type into a new column, converted both ways by the up and down expressions. */
     CHANGE_COLUMN_TYPE("expandChangeColumnType") {
+        @Override
+        void hide(MigrationSpec spec, Shape shape) {
+            shape.hideColumn(spec.table(), spec.require("newColumnName"));
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, Shape shape) {
+            shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
+                    spec.require("newColumnName"));
+        }
+
         @Override
         List<Rule> rules(MigrationSpec spec) {
             return List.of(new Rule.Pair(spec.require("columnName"), spec.require("newColumnName"),
@@ -163,6 +195,11 @@ public enum Kind {
 
     /** Drops a column at contract; until then rows the new version writes get its default or fill expression. */
     DROP_COLUMN("expandDropColumn") {
+        @Override
+        void reshape(MigrationSpec spec, Shape shape) {
+            shape.dropColumn(spec.table(), spec.require("columnName"));
+        }
+
         @Override
         List<Rule> rules(MigrationSpec spec) {
             String fill = spec.get("fillExpression");
@@ -385,6 +422,16 @@ public enum Kind {
     /** Creates a table; rollback renames it to its archive, a new expand brings it back. */
     CREATE_TABLE("expandCreateTable") {
         @Override
+        void hide(MigrationSpec spec, Shape shape) {
+            shape.hideTable(spec.table());
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, Shape shape) {
+            shape.showTable(spec.table());
+        }
+
+        @Override
         void validate(Work work) {
             work.require("columns");
             if (work.hasTable(work.table()) && !work.hasTable(work.archiveTable())) {
@@ -423,6 +470,11 @@ public enum Kind {
 
     /** Renames a table: the new name is an updatable view over the table until contract renames it. */
     RENAME_TABLE("expandRenameTable") {
+        @Override
+        void reshape(MigrationSpec spec, Shape shape) {
+            shape.renameTable(spec.table(), spec.require("newTableName"));
+        }
+
         @Override
         void validate(Work work) {
             requireTable(work);
@@ -473,6 +525,11 @@ public enum Kind {
     /** Drops a table at contract; expand leaves it for the running version. */
     DROP_TABLE("expandDropTable") {
         @Override
+        void reshape(MigrationSpec spec, Shape shape) {
+            shape.dropTable(spec.table());
+        }
+
+        @Override
         void validate(Work work) {
             requireTable(work);
         }
@@ -516,6 +573,26 @@ public enum Kind {
 
     /** Checks the spec against the database before anything is changed. */
     abstract void validate(Work work);
+
+    /**
+     * Hides from the versions before this migration the physical columns and tables its expand
+     * added; nothing by default.
+     *
+     * @param spec  the migration
+     * @param shape the shape, changed in place
+     */
+    void hide(MigrationSpec spec, Shape shape) {
+    }
+
+    /**
+     * Turns the shape of the version before this migration into the shape of the version after it;
+     * nothing by default (the change is a constraint or an index, which no view shows).
+     *
+     * @param spec  the migration
+     * @param shape the shape, changed in place
+     */
+    void reshape(MigrationSpec spec, Shape shape) {
+    }
 
     /** Adds to the spec the facts needed to undo the expand, read before it changes anything. */
     MigrationSpec capture(Work work) {
