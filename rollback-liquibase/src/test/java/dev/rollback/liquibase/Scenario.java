@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -93,6 +94,29 @@ abstract class Scenario {
      */
     private static final Map<Connection, Map<String, PreparedStatement>> STATEMENTS =
             Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The table as the new version sees it: through its version schema on PostgreSQL. */
+    String newShape(TestDatabase db, String table) throws SQLException {
+        if (!db.postgres()) {
+            return table;
+        }
+        List<String> ids = VersionSchema.changeSetIds(changelog);
+        return VersionSchema.name(db.schema(), ids.get(ids.size() - 1)) + "." + table;
+    }
+
+    static boolean postgres(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+    }
+
+    /** Runs a write that the version's rules must refuse. */
+    static void refused(Connection c, String sql, Object... parameters) throws SQLException {
+        try {
+            exec(c, sql, parameters);
+        } catch (SQLException expected) {
+            return;
+        }
+        throw new SQLException("accepted, but the rules refuse it: " + sql + " " + List.of(parameters));
+    }
 
     static PreparedStatement prepare(Connection c, String sql) throws SQLException {
         Map<String, PreparedStatement> statements = STATEMENTS.computeIfAbsent(c, k -> new HashMap<>());

@@ -14,12 +14,12 @@ public enum Kind {
     /** Adds a column; NOT NULL is enforced at contract, rows written without it get the fill expression. */
     ADD_COLUMN("expandAddColumn") {
         @Override
-        void hide(MigrationSpec spec, Shape shape) {
+        void hide(MigrationSpec spec, String helper, Shape shape) {
             shape.hideColumn(spec.table(), spec.require("columnName"));
         }
 
         @Override
-        void reshape(MigrationSpec spec, Shape shape) {
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
             shape.showColumn(spec.table(), spec.require("columnName"));
         }
 
@@ -84,12 +84,12 @@ public enum Kind {
     /** Renames a column: a new column kept equal to the old one; the old one is dropped at contract. */
     RENAME_COLUMN("expandRenameColumn") {
         @Override
-        void hide(MigrationSpec spec, Shape shape) {
+        void hide(MigrationSpec spec, String helper, Shape shape) {
             shape.hideColumn(spec.table(), spec.require("newColumnName"));
         }
 
         @Override
-        void reshape(MigrationSpec spec, Shape shape) {
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
             shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
                     spec.require("newColumnName"));
         }
@@ -139,12 +139,12 @@ public enum Kind {
     /** Changes a column's type into a new column, converted both ways by the up and down expressions. */
     CHANGE_COLUMN_TYPE("expandChangeColumnType") {
         @Override
-        void hide(MigrationSpec spec, Shape shape) {
+        void hide(MigrationSpec spec, String helper, Shape shape) {
             shape.hideColumn(spec.table(), spec.require("newColumnName"));
         }
 
         @Override
-        void reshape(MigrationSpec spec, Shape shape) {
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
             shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
                     spec.require("newColumnName"));
         }
@@ -196,7 +196,7 @@ public enum Kind {
     /** Drops a column at contract; until then rows the new version writes get its default or fill expression. */
     DROP_COLUMN("expandDropColumn") {
         @Override
-        void reshape(MigrationSpec spec, Shape shape) {
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
             shape.dropColumn(spec.table(), spec.require("columnName"));
         }
 
@@ -242,6 +242,21 @@ public enum Kind {
     /** Makes a column NOT NULL: filled by a trigger and a backfill, checked NOT VALID, validated at contract. */
     ADD_NOT_NULL("expandAddNotNull") {
         @Override
+        void hide(MigrationSpec spec, String helper, Shape shape) {
+            shape.hideColumn(spec.table(), Shadow.column(helper));
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
+        }
+
+        @Override
+        void checkContract(Work work) {
+            checkShadowContract(work);
+        }
+
+        @Override
         List<Rule> rules(MigrationSpec spec) {
             return List.of(new Rule.Fill(spec.require("columnName"), spec.require("fillExpression")));
         }
@@ -257,6 +272,11 @@ public enum Kind {
         @Override
         void expand(Work work) {
             String column = work.require("columnName");
+            if (work.dialect.isPostgres()) {
+                Shadow.expand(work, column, "COALESCE(" + column + ", " + work.require("fillExpression") + ")",
+                        "CHECK (" + Shadow.column(work) + " IS NOT NULL)");
+                return;
+            }
             work.syncTrigger(rules(work.spec));
             work.backfill(column, work.require("fillExpression"), column + " IS NULL");
             work.addCheckUnchecked(work.table(), work.name("rb_nn"), column + " IS NOT NULL");
@@ -264,12 +284,20 @@ public enum Kind {
 
         @Override
         void contract(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, work.require("columnName"), true);
+                return;
+            }
             work.dropSyncTrigger();
             work.setNotNullFromCheck(work.table(), work.require("columnName"), work.name("rb_nn"));
         }
 
         @Override
         void rollback(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.rollback(work);
+                return;
+            }
             work.dropConstraint(work.table(), work.name("rb_nn"));
             work.dropSyncTrigger();
         }
@@ -278,11 +306,27 @@ public enum Kind {
     /** Adds a foreign key, not checked on existing rows until contract. */
     ADD_FOREIGN_KEY("expandAddForeignKey") {
         @Override
+        void hide(MigrationSpec spec, String helper, Shape shape) {
+            shape.hideColumn(spec.table(), Shadow.column(helper));
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
+        }
+
+        @Override
+        void checkContract(Work work) {
+            checkShadowContract(work);
+        }
+
+        @Override
         void validate(Work work) {
             requireTable(work);
             for (String column : columns(work.require("columnNames"))) {
                 requireColumn(work, column);
             }
+            requireOneColumnOnPostgres(work);
             String referenced = work.require("referencedTableName");
             if (!work.hasTable(referenced)) {
                 throw work.error("referenced table " + referenced + " does not exist. Fix the change set, then run expand"
@@ -299,17 +343,27 @@ public enum Kind {
         @Override
         void expand(Work work) {
             String name = work.require("constraintName");
-            if (!work.hasConstraint(work.table(), name)) {
-                String onDelete = work.get("onDelete");
+            String onDelete = work.get("onDelete");
+            String references = " REFERENCES " + work.require("referencedTableName") + " ("
+                    + work.require("referencedColumnNames") + ")" + (onDelete == null ? "" : " ON DELETE " + onDelete);
+            if (work.dialect.isPostgres()) {
+                String column = shadowed(work.spec);
+                // a reference the new rule refuses becomes NULL for the new version; the old one keeps it
+                Shadow.expand(work, column, "CASE WHEN EXISTS (SELECT 1 FROM " + work.require("referencedTableName")
+                        + " rb_p WHERE rb_p." + work.require("referencedColumnNames") + " = rb_row." + column + ") THEN rb_row."
+                        + column + " END", "FOREIGN KEY (" + Shadow.column(work) + ")" + references);
+            } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add foreign key " + name, work.dialect.addConstraintUnchecked(work.table(), name,
-                        "FOREIGN KEY (" + work.require("columnNames") + ") REFERENCES " + work.require("referencedTableName")
-                                + " (" + work.require("referencedColumnNames") + ")"
-                                + (onDelete == null ? "" : " ON DELETE " + onDelete)));
+                        "FOREIGN KEY (" + work.require("columnNames") + ")" + references));
             }
         }
 
         @Override
         void contract(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, shadowed(work.spec), false);
+                return;
+            }
             List<String> from = columns(work.require("columnNames"));
             List<String> to = columns(work.require("referencedColumnNames"));
             List<String> match = new ArrayList<>();
@@ -324,49 +378,102 @@ public enum Kind {
 
         @Override
         void rollback(Work work) {
-            work.dropConstraint(work.table(), work.require("constraintName"));
+            rollbackConstraint(work);
         }
     },
 
     /** Adds a check constraint, not checked on existing rows until contract. */
     ADD_CHECK("expandAddCheck") {
         @Override
+        void hide(MigrationSpec spec, String helper, Shape shape) {
+            shape.hideColumn(spec.table(), Shadow.column(helper));
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
+        }
+
+        @Override
+        void checkContract(Work work) {
+            checkShadowContract(work);
+        }
+
+        @Override
         void validate(Work work) {
             requireTable(work);
             work.require("condition");
+            if (work.dialect.isPostgres()) {
+                if (work.get("columnName") == null) {
+                    throw work.error("on PostgreSQL the check goes on a shadow column of the column it is about, so"
+                            + " that the running version never meets it: set columnName. Fix the change set, then run"
+                            + " expand again; nothing was changed.", null);
+                }
+                requireColumn(work, work.require("columnName"));
+                work.key();
+            }
         }
 
         @Override
         void expand(Work work) {
-            work.addCheckUnchecked(work.table(), work.require("constraintName"), work.require("condition"));
+            String condition = work.require("condition");
+            if (work.dialect.isPostgres()) {
+                String column = shadowed(work.spec);
+                // a value the check refuses becomes NULL for the new version; the old one keeps it
+                Shadow.expand(work, column, "CASE WHEN (" + condition + ") THEN " + column + " END",
+                        "CHECK (" + Shadow.rebind(condition, column, Shadow.column(work)) + ")");
+                return;
+            }
+            work.addCheckUnchecked(work.table(), work.require("constraintName"), condition);
         }
 
         @Override
         void contract(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, shadowed(work.spec), false);
+                return;
+            }
             validateConstraint(work, "SELECT COUNT(*) FROM " + work.table() + " WHERE NOT (" + work.require("condition") + ")");
         }
 
         @Override
         void rollback(Work work) {
-            work.dropConstraint(work.table(), work.require("constraintName"));
+            rollbackConstraint(work);
         }
     },
 
     /** Adds a unique constraint: on PostgreSQL its index is built concurrently, the constraint attached at contract. */
     ADD_UNIQUE("expandAddUnique") {
         @Override
+        void hide(MigrationSpec spec, String helper, Shape shape) {
+            shape.hideColumn(spec.table(), Shadow.column(helper));
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
+        }
+
+        @Override
+        void checkContract(Work work) {
+            checkShadowContract(work);
+        }
+
+        @Override
         void validate(Work work) {
             requireTable(work);
             for (String column : columns(work.require("columnNames"))) {
                 requireColumn(work, column);
             }
+            requireOneColumnOnPostgres(work);
         }
 
         @Override
         void expand(Work work) {
             String name = work.require("constraintName");
             if (work.dialect.isPostgres()) {
-                createIndex(work, name, work.require("columnNames"), true);
+                Shadow.expand(work, shadowed(work.spec), shadowed(work.spec), null);
+                createIndex(work, name, Shadow.column(work), true);
             } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
                         + " UNIQUE (" + work.require("columnNames") + ")");
@@ -376,19 +483,18 @@ public enum Kind {
         @Override
         void contract(Work work) {
             String name = work.require("constraintName");
-            if (work.dialect.isPostgres() && !work.hasConstraint(work.table(), name)) {
-                work.sql("attach unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
-                        + " UNIQUE USING INDEX " + name);
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, shadowed(work.spec), false);
+                if (!work.hasConstraint(work.table(), name)) {
+                    work.sql("attach unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
+                            + " UNIQUE USING INDEX " + name);
+                }
             }
         }
 
         @Override
         void rollback(Work work) {
-            String name = work.require("constraintName");
-            work.dropConstraint(work.table(), name);
-            if (work.dialect.isPostgres()) {
-                work.sql("drop index " + name, work.dialect.dropIndex(name));
-            }
+            rollbackConstraint(work);
         }
     },
 
@@ -422,12 +528,12 @@ public enum Kind {
     /** Creates a table; rollback renames it to its archive, a new expand brings it back. */
     CREATE_TABLE("expandCreateTable") {
         @Override
-        void hide(MigrationSpec spec, Shape shape) {
+        void hide(MigrationSpec spec, String helper, Shape shape) {
             shape.hideTable(spec.table());
         }
 
         @Override
-        void reshape(MigrationSpec spec, Shape shape) {
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
             shape.showTable(spec.table());
         }
 
@@ -471,7 +577,7 @@ public enum Kind {
     /** Renames a table: the new name is an updatable view over the table until contract renames it. */
     RENAME_TABLE("expandRenameTable") {
         @Override
-        void reshape(MigrationSpec spec, Shape shape) {
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
             shape.renameTable(spec.table(), spec.require("newTableName"));
         }
 
@@ -525,7 +631,7 @@ public enum Kind {
     /** Drops a table at contract; expand leaves it for the running version. */
     DROP_TABLE("expandDropTable") {
         @Override
-        void reshape(MigrationSpec spec, Shape shape) {
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
             shape.dropTable(spec.table());
         }
 
@@ -578,20 +684,22 @@ public enum Kind {
      * Hides from the versions before this migration the physical columns and tables its expand
      * added; nothing by default.
      *
-     * @param spec  the migration
-     * @param shape the shape, changed in place
+     * @param spec   the migration
+     * @param helper the suffix of its helper objects' names
+     * @param shape  the shape, changed in place
      */
-    void hide(MigrationSpec spec, Shape shape) {
+    void hide(MigrationSpec spec, String helper, Shape shape) {
     }
 
     /**
      * Turns the shape of the version before this migration into the shape of the version after it;
      * nothing by default (the change is a constraint or an index, which no view shows).
      *
-     * @param spec  the migration
-     * @param shape the shape, changed in place
+     * @param spec   the migration
+     * @param helper the suffix of its helper objects' names
+     * @param shape  the shape, changed in place
      */
-    void reshape(MigrationSpec spec, Shape shape) {
+    void reshape(MigrationSpec spec, String helper, Shape shape) {
     }
 
     /** Adds to the spec the facts needed to undo the expand, read before it changes anything. */
@@ -608,6 +716,44 @@ public enum Kind {
     abstract void contract(Work work);
 
     abstract void rollback(Work work);
+
+    /** The one column a shadow column stands for: {@code columnName}, else the only one of {@code columnNames}. */
+    static String shadowed(MigrationSpec spec) {
+        String column = spec.get("columnName");
+        return column != null ? column : columns(spec.require("columnNames")).get(0);
+    }
+
+    static void requireOneColumnOnPostgres(Work work) {
+        if (work.dialect.isPostgres() && columns(work.require("columnNames")).size() != 1) {
+            throw work.error("on PostgreSQL the rule goes on a shadow column, so that the running version never meets"
+                    + " it, and a shadow column stands for one column, not " + work.require("columnNames") + ". Fix the"
+                    + " change set, then run expand again; nothing was changed.", null);
+        }
+    }
+
+    /** Rollback of a rule: on PostgreSQL its shadow column goes, with the rule on it; on H2 the constraint. */
+    static void rollbackConstraint(Work work) {
+        if (work.dialect.isPostgres()) {
+            Shadow.rollback(work);
+            return;
+        }
+        work.dropConstraint(work.table(), work.require("constraintName"));
+    }
+
+    /** Refuses, on PostgreSQL, to drop a unique column whose shadow is not unique: the uniqueness would go with it. */
+    static void checkShadowContract(Work work) {
+        if (!work.dialect.isPostgres()) {
+            return;
+        }
+        String column = shadowed(work.spec);
+        String shadow = Shadow.column(work);
+        if (work.hasColumn(work.table(), shadow) && work.uniqueOn(work.table(), column)
+                && !work.uniqueOn(work.table(), shadow)) {
+            throw work.error("column " + column + " is unique and its shadow column " + shadow + " is not: contract"
+                    + " would drop the uniqueness with " + column + ". Add expandAddUnique on " + column + " in a change"
+                    + " set of its own instead, then", null);
+        }
+    }
 
     static List<String> columns(String list) {
         return Arrays.stream(list.split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList();

@@ -119,8 +119,8 @@ final class VersionSchemas {
         Shape shape = new Shape(work.catalog(() -> physical(work)));
         List<PhaseTable.Row> active = rows.stream().filter(r -> ACTIVE.contains(r.phase()))
                 .sorted(Comparator.comparingLong(PhaseTable.Row::seq)).toList();
-        active.forEach(r -> r.spec().kind().hide(r.spec(), shape));
-        active.stream().filter(r -> r.seq() <= lastSeq).forEach(r -> r.spec().kind().reshape(r.spec(), shape));
+        active.forEach(r -> r.spec().kind().hide(r.spec(), r.helper(), shape));
+        active.stream().filter(r -> r.seq() <= lastSeq).forEach(r -> r.spec().kind().reshape(r.spec(), r.helper(), shape));
         return shape;
     }
 

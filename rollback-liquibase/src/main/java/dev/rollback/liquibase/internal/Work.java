@@ -259,9 +259,9 @@ final class Work {
                 + " > ? ORDER BY " + key + " LIMIT " + settings.backfillBatchSize() + ") rb_batch";
         String firstBound = "SELECT MAX(" + key + ") FROM (SELECT " + key + " FROM " + table + " ORDER BY " + key
                 + " LIMIT " + settings.backfillBatchSize() + ") rb_batch";
-        String update = "UPDATE " + table + " SET " + column + " = (" + expression + ") WHERE " + key + " > ? AND " + key
+        String update = "UPDATE " + table + " rb_row SET " + column + " = (" + expression + ") WHERE " + key + " > ? AND " + key
                 + " <= ? AND (" + condition + ")";
-        String firstUpdate = "UPDATE " + table + " SET " + column + " = (" + expression + ") WHERE " + key + " <= ? AND ("
+        String firstUpdate = "UPDATE " + table + " rb_row SET " + column + " = (" + expression + ") WHERE " + key + " <= ? AND ("
                 + condition + ")";
         long start = settings.clock().monotonicTime();
         long lastLog = settings.clock().wallTime();
