@@ -173,7 +173,9 @@ class BadInputTest {
             ExpandContract migrations = ExpandContract.builder(db.dataSource(), "scenarios/change-column-type.yaml")
                     .lockTimeout(Duration.ofMillis(200)).lockRetries(0).build();
             migrations.expand();
-            try (Connection connection = db.dataSource().getConnection()) {
+            // a NEW write: on PostgreSQL through the new version's schema, as the NEW app has it on its search path
+            try (Connection connection = (db.postgres() ? db.dataSource(new Scenarios.ChangeColumnType().newSchema(db))
+                    : db.dataSource()).getConnection()) {
                 Scenario.exec(connection, "INSERT INTO customer (id, name, amount_dec) VALUES (900, 'new', 12.34)");
             }
 

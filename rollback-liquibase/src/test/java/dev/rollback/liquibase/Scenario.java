@@ -97,11 +97,13 @@ abstract class Scenario {
 
     /** The table as the new version sees it: through its version schema on PostgreSQL. */
     String newShape(TestDatabase db, String table) throws SQLException {
-        if (!db.postgres()) {
-            return table;
-        }
+        return db.postgres() ? newSchema(db) + "." + table : table;
+    }
+
+    /** The new version's schema: that of the change log's last change set. */
+    String newSchema(TestDatabase db) {
         List<String> ids = VersionSchema.changeSetIds(changelog);
-        return VersionSchema.name(db.schema(), ids.get(ids.size() - 1)) + "." + table;
+        return VersionSchema.name(db.schema(), ids.get(ids.size() - 1));
     }
 
     static boolean postgres(Connection c) throws SQLException {

@@ -6,6 +6,7 @@ import static dev.rollback.liquibase.Scenario.one;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -82,6 +83,28 @@ class VersionSchemaTest {
             Workload.App contracted = new Workload.App("NEW", VersionSchemaTest::newWrite, 2_000_000).on(db.dataSource(next));
             Workload.run(db.dataSource(), List.of(contracted), OPS, null);
             assertThat(contracted.takeErrors()).as("NEW app errors after contract").isEmpty();
+        }
+    }
+
+    @Test
+    void bothSidesAreDerivedOnEveryWriteWhateverTheDefaults() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "retype")) {
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), "versions/retype.yaml")
+                    .backfillPause(Duration.ZERO).bakeTime(Duration.ZERO).build();
+            migrations.expand();
+            String next = VersionSchema.name(db.schema(), "r2-retype");
+            try (Connection old = db.dataSource(VersionSchema.name(db.schema(), "r1-baseline")).getConnection();
+                 Connection neu = db.dataSource(next).getConnection()) {
+                exec(old, "INSERT INTO item (id, title, amount) VALUES (?, ?, ?)", 1L, "apple", 150);
+                // the NEW app cannot write amount: the old column's DEFAULT must not hide the value it wrote
+                exec(neu, "INSERT INTO item (id, title, amount_dec) VALUES (?, ?, ?)", 2L, "pear", new BigDecimal("2.50"));
+                exec(old, "UPDATE item SET title = ? WHERE id = ?", "cherry", 1L);
+                expect(one(neu, "SELECT title_upper, amount_dec FROM item WHERE id = ?", 1L),
+                        Scenario.values("CHERRY", new BigDecimal("1.50")), 1);
+            }
+            migrations.rollback();
+            assertThat(db.rows("SELECT id, title, amount FROM item ORDER BY id")).as("the OLD shape after rollback")
+                    .containsExactly(List.of(1L, "cherry", 150), List.of(2L, "pear", 250));
         }
     }
 

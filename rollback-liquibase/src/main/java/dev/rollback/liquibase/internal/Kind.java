@@ -203,7 +203,7 @@ public enum Kind {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             String fill = spec.get("fillExpression");
-            return fill == null ? List.of() : List.of(new Rule.Fill(spec.require("columnName"), fill));
+            return fill == null ? List.of() : List.of(new Rule.Default(spec.require("columnName"), fill));
         }
 
         @Override
@@ -883,8 +883,14 @@ public enum Kind {
         String key = work.key();
         String match = "rb_a.rb_key = " + work.table() + "." + key
                 + (guard == null ? "" : " AND rb_a.rb_guard IS NOT DISTINCT FROM " + work.table() + "." + guard);
-        work.sql("restore archived " + column, "UPDATE " + work.table() + " SET " + column + " = (SELECT rb_a.rb_value FROM "
-                + archive + " rb_a WHERE " + match + ") WHERE EXISTS (SELECT 1 FROM " + archive + " rb_a WHERE " + match + ")",
-                "DROP TABLE " + archive);
+        List<String> statements = new ArrayList<>();
+        if (work.dialect.isPostgres()) {
+            // the sync triggers leave restored values alone, as they leave backfilled ones
+            statements.add("SET LOCAL rollback.backfill = 'on'");
+        }
+        statements.add("UPDATE " + work.table() + " SET " + column + " = (SELECT rb_a.rb_value FROM " + archive + " rb_a WHERE "
+                + match + ") WHERE EXISTS (SELECT 1 FROM " + archive + " rb_a WHERE " + match + ")");
+        statements.add("DROP TABLE " + archive);
+        work.atomically("restore archived " + column, statements);
     }
 }

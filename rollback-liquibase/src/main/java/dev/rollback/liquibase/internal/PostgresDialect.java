@@ -43,15 +43,36 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    List<String> createSyncTrigger(String table, String helper, List<Rule> rules) {
+    List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newSchema) {
         StringBuilder body = new StringBuilder()
                 .append("CREATE OR REPLACE FUNCTION ").append(functionName(helper))
                 .append("() RETURNS trigger LANGUAGE plpgsql AS $rb$\nBEGIN\n")
                 .append("  IF current_setting('rollback.backfill', true) = 'on' THEN RETURN NEW; END IF;\n");
-        for (Rule rule : rules) {
+        if (newSchema != null) {
+            // the writer's version says which side it wrote: the new version sees only its own columns
+            body.append("  IF (current_schemas(false))[1] = '").append(newSchema).append("' THEN\n");
+            for (Rule rule : rules) {
+                if (rule instanceof Rule.Pair pair) {
+                    body.append("    NEW.").append(pair.a()).append(" := ").append(value(pair.bToA())).append(";\n");
+                } else if (rule instanceof Rule.Default fill) {
+                    body.append(fillIfNull(fill.column(), fill.expression()));
+                }
+            }
+            body.append("  ELSE\n");
+            for (Rule rule : rules) {
+                if (rule instanceof Rule.Fill fill) {
+                    body.append("    NEW.").append(fill.column()).append(" := ").append(value(fill.expression())).append(";\n");
+                } else if (rule instanceof Rule.Pair pair) {
+                    body.append("    NEW.").append(pair.b()).append(" := ").append(value(pair.aToB())).append(";\n");
+                }
+            }
+            body.append("  END IF;\n");
+        }
+        for (Rule rule : newSchema == null ? rules : List.<Rule>of()) {
             if (rule instanceof Rule.Fill fill) {
-                body.append("  IF NEW.").append(fill.column()).append(" IS NULL THEN NEW.").append(fill.column())
-                        .append(" := ").append(value(fill.expression())).append("; END IF;\n");
+                body.append(fillIfNull(fill.column(), fill.expression()));
+            } else if (rule instanceof Rule.Default fill) {
+                body.append(fillIfNull(fill.column(), fill.expression()));
             } else if (rule instanceof Rule.Pair pair) {
                 String a = pair.a();
                 String b = pair.b();
@@ -72,6 +93,10 @@ final class PostgresDialect extends Dialect {
                 "DROP TRIGGER IF EXISTS " + triggerName(helper) + " ON " + table,
                 "CREATE TRIGGER " + triggerName(helper) + " BEFORE INSERT OR UPDATE ON " + table
                         + " FOR EACH ROW EXECUTE FUNCTION " + functionName(helper) + "()");
+    }
+
+    private static String fillIfNull(String column, String expression) {
+        return "  IF NEW." + column + " IS NULL THEN NEW." + column + " := " + value(expression) + "; END IF;\n";
     }
 
     /** A column's value straight from the row; any other expression evaluated over the row. */
