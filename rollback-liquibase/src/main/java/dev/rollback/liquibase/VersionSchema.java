@@ -6,8 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import liquibase.changelog.ChangeLogParameters;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
@@ -109,14 +111,19 @@ public final class VersionSchema {
         if (!connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
             return schema;
         }
-        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
-            for (int i = changeSetIds.size() - 1; i >= 0; i--) {
-                query.setString(1, name(schema, changeSetIds.get(i)));
-                try (ResultSet found = query.executeQuery()) {
-                    if (found.next()) {
-                        return name(schema, changeSetIds.get(i));
-                    }
+        List<String> names = changeSetIds.stream().map(id -> name(schema, id)).toList();
+        Set<String> found = new HashSet<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT nspname FROM pg_namespace WHERE nspname = ANY (?)")) {
+            query.setArray(1, connection.createArrayOf("text", names.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
                 }
+            }
+        }
+        for (int i = names.size() - 1; i >= 0; i--) {
+            if (found.contains(names.get(i))) {
+                return names.get(i);
             }
         }
         return schema;
