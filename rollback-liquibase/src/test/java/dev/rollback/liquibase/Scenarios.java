@@ -19,7 +19,7 @@ final class Scenarios {
     static List<Scenario> all() {
         return List.of(new AddColumn(), new RenameColumn(), new ChangeColumnType(), new DropColumn(), new AddNotNull(),
                 new CreateIndex(), new CreateTable(), new AddForeignKey(), new AddCheck(), new AddUnique(),
-                new RenameTable(), new DropTable());
+                new RenameTable(), new DropTable(), new DropIndex());
     }
 
     static String ids(Set<Long> ids) {
@@ -470,6 +470,35 @@ final class Scenarios {
         @Override
         void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
             assertThat(db.objects()).noneMatch(o -> o.startsWith("table legacy_log"));
+        }
+    }
+
+    /** The index on name is dropped; the OLD app's queries keep it until contract. */
+    static final class DropIndex extends Scenario {
+        DropIndex() {
+            super("dropIndex", "scenarios/drop-index.yaml");
+        }
+
+        @Override
+        List<String> setup() {
+            List<String> setup = super.setup();
+            setup.add("CREATE INDEX idx_customer_name ON customer (name)");
+            return setup;
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).as("the running version keeps its index").contains("index idx_customer_name");
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).noneMatch(o -> o.startsWith("index idx_customer_name"));
         }
     }
 }

@@ -525,6 +525,33 @@ public enum Kind {
         }
     },
 
+    /** Drops an index at contract; the running version's queries may need it until then. */
+    DROP_INDEX("expandDropIndex") {
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            if (!work.hasIndex(work.require("indexName"))) {
+                throw work.error("there is no index " + work.require("indexName") + ". Fix the change set, then run"
+                        + " expand again; nothing was changed.", null);
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            // the running version still uses the index
+        }
+
+        @Override
+        void contract(Work work) {
+            work.sql("drop index " + work.require("indexName"), work.dialect.dropIndex(work.require("indexName")));
+        }
+
+        @Override
+        void rollback(Work work) {
+            // expand changed nothing
+        }
+    },
+
     /** Creates a table; rollback renames it to its archive, a new expand brings it back. */
     CREATE_TABLE("expandCreateTable") {
         @Override
