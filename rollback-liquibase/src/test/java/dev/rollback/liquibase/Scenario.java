@@ -23,8 +23,10 @@ import java.util.WeakHashMap;
  */
 abstract class Scenario {
 
-    final String name;
+    String name;
     final String changelog;
+    private String customerTable =
+            "CREATE TABLE customer (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200), amount INTEGER)";
 
     Scenario(String name, String changelog) {
         this.name = name;
@@ -37,8 +39,14 @@ abstract class Scenario {
     }
 
     List<String> setup() {
-        return new ArrayList<>(List.of(
-                "CREATE TABLE customer (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200), amount INTEGER)"));
+        return new ArrayList<>(List.of(customerTable));
+    }
+
+    /** The same scenario on a customer table with another key (composite, or none). */
+    Scenario keyed(String label, String table) {
+        this.name = name + label;
+        this.customerTable = table;
+        return this;
     }
 
     /** The OLD app: knows customer(id, name, email, amount). */

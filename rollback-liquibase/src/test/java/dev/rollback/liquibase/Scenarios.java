@@ -13,13 +13,23 @@ import java.util.Set;
  */
 final class Scenarios {
 
+    /** A customer table whose primary key has two columns; the apps never name the first. */
+    static final String COMPOSITE_KEY = "CREATE TABLE customer (region INTEGER DEFAULT 1 NOT NULL, id BIGINT NOT NULL,"
+            + " name VARCHAR(100) NOT NULL, email VARCHAR(200), amount INTEGER, PRIMARY KEY (region, id))";
+    /** A customer table without any key: backfilled by ctid ranges on PostgreSQL, by _ROWID_ on H2. */
+    static final String KEYLESS = "CREATE TABLE customer (id BIGINT, name VARCHAR(100) NOT NULL, email VARCHAR(200),"
+            + " amount INTEGER)";
+
     private Scenarios() {
     }
 
     static List<Scenario> all() {
         return List.of(new AddColumn(), new RenameColumn(), new ChangeColumnType(), new DropColumn(), new AddNotNull(),
                 new CreateIndex(), new CreateTable(), new AddForeignKey(), new AddCheck(), new AddUnique(),
-                new RenameTable(), new DropTable(), new DropIndex());
+                new RenameTable(), new DropTable(), new DropIndex(),
+                new ChangeColumnType().keyed("CompositeKey", COMPOSITE_KEY), new AddColumn().keyed("CompositeKey", COMPOSITE_KEY),
+                new AddCheck().keyed("CompositeKey", COMPOSITE_KEY), new AddNotNull().keyed("Keyless", KEYLESS),
+                new RenameColumn().keyed("Keyless", KEYLESS), new AddCheck().keyed("Keyless", KEYLESS));
     }
 
     static String ids(Set<Long> ids) {

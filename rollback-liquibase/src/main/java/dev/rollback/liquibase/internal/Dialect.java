@@ -211,6 +211,14 @@ public abstract class Dialect {
         return columns;
     }
 
+    /**
+     * @param connection the connection
+     * @param table      a table without a primary key
+     * @return the columns of its narrowest unique index on NOT NULL columns (H2: {@code _ROWID_}), empty if none
+     * @throws SQLException if the catalog cannot be read
+     */
+    public abstract List<String> uniqueNotNullKey(Connection connection, String table) throws SQLException;
+
     static boolean exists(Connection connection, String sql, String... parameters) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {

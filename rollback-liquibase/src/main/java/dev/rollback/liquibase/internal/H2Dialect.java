@@ -210,4 +210,9 @@ final class H2Dialect extends Dialect {
         return exists(connection, "SELECT 1 FROM INFORMATION_SCHEMA.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?",
                 connection.getSchema(), stored(name));
     }
+
+    @Override
+    public List<String> uniqueNotNullKey(Connection connection, String table) {
+        return List.of("_ROWID_"); // H2's row id: stable for the life of the row
+    }
 }

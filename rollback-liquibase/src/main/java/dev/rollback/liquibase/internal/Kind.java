@@ -38,7 +38,7 @@ public enum Kind {
                 throw work.error("a NOT NULL column needs fillExpression (or defaultValue) so that rows the running"
                         + " version writes without it get a value. Add it to the change set, then run expand again.", null);
             }
-            work.key();
+            work.archiveKey();
         }
 
         @Override
@@ -106,7 +106,6 @@ public enum Kind {
             requireTable(work);
             requireColumn(work, work.require("columnName"));
             requireNoColumn(work, work.require("newColumnName"));
-            work.key();
         }
 
         @Override
@@ -163,7 +162,7 @@ public enum Kind {
             work.require("newDataType");
             work.require("upExpression");
             work.require("downExpression");
-            work.key();
+            work.archiveKey();
         }
 
         @Override
@@ -266,7 +265,6 @@ public enum Kind {
             requireTable(work);
             requireColumn(work, work.require("columnName"));
             work.require("fillExpression");
-            work.key();
         }
 
         @Override
@@ -410,7 +408,6 @@ public enum Kind {
                             + " expand again; nothing was changed.", null);
                 }
                 requireColumn(work, work.require("columnName"));
-                work.key();
             }
         }
 
@@ -889,14 +886,18 @@ public enum Kind {
     }
 
     /**
-     * Keeps the values of a column only the new version knew, by primary key, in the archive table;
+     * Keeps the values of a column only the new version knew, by key, in the archive table;
      * with {@code guard}, also that column's value, so a restore skips rows changed since.
      */
     static void archive(Work work, String column, String guard) {
-        String key = work.key();
+        List<String> key = work.archiveKey();
         String archive = work.archiveTable();
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            columns.add(key.get(i) + " AS rb_key_" + i);
+        }
         work.sql("archive " + column, "DROP TABLE IF EXISTS " + archive,
-                "CREATE TABLE " + archive + " AS SELECT " + key + " AS rb_key, " + column + " AS rb_value"
+                "CREATE TABLE " + archive + " AS SELECT " + String.join(", ", columns) + ", " + column + " AS rb_value"
                         + (guard == null ? "" : ", " + guard + " AS rb_guard") + " FROM " + work.table()
                         + " WHERE " + column + " IS NOT NULL");
     }
@@ -907,8 +908,12 @@ public enum Kind {
         if (!work.hasTable(archive)) {
             return;
         }
-        String key = work.key();
-        String match = "rb_a.rb_key = " + work.table() + "." + key
+        List<String> key = work.archiveKey();
+        List<String> matches = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            matches.add("rb_a.rb_key_" + i + " = " + work.table() + "." + key.get(i));
+        }
+        String match = String.join(" AND ", matches)
                 + (guard == null ? "" : " AND rb_a.rb_guard IS NOT DISTINCT FROM " + work.table() + "." + guard);
         List<String> statements = new ArrayList<>();
         if (work.dialect.isPostgres()) {

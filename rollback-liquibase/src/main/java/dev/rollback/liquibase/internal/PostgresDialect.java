@@ -194,4 +194,21 @@ final class PostgresDialect extends Dialect {
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND t.tgname = ?",
                 connection.getSchema(), stored(name));
     }
+
+    @Override
+    public List<String> uniqueNotNullKey(Connection connection, String table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT string_agg(a.attname, ',' ORDER BY k.ord)"
+                + " FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)"
+                + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum"
+                + " WHERE n.nspname = ? AND t.relname = ? AND i.indisunique AND i.indisvalid AND i.indpred IS NULL"
+                + " AND i.indexprs IS NULL GROUP BY i.indexrelid HAVING bool_and(a.attnotnull)"
+                + " ORDER BY count(*), i.indexrelid LIMIT 1")) {
+            query.setString(1, connection.getSchema());
+            query.setString(2, stored(table));
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? List.of(row.getString(1).split(",")) : List.of();
+            }
+        }
+    }
 }
