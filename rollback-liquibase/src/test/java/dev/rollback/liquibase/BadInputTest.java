@@ -10,12 +10,15 @@ import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.VersionStatus;
 import io.micrometer.core.instrument.MockClock;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -240,6 +243,57 @@ class BadInputTest {
     }
 
     /** Holds a lock on customer that DDL waits for: an open transaction that wrote to it. */
+    @Test
+    void anExpandWhoseConnectionIsKilledMidBackfillSaysWhatToDoAndReleasesTheLock() throws Exception {
+        try (TestDatabase db = customers("postgresql", "killed")) {
+            try (Connection connection = db.dataSource().getConnection()) {
+                Scenario scenario = new Scenarios.RenameColumn();
+                for (long id = 1_000; id < 3_000; id++) {
+                    scenario.oldWrite(connection, id);
+                }
+            }
+            TreeSet<String> before = db.objects();
+            String name = "rb-killed-" + db.schema();
+            ExpandContract migrations = ExpandContract.builder(db.dataSourceNamed(name), "scenarios/add-not-null.yaml")
+                    .backfillBatchSize(20).backfillPause(Duration.ofMillis(20)).build();
+            Thread killer = new Thread(() -> {
+                try (Connection connection = db.dataSource().getConnection();
+                     PreparedStatement kill = connection.prepareStatement("SELECT pg_terminate_backend(pid)"
+                             + " FROM pg_stat_activity WHERE application_name = ? AND query LIKE '%rb_row SET%'")) {
+                    kill.setString(1, name);
+                    for (int i = 0; i < 500; i++) {
+                        try (ResultSet killed = kill.executeQuery()) {
+                            if (killed.next()) {
+                                return;
+                            }
+                        }
+                        Thread.sleep(5);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "killer");
+            killer.start();
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("scenarios/add-not-null.yaml::add-not-null::test")
+                    .hasMessageContaining("backfill")
+                    .hasMessageContaining("Run expand again once that is fixed, or rollback");
+            killer.join();
+            assertThat(db.count("SELECT COUNT(*) FROM databasechangeloglock WHERE locked")).as("Liquibase's lock").isZero();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.EXPANDING);
+
+            migrations.rollback();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.ROLLED_BACK);
+            assertThat(db.objects()).as("schema after the rollback of the killed expand").isEqualTo(before);
+            migrations.expand();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.EXPANDED);
+        }
+    }
+
     private static void holdLock(Connection holder) throws Exception {
         holder.setAutoCommit(false);
         try (Statement statement = holder.createStatement()) {

@@ -89,6 +89,13 @@ final class TestDatabase implements AutoCloseable {
         return dataSource;
     }
 
+    /** A data source on this test's schema whose connections carry an application name (PostgreSQL). */
+    DataSource dataSourceNamed(String applicationName) {
+        PGSimpleDataSource named = postgres(schema);
+        named.setApplicationName(applicationName);
+        return named;
+    }
+
     /** A data source whose connections see the database through a schema of views (PostgreSQL). */
     DataSource dataSource(String searchPath) {
         return postgres(searchPath);

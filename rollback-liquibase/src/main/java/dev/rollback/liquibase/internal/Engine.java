@@ -232,13 +232,31 @@ public final class Engine {
             try {
                 dialect.lockTimeout(connection, settings.lockTimeout());
                 body.run();
-            } finally {
-                dialect.lockTimeout(connection, null);
-                connection.setAutoCommit(autoCommit);
+            } catch (MigrationException | SQLException e) {
+                restore(autoCommit, e);
+                throw e;
             }
+            restore(autoCommit, null);
         } catch (SQLException e) {
             throw new MigrationException(ref == null ? null : ref.toString(), "the phase table "
-                    + PhaseTable.TABLE + " could not be read or written: " + e.getMessage(), e);
+                    + PhaseTable.TABLE + " could not be read or written: " + e.getMessage() + ". Run status to see where"
+                    + " the migrations stand, then expand or rollback again.", e);
+        }
+    }
+
+    /**
+     * Gives the connection back as it came; after a failure (e.g. the connection was killed) a reset
+     * that fails too is kept with the failure instead of hiding it.
+     */
+    private void restore(boolean autoCommit, Exception failure) throws SQLException {
+        try {
+            dialect.lockTimeout(connection, null);
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 }
