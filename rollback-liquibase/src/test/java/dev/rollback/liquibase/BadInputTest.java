@@ -231,7 +231,7 @@ class BadInputTest {
             assertThatThrownBy(migrations::contract).isInstanceOf(MigrationException.class)
                     .hasMessageContaining("scenarios/rename-column.xml::rename-column::test")
                     .hasMessageContaining("column email is unique and email_address is not")
-                    .hasMessageContaining("Add expandAddUnique on email_address")
+                    .hasMessageContaining("add expandAddUnique on email_address")
                     .hasMessageContaining("Run contract again once that is fixed");
             assertThat(db.objects()).contains("index ux_customer_email", "column customer.email character varying nullable=yes");
             assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDED);

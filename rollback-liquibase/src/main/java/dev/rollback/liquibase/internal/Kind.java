@@ -82,18 +82,7 @@ public enum Kind {
     },
 
     /** Renames a column: a new column kept equal to the old one; the old one is dropped at contract. */
-    RENAME_COLUMN("expandRenameColumn") {
-        @Override
-        void hide(MigrationSpec spec, String helper, Shape shape) {
-            shape.hideColumn(spec.table(), spec.require("newColumnName"));
-        }
-
-        @Override
-        void reshape(MigrationSpec spec, String helper, Shape shape) {
-            shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
-                    spec.require("newColumnName"));
-        }
-
+    RENAME_COLUMN("expandRenameColumn", Shaping.PAIR) {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             String a = spec.require("columnName");
@@ -120,11 +109,6 @@ public enum Kind {
         }
 
         @Override
-        void checkContract(Work work) {
-            checkPairContract(work);
-        }
-
-        @Override
         void contract(Work work) {
             contractPair(work);
         }
@@ -136,18 +120,7 @@ public enum Kind {
     },
 
     /** Changes a column's type into a new column, converted both ways by the up and down expressions. */
-    CHANGE_COLUMN_TYPE("expandChangeColumnType") {
-        @Override
-        void hide(MigrationSpec spec, String helper, Shape shape) {
-            shape.hideColumn(spec.table(), spec.require("newColumnName"));
-        }
-
-        @Override
-        void reshape(MigrationSpec spec, String helper, Shape shape) {
-            shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
-                    spec.require("newColumnName"));
-        }
-
+    CHANGE_COLUMN_TYPE("expandChangeColumnType", Shaping.PAIR) {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             return List.of(new Rule.Pair(spec.require("columnName"), spec.require("newColumnName"),
@@ -174,11 +147,6 @@ public enum Kind {
         @Override
         void expand(Work work) {
             expandPair(work, work.require("newDataType"), work.require("upExpression"), true);
-        }
-
-        @Override
-        void checkContract(Work work) {
-            checkPairContract(work);
         }
 
         @Override
@@ -239,22 +207,7 @@ public enum Kind {
     },
 
     /** Makes a column NOT NULL: filled by a trigger and a backfill, checked NOT VALID, validated at contract. */
-    ADD_NOT_NULL("expandAddNotNull") {
-        @Override
-        void hide(MigrationSpec spec, String helper, Shape shape) {
-            shape.hideColumn(spec.table(), Shadow.column(helper));
-        }
-
-        @Override
-        void reshape(MigrationSpec spec, String helper, Shape shape) {
-            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
-        }
-
-        @Override
-        void checkContract(Work work) {
-            checkShadowContract(work);
-        }
-
+    ADD_NOT_NULL("expandAddNotNull", Shaping.SHADOW) {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             return List.of(new Rule.Fill(spec.require("columnName"), spec.require("fillExpression")));
@@ -302,22 +255,7 @@ public enum Kind {
     },
 
     /** Adds a foreign key, not checked on existing rows until contract. */
-    ADD_FOREIGN_KEY("expandAddForeignKey") {
-        @Override
-        void hide(MigrationSpec spec, String helper, Shape shape) {
-            shape.hideColumn(spec.table(), Shadow.column(helper));
-        }
-
-        @Override
-        void reshape(MigrationSpec spec, String helper, Shape shape) {
-            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
-        }
-
-        @Override
-        void checkContract(Work work) {
-            checkShadowContract(work);
-        }
-
+    ADD_FOREIGN_KEY("expandAddForeignKey", Shaping.SHADOW) {
         @Override
         void validate(Work work) {
             requireTable(work);
@@ -381,22 +319,7 @@ public enum Kind {
     },
 
     /** Adds a check constraint, not checked on existing rows until contract. */
-    ADD_CHECK("expandAddCheck") {
-        @Override
-        void hide(MigrationSpec spec, String helper, Shape shape) {
-            shape.hideColumn(spec.table(), Shadow.column(helper));
-        }
-
-        @Override
-        void reshape(MigrationSpec spec, String helper, Shape shape) {
-            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
-        }
-
-        @Override
-        void checkContract(Work work) {
-            checkShadowContract(work);
-        }
-
+    ADD_CHECK("expandAddCheck", Shaping.SHADOW) {
         @Override
         void validate(Work work) {
             requireTable(work);
@@ -440,22 +363,7 @@ public enum Kind {
     },
 
     /** Adds a unique constraint: on PostgreSQL its index is built concurrently, the constraint attached at contract. */
-    ADD_UNIQUE("expandAddUnique") {
-        @Override
-        void hide(MigrationSpec spec, String helper, Shape shape) {
-            shape.hideColumn(spec.table(), Shadow.column(helper));
-        }
-
-        @Override
-        void reshape(MigrationSpec spec, String helper, Shape shape) {
-            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
-        }
-
-        @Override
-        void checkContract(Work work) {
-            checkShadowContract(work);
-        }
-
+    ADD_UNIQUE("expandAddUnique", Shaping.SHADOW) {
         @Override
         void validate(Work work) {
             requireTable(work);
@@ -682,10 +590,26 @@ public enum Kind {
         }
     };
 
+    /** How a kind's migration changes the shape the new version sees, where all its kind does it alike. */
+    private enum Shaping {
+        /** Only as its methods say. */
+        OWN,
+        /** A shadow column stands for the column under its name (PostgreSQL). */
+        SHADOW,
+        /** The new column replaces the old one under its new name. */
+        PAIR
+    }
+
     private final String changeName;
+    private final Shaping shaping;
 
     Kind(String changeName) {
+        this(changeName, Shaping.OWN);
+    }
+
+    Kind(String changeName, Shaping shaping) {
         this.changeName = changeName;
+        this.shaping = shaping;
     }
 
     /** @return the Liquibase change name, e.g. {@code expandRenameColumn} */
@@ -706,24 +630,36 @@ public enum Kind {
 
     /**
      * Hides from the versions before this migration the physical columns and tables its expand
-     * added; nothing by default.
+     * added (a shadow column, a pair's new column; else nothing unless overridden).
      *
      * @param spec   the migration
      * @param helper the suffix of its helper objects' names
      * @param shape  the shape, changed in place
      */
     void hide(MigrationSpec spec, String helper, Shape shape) {
+        if (shaping == Shaping.SHADOW) {
+            shape.hideColumn(spec.table(), Shadow.column(helper));
+        } else if (shaping == Shaping.PAIR) {
+            shape.hideColumn(spec.table(), spec.require("newColumnName"));
+        }
     }
 
     /**
-     * Turns the shape of the version before this migration into the shape of the version after it;
-     * nothing by default (the change is a constraint or an index, which no view shows).
+     * Turns the shape of the version before this migration into the shape of the version after it
+     * (a shadow column or a pair's new column in the old one's place; else nothing unless
+     * overridden: a constraint or an index, which no view shows).
      *
      * @param spec   the migration
      * @param helper the suffix of its helper objects' names
      * @param shape  the shape, changed in place
      */
     void reshape(MigrationSpec spec, String helper, Shape shape) {
+        if (shaping == Shaping.SHADOW) {
+            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
+        } else if (shaping == Shaping.PAIR) {
+            shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
+                    spec.require("newColumnName"));
+        }
     }
 
     /** Adds to the spec the facts needed to undo the expand, read before it changes anything. */
@@ -735,6 +671,15 @@ public enum Kind {
 
     /** Checks, before anything changes, that the contract can go through. */
     void checkContract(Work work) {
+        if (shaping == Shaping.SHADOW && work.dialect.isPostgres()) {
+            refuseToDropUniqueness(work, shadowed(work.spec), Shadow.column(work), "a shadow column does not take over"
+                    + " the column's unique index (see Limits in the README): roll this migration back, or drop the"
+                    + " uniqueness in a change set of its own first, then");
+        } else if (shaping == Shaping.PAIR) {
+            String b = work.require("newColumnName");
+            refuseToDropUniqueness(work, work.require("columnName"), b, "add expandAddUnique on " + b
+                    + " in a change set of its own, expand, then");
+        }
     }
 
     abstract void contract(Work work);
@@ -762,21 +707,6 @@ public enum Kind {
             return;
         }
         work.dropConstraint(work.table(), work.require("constraintName"));
-    }
-
-    /** Refuses, on PostgreSQL, to drop a unique column whose shadow is not unique: the uniqueness would go with it. */
-    static void checkShadowContract(Work work) {
-        if (!work.dialect.isPostgres()) {
-            return;
-        }
-        String column = shadowed(work.spec);
-        String shadow = Shadow.column(work);
-        if (work.hasColumn(work.table(), shadow) && work.uniqueOn(work.table(), column)
-                && !work.uniqueOn(work.table(), shadow)) {
-            throw work.error("column " + column + " is unique and its shadow column " + shadow + " is not: contract"
-                    + " would drop the uniqueness with " + column + ". Add expandAddUnique on " + column + " in a change"
-                    + " set of its own instead, then", null);
-        }
     }
 
     static List<String> columns(String list) {
@@ -852,13 +782,15 @@ public enum Kind {
         }
     }
 
-    /** Refuses to drop a unique column whose replacement is not unique: the uniqueness would go with it, silently. */
-    static void checkPairContract(Work work) {
-        String a = work.require("columnName");
-        String b = work.require("newColumnName");
-        if (work.hasColumn(work.table(), a) && work.uniqueOn(work.table(), a) && !work.uniqueOn(work.table(), b)) {
-            throw work.error("column " + a + " is unique and " + b + " is not: contract would drop the uniqueness with " + a
-                    + ". Add expandAddUnique on " + b + " in a change set of its own, expand, then", null);
+    /**
+     * Refuses to drop a unique column whose replacement is not unique: the uniqueness would go with
+     * it, silently.
+     */
+    static void refuseToDropUniqueness(Work work, String column, String replacement, String advice) {
+        if (work.hasColumn(work.table(), column) && work.hasColumn(work.table(), replacement)
+                && work.uniqueOn(work.table(), column) && !work.uniqueOn(work.table(), replacement)) {
+            throw work.error("column " + column + " is unique and " + replacement + " is not: contract would drop the"
+                    + " uniqueness with " + column + ". To keep it, " + advice, null);
         }
     }
 
