@@ -232,7 +232,7 @@ public final class Engine {
             try {
                 dialect.lockTimeout(connection, settings.lockTimeout());
                 body.run();
-            } catch (MigrationException | SQLException e) {
+            } catch (RuntimeException | SQLException e) {
                 restore(autoCommit, e);
                 throw e;
             }
