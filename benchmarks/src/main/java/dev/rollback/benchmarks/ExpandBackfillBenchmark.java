@@ -19,8 +19,11 @@ import java.util.concurrent.atomic.LongAccumulator;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Expand + backfill of a 1,000,000-row table on PostgreSQL ({@code expandRenameColumn}: a new column,
- * a sync trigger, a batched backfill) while an OLD-app workload writes at a steady rate. Reports the
+ * Expand + backfill of a 1,000,000-row table on PostgreSQL while an OLD-app workload writes at a
+ * steady rate: {@code rename} ({@code expandRenameColumn}: a new column, a sync trigger, a batched
+ * backfill), {@code retype} ({@code expandChangeColumnType} INTEGER to NUMERIC: a new column converted
+ * both ways by a trigger that tells the versions apart, the version schemas of views) or
+ * {@code retype-composite} (the same on a table whose primary key has two columns). Reports the
  * backfill's rows/s, the OLD app's longest statement (which includes any lock wait) and its errors.
  * The rows/s divide the rows backfilled by the whole expand's time (DDL, trigger, count and backfill).
  * Not JMH: one long operation measured once, not a hot loop. Works in its own schema, dropped at the end.
@@ -28,7 +31,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <pre>
  * ./mvnw -B -q -pl benchmarks -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar dev.rollback.benchmarks.ExpandBackfillBenchmark \
- *     jdbc:postgresql://127.0.0.1:5432/appdb [user] [password] [rows] [old-app writes per second]
+ *     jdbc:postgresql://127.0.0.1:5432/appdb [user] [password] [rows] [old-app writes per second] \
+ *     [rename|retype|retype-composite]
  * </pre>
  */
 public final class ExpandBackfillBenchmark {
@@ -42,7 +46,7 @@ public final class ExpandBackfillBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args JDBC URL, user, password, rows, OLD-app writes per second
+     * @param args JDBC URL, user, password, rows, OLD-app writes per second, case
      * @throws Exception if the database fails
      */
     public static void main(String[] args) throws Exception {
@@ -51,26 +55,48 @@ public final class ExpandBackfillBenchmark {
         String password = args.length > 2 ? args[2] : "app";
         int rows = args.length > 3 ? Integer.parseInt(args[3]) : 1_000_000;
         int writesPerSecond = args.length > 4 ? Integer.parseInt(args[4]) : 200;
-        run(url, user, password, rows, writesPerSecond, System.out);
+        Case benchmark = Case.valueOf((args.length > 5 ? args[5] : "rename").toUpperCase(Locale.ROOT).replace('-', '_'));
+        run(url, user, password, rows, writesPerSecond, benchmark, System.out);
     }
 
-    static void run(String url, String user, String password, int rows, int writesPerSecond, PrintStream out)
-            throws Exception {
+    /** What is expanded, on which table. */
+    enum Case {
+        /** {@code email} renamed to {@code email_address}; primary key {@code id}. */
+        RENAME("expand-backfill.yaml", "PRIMARY KEY (id)", "id = ?"),
+        /** {@code amount} INTEGER to {@code amount_dec} NUMERIC(12, 2); primary key {@code id}. */
+        RETYPE("expand-retype.yaml", "PRIMARY KEY (id)", "id = ?"),
+        /** The same on a primary key of two columns, {@code (region, id)}. */
+        RETYPE_COMPOSITE("expand-retype.yaml", "PRIMARY KEY (region, id)", "region = 1 AND id = ?");
+
+        final String changelog;
+        final String key;
+        final String row;
+
+        Case(String changelog, String key, String row) {
+            this.changelog = "dev/rollback/benchmarks/" + changelog;
+            this.key = key;
+            this.row = row;
+        }
+    }
+
+    static void run(String url, String user, String password, int rows, int writesPerSecond, Case benchmark,
+                    PrintStream out) throws Exception {
         PGSimpleDataSource admin = dataSource(url, user, password, null);
         execute(admin, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA);
         PGSimpleDataSource db = dataSource(url, user, password, SCHEMA);
         try {
             long seedStart = System.nanoTime();
-            execute(db, "CREATE TABLE bench_customer (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL,"
-                            + " email VARCHAR(200), amount INTEGER)",
-                    "INSERT INTO bench_customer SELECT g, 'n' || g, 'e' || g || '@old', g FROM generate_series(1, " + rows + ") g",
+            execute(db, "CREATE TABLE bench_customer (region INTEGER NOT NULL DEFAULT 1, id BIGINT NOT NULL,"
+                            + " name VARCHAR(100) NOT NULL, email VARCHAR(200), amount INTEGER, " + benchmark.key + ")",
+                    "INSERT INTO bench_customer (id, name, email, amount) SELECT g, 'n' || g, 'e' || g || '@old', g"
+                            + " FROM generate_series(1, " + rows + ") g",
                     "VACUUM ANALYZE bench_customer");
             out.printf(Locale.ROOT, "seeded %,d rows in %.1f s%n", rows, (System.nanoTime() - seedStart) / 1e9);
 
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            ExpandContract migrations = ExpandContract.builder(db, "dev/rollback/benchmarks/expand-backfill.yaml")
+            ExpandContract migrations = ExpandContract.builder(db, benchmark.changelog)
                     .meterRegistry(registry).build();
-            OldApp oldApp = new OldApp(db, rows, writesPerSecond);
+            OldApp oldApp = new OldApp(db, rows, writesPerSecond, benchmark.row);
             oldApp.start();
             Thread.sleep(2_000); // the OLD app at its steady rate before the expand starts
             long start = System.nanoTime();
@@ -80,15 +106,18 @@ public final class ExpandBackfillBenchmark {
             oldApp.stop();
 
             double backfilled = registry.get(MigrationMetricNames.BACKFILL_ROWS).counter().count();
-            out.printf(Locale.ROOT, "expand (add column, sync trigger, backfill) of %,d rows: %.1f s, %,.0f rows/s%n",
-                    (long) backfilled, seconds, backfilled / seconds);
+            out.printf(Locale.ROOT, "%s: expand (add column, sync trigger, backfill) of %,d rows: %.1f s, %,.0f rows/s%n",
+                    benchmark.name().toLowerCase(Locale.ROOT), (long) backfilled, seconds, backfilled / seconds);
             out.printf(Locale.ROOT, "OLD app: %,d statements (%d inserts + %d updates per second), longest statement %d ms,"
                     + " errors %d%n", oldApp.writes.get(), writesPerSecond, writesPerSecond,
                     TimeUnit.NANOSECONDS.toMillis(oldApp.longest.get()), oldApp.errors.get());
             oldApp.firstError.forEach(e -> out.println("  error: " + e));
             migrations.rollback();
         } finally {
-            execute(admin, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            // with the version schemas that expand made, if the rollback did not get to drop them
+            execute(admin, "DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE '"
+                    + SCHEMA + "\\_%' LOOP EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$",
+                    "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
     }
 
@@ -96,6 +125,7 @@ public final class ExpandBackfillBenchmark {
     private static final class OldApp {
         private final PGSimpleDataSource db;
         private final int rows;
+        private final String row;
         private final long periodNanos;
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicLong nextId;
@@ -105,9 +135,10 @@ public final class ExpandBackfillBenchmark {
         final List<String> firstError = java.util.Collections.synchronizedList(new ArrayList<>());
         private final List<Thread> threads = new ArrayList<>();
 
-        OldApp(PGSimpleDataSource db, int rows, int writesPerSecond) {
+        OldApp(PGSimpleDataSource db, int rows, int writesPerSecond, String row) {
             this.db = db;
             this.rows = rows;
+            this.row = row;
             this.nextId = new AtomicLong(rows);
             this.periodNanos = TimeUnit.SECONDS.toNanos(1) * OLD_APP_THREADS / writesPerSecond;
         }
@@ -132,7 +163,7 @@ public final class ExpandBackfillBenchmark {
                  PreparedStatement insert = connection.prepareStatement(
                          "INSERT INTO bench_customer (id, name, email, amount) VALUES (?, ?, ?, ?)");
                  PreparedStatement update = connection.prepareStatement(
-                         "UPDATE bench_customer SET email = ?, amount = amount + 1 WHERE id = ?")) {
+                         "UPDATE bench_customer SET email = ?, amount = amount + 1 WHERE " + row)) {
                 long next = System.nanoTime();
                 while (!stop.get()) {
                     long id = nextId.incrementAndGet();

@@ -19,6 +19,7 @@ import liquibase.change.core.AddUniqueConstraintChange;
 import liquibase.change.core.CreateIndexChange;
 import liquibase.change.core.CreateTableChange;
 import liquibase.change.core.DropColumnChange;
+import liquibase.change.core.DropIndexChange;
 import liquibase.change.core.DropTableChange;
 import liquibase.change.core.ModifyDataTypeChange;
 import liquibase.change.core.RenameColumnChange;
@@ -124,6 +125,9 @@ public final class ChangelogLint {
         } else if (change instanceof DropTableChange) {
             problem = "drops a table the running version still uses";
             replacement = "expandDropTable";
+        } else if (change instanceof DropIndexChange) {
+            problem = "drops an index the running version's queries may need";
+            replacement = "expandDropIndex (dropped at contract)";
         } else if (change instanceof RenameTableChange) {
             problem = "renames a table under the running version";
             replacement = "expandRenameTable";

@@ -30,6 +30,7 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.core.PostgresDatabase;
 import liquibase.database.jvm.JdbcConnection;
+import liquibase.lockservice.LockServiceFactory;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.ResourceAccessor;
 import org.slf4j.Logger;
@@ -72,6 +73,8 @@ public final class ExpandContract {
     public static final int DEFAULT_LOCK_RETRIES = Settings.DEFAULT_LOCK_RETRIES;
     /** What the lint does by default. */
     public static final LintMode DEFAULT_LINT = LintMode.FAIL;
+    /** How long to wait for an answer when checking whether the update's connection is still alive. */
+    private static final int LOCK_CHECK_SECONDS = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpandContract.class);
 
@@ -169,9 +172,7 @@ public final class ExpandContract {
                 return;
             }
             refuseIfTooEarly(due);
-            for (PhaseTable.Row row : due) {
-                engine.contract(row);
-            }
+            engine.contract(due);
         });
     }
 
@@ -311,9 +312,32 @@ public final class ExpandContract {
         try (Connection connection = dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            body.run(new Liquibase(changelog, resources, database), database);
+            try {
+                body.run(new Liquibase(changelog, resources, database), database);
+            } catch (Exception e) {
+                if (!connection.isValid(LOCK_CHECK_SECONDS)) {
+                    releaseOrphanedLock(e);
+                }
+                throw e;
+            }
         } catch (Exception e) {
             throw migrationException(e);
+        }
+    }
+
+    /**
+     * Releases Liquibase's change log lock after the connection that held it died (killed, or the
+     * database restarted): Liquibase could not release it on that connection, and every later update
+     * would wait for it. Only the update that held the lock gets here.
+     */
+    private void releaseOrphanedLock(Exception failure) {
+        try (Connection connection = dataSource.getConnection()) {
+            Database database = DatabaseFactory.getInstance()
+                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            LockServiceFactory.getInstance().getLockService(database).forceReleaseLock();
+            LOG.warn("the connection of the Liquibase update of {} was lost; its change log lock was released", changelog);
+        } catch (Exception e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -10,12 +10,15 @@ import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.VersionStatus;
 import io.micrometer.core.instrument.MockClock;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -173,7 +176,9 @@ class BadInputTest {
             ExpandContract migrations = ExpandContract.builder(db.dataSource(), "scenarios/change-column-type.yaml")
                     .lockTimeout(Duration.ofMillis(200)).lockRetries(0).build();
             migrations.expand();
-            try (Connection connection = db.dataSource().getConnection()) {
+            // a NEW write: on PostgreSQL through the new version's schema, as the NEW app has it on its search path
+            try (Connection connection = (db.postgres() ? db.dataSource(new Scenarios.ChangeColumnType().newSchema(db))
+                    : db.dataSource()).getConnection()) {
                 Scenario.exec(connection, "INSERT INTO customer (id, name, amount_dec) VALUES (900, 'new', 12.34)");
             }
 
@@ -226,7 +231,7 @@ class BadInputTest {
             assertThatThrownBy(migrations::contract).isInstanceOf(MigrationException.class)
                     .hasMessageContaining("scenarios/rename-column.xml::rename-column::test")
                     .hasMessageContaining("column email is unique and email_address is not")
-                    .hasMessageContaining("Add expandAddUnique on email_address")
+                    .hasMessageContaining("add expandAddUnique on email_address")
                     .hasMessageContaining("Run contract again once that is fixed");
             assertThat(db.objects()).contains("index ux_customer_email", "column customer.email character varying nullable=yes");
             assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDED);
@@ -238,6 +243,57 @@ class BadInputTest {
     }
 
     /** Holds a lock on customer that DDL waits for: an open transaction that wrote to it. */
+    @Test
+    void anExpandWhoseConnectionIsKilledMidBackfillSaysWhatToDoAndReleasesTheLock() throws Exception {
+        try (TestDatabase db = customers("postgresql", "killed")) {
+            try (Connection connection = db.dataSource().getConnection()) {
+                Scenario scenario = new Scenarios.RenameColumn();
+                for (long id = 1_000; id < 3_000; id++) {
+                    scenario.oldWrite(connection, id);
+                }
+            }
+            TreeSet<String> before = db.objects();
+            String name = "rb-killed-" + db.schema();
+            ExpandContract migrations = ExpandContract.builder(db.dataSourceNamed(name), "scenarios/add-not-null.yaml")
+                    .backfillBatchSize(20).backfillPause(Duration.ofMillis(20)).build();
+            Thread killer = new Thread(() -> {
+                try (Connection connection = db.dataSource().getConnection();
+                     PreparedStatement kill = connection.prepareStatement("SELECT pg_terminate_backend(pid)"
+                             + " FROM pg_stat_activity WHERE application_name = ? AND query LIKE '%rb_row SET%'")) {
+                    kill.setString(1, name);
+                    for (int i = 0; i < 500; i++) {
+                        try (ResultSet killed = kill.executeQuery()) {
+                            if (killed.next()) {
+                                return;
+                            }
+                        }
+                        Thread.sleep(5);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "killer");
+            killer.start();
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("scenarios/add-not-null.yaml::add-not-null::test")
+                    .hasMessageContaining("backfill")
+                    .hasMessageContaining("Run expand again once that is fixed, or rollback");
+            killer.join();
+            assertThat(db.count("SELECT COUNT(*) FROM databasechangeloglock WHERE locked")).as("Liquibase's lock").isZero();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.EXPANDING);
+
+            migrations.rollback();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.ROLLED_BACK);
+            assertThat(db.objects()).as("schema after the rollback of the killed expand").isEqualTo(before);
+            migrations.expand();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.EXPANDED);
+        }
+    }
+
     private static void holdLock(Connection holder) throws Exception {
         holder.setAutoCommit(false);
         try (Statement statement = holder.createStatement()) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -18,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and a NEW app write concurrently through expand, rollback, a second expand and contract. The OLD
  * app never fails while it may run; no row is lost; its values and those derived from NEW writes
  * are there; after rollback the schema is exactly what it was, and after contract no helper is left.
- * On PostgreSQL the OLD app writes during expand and rollback; on H2 right before and after them.
+ * On PostgreSQL the OLD app writes during expand and rollback (on H2 right before and after them),
+ * the NEW app works through its version schema (exactly the new shape), expand rewrites no table,
+ * rollback drops the version schema and contract keeps only the newest.
  */
 class ExpandContractAcceptanceTest {
 
@@ -43,6 +46,8 @@ class ExpandContractAcceptanceTest {
             }
             assertThat(oldApp.takeErrors()).isEmpty();
             TreeSet<String> before = db.objects();
+            List<String> schemasBefore = db.schemas();
+            Map<String, Long> filesBefore = db.postgres() ? db.relfilenodes() : Map.of();
             ExpandContract migrations = ExpandContract.builder(db.dataSource(), scenario.changelog)
                     .backfillBatchSize(40).backfillPause(Duration.ZERO).bakeTime(Duration.ZERO).build();
 
@@ -54,6 +59,10 @@ class ExpandContractAcceptanceTest {
             Workload.run(db.dataSource(), List.of(oldApp), OPS, null);
             assertThat(oldApp.takeErrors()).as("OLD app errors after expand").isEmpty();
             assertThat(migrations.status()).isNotEmpty().allMatch(s -> s.phase() == MigrationPhase.EXPANDED);
+            if (db.postgres()) {
+                assertThat(db.relfilenodes()).as("no table rewritten by expand").containsAllEntriesOf(filesBefore);
+                newApp.on(db.dataSource(newVersionSchema(db, scenario)));
+            }
 
             Workload.run(db.dataSource(), List.of(oldApp, newApp), OPS, null);
             assertThat(oldApp.takeErrors()).as("OLD app errors on the expanded schema").isEmpty();
@@ -66,6 +75,7 @@ class ExpandContractAcceptanceTest {
             assertThat(oldApp.takeErrors()).as("OLD app errors after rollback").isEmpty();
             assertThat(migrations.status()).allMatch(s -> s.phase() == MigrationPhase.ROLLED_BACK);
             assertThat(db.objects()).as("schema after rollback").isEqualTo(before);
+            assertThat(db.schemas()).as("version schemas after rollback").isEqualTo(schemasBefore);
             assertThat(db.count("SELECT COUNT(*) FROM customer")).as("rows after rollback").isEqualTo(rows(scenario, oldApp, newApp));
             scenario.checkRolledBack(db, oldApp.ids, newApp.ids);
 
@@ -77,6 +87,11 @@ class ExpandContractAcceptanceTest {
             migrations.contract();
             assertThat(migrations.status()).allMatch(s -> s.phase() == MigrationPhase.CONTRACTED);
             Workload.App contracted = new Workload.App("NEW", scenario::newWriteContracted, 2_000_000);
+            if (db.postgres()) {
+                String schema = newVersionSchema(db, scenario);
+                assertThat(db.schemas()).as("version schemas after contract").containsExactly(schema);
+                contracted.on(db.dataSource(schema));
+            }
             Workload.run(db.dataSource(), List.of(contracted), OPS, null);
             assertThat(contracted.takeErrors()).as("NEW app errors after contract").isEmpty();
             assertThat(db.objects()).as("helpers after contract")
@@ -84,6 +99,15 @@ class ExpandContractAcceptanceTest {
             assertThat(db.count("SELECT COUNT(*) FROM " + scenario.table())).as("rows after contract")
                     .isEqualTo(rows(scenario, oldApp, newApp) + contracted.ids.size());
             scenario.checkContracted(db, oldApp.ids, newApp.ids);
+        }
+    }
+
+    /** The schema the NEW app puts on its search path, found as an application finds it. */
+    private static String newVersionSchema(TestDatabase db, Scenario scenario) throws Exception {
+        try (Connection connection = db.dataSource().getConnection()) {
+            String schema = VersionSchema.resolve(connection, db.schema(), VersionSchema.changeSetIds(scenario.changelog));
+            assertThat(schema).as("the NEW app's version schema").isNotEqualTo(db.schema());
+            return schema;
         }
     }
 

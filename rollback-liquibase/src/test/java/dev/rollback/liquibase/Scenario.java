@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -22,8 +23,10 @@ import java.util.WeakHashMap;
  */
 abstract class Scenario {
 
-    final String name;
+    String name;
     final String changelog;
+    private String customerTable =
+            "CREATE TABLE customer (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200), amount INTEGER)";
 
     Scenario(String name, String changelog) {
         this.name = name;
@@ -36,8 +39,14 @@ abstract class Scenario {
     }
 
     List<String> setup() {
-        return new ArrayList<>(List.of(
-                "CREATE TABLE customer (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200), amount INTEGER)"));
+        return new ArrayList<>(List.of(customerTable));
+    }
+
+    /** The same scenario on a customer table with another key (composite, or none). */
+    Scenario keyed(String label, String table) {
+        this.name = name + label;
+        this.customerTable = table;
+        return this;
     }
 
     /** The OLD app: knows customer(id, name, email, amount). */
@@ -93,6 +102,31 @@ abstract class Scenario {
      */
     private static final Map<Connection, Map<String, PreparedStatement>> STATEMENTS =
             Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The table as the new version sees it: through its version schema on PostgreSQL. */
+    String newShape(TestDatabase db, String table) throws SQLException {
+        return db.postgres() ? newSchema(db) + "." + table : table;
+    }
+
+    /** The new version's schema: that of the change log's last change set. */
+    String newSchema(TestDatabase db) {
+        List<String> ids = VersionSchema.changeSetIds(changelog);
+        return VersionSchema.name(db.schema(), ids.get(ids.size() - 1));
+    }
+
+    static boolean postgres(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+    }
+
+    /** Runs a write that the version's rules must refuse. */
+    static void refused(Connection c, String sql, Object... parameters) throws SQLException {
+        try {
+            exec(c, sql, parameters);
+        } catch (SQLException expected) {
+            return;
+        }
+        throw new SQLException("accepted, but the rules refuse it: " + sql + " " + List.of(parameters));
+    }
 
     static PreparedStatement prepare(Connection c, String sql) throws SQLException {
         Map<String, PreparedStatement> statements = STATEMENTS.computeIfAbsent(c, k -> new HashMap<>());

@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -87,6 +89,38 @@ final class TestDatabase implements AutoCloseable {
         return dataSource;
     }
 
+    /** A data source on this test's schema whose connections carry an application name (PostgreSQL). */
+    DataSource dataSourceNamed(String applicationName) {
+        PGSimpleDataSource named = postgres(schema);
+        named.setApplicationName(applicationName);
+        return named;
+    }
+
+    /** A data source whose connections see the database through a schema of views (PostgreSQL). */
+    DataSource dataSource(String searchPath) {
+        return postgres(searchPath);
+    }
+
+    /** The physical file of each table of the schema: a table rewritten gets a new one. */
+    Map<String, Long> relfilenodes() throws SQLException {
+        Map<String, Long> files = new TreeMap<>();
+        for (List<Object> row : rows("SELECT c.relname, c.relfilenode FROM pg_class c JOIN pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' AND c.relkind = 'r'")) {
+            files.put((String) row.get(0), ((Number) row.get(1)).longValue());
+        }
+        return files;
+    }
+
+    /** The columns of a table or view as an application on the search path sees them, in order. */
+    List<String> columns(String searchPath, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        for (List<Object> row : rows("SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+                + searchPath + "' AND table_name = '" + table + "' ORDER BY ordinal_position")) {
+            columns.add((String) row.get(0));
+        }
+        return columns;
+    }
+
     boolean postgres() {
         return postgres;
     }
@@ -164,6 +198,23 @@ final class TestDatabase implements AutoCloseable {
         return objects;
     }
 
+    /** The version schemas of this test's schema (named after it), PostgreSQL only. */
+    List<String> schemas() throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        if (postgres) {
+            for (List<Object> row : rows("SELECT nspname FROM pg_namespace WHERE nspname LIKE '" + schema
+                    + "\\_%' ORDER BY nspname")) {
+                schemas.add((String) row.get(0));
+            }
+        }
+        return schemas;
+    }
+
+    /** The name of this test's physical schema. */
+    String schema() {
+        return schema;
+    }
+
     private void add(TreeSet<String> objects, String prefix, String sql) throws SQLException {
         for (List<Object> row : rows(sql)) {
             // H2 renames its primary key index when it rebuilds a table: the name is H2's, not the schema's
@@ -175,6 +226,9 @@ final class TestDatabase implements AutoCloseable {
     public void close() throws SQLException {
         if (postgres) {
             try (Connection connection = postgres(null).getConnection(); Statement statement = connection.createStatement()) {
+                for (String own : schemas()) {
+                    statement.execute("DROP SCHEMA IF EXISTS " + own + " CASCADE");
+                }
                 statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
         } else {

@@ -37,6 +37,8 @@ final class Workload {
         final AtomicLong nextId;
         final Set<Long> ids = ConcurrentHashMap.newKeySet();
         final List<String> errors = new CopyOnWriteArrayList<>();
+        /** Where the app connects, if not the workload's data source (e.g. its version schema). */
+        volatile DataSource dataSource;
 
         App(String name, Op op, long firstId) {
             this.name = name;
@@ -52,6 +54,12 @@ final class Workload {
             } catch (SQLException | RuntimeException e) {
                 errors.add(name + " row " + id + ": " + e.getMessage());
             }
+        }
+
+        /** Connects the app from now on through this data source. */
+        App on(DataSource source) {
+            this.dataSource = source;
+            return this;
         }
 
         List<String> takeErrors() {
@@ -77,7 +85,7 @@ final class Workload {
         for (App app : apps) {
             for (int t = 0; t < 2; t++) {
                 Thread thread = new Thread(() -> {
-                    try (Connection connection = dataSource.getConnection()) {
+                    try (Connection connection = (app.dataSource == null ? dataSource : app.dataSource).getConnection()) {
                         app.write(connection); // prepares the app's statements, as a warm pool has them
                         connected.countDown();
                         int ops = 1;

@@ -18,6 +18,7 @@ public class ExpandAddCheckChange extends ExpandContractChange {
     private String tableName;
     private String constraintName;
     private String condition;
+    private String columnName;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandAddCheckChange() {
@@ -83,6 +84,27 @@ public class ExpandAddCheckChange extends ExpandContractChange {
         this.condition = condition;
     }
 
+    /**
+     * Returns the column the check is about; required on PostgreSQL, where the check goes on a shadow
+     * column of it that only the new version sees.
+     *
+     * @return the column
+     */
+    @DatabaseChangeProperty(description = "The column the check is about (required on PostgreSQL)",
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getColumnName() {
+        return columnName;
+    }
+
+    /**
+     * Sets the column the check is about.
+     *
+     * @param columnName the column
+     */
+    public void setColumnName(String columnName) {
+        this.columnName = columnName;
+    }
+
     @Override
     Kind kind() {
         return Kind.ADD_CHECK;
@@ -94,6 +116,7 @@ public class ExpandAddCheckChange extends ExpandContractChange {
         properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
         properties.put("constraintName", constraintName == null ? null : String.valueOf(constraintName));
         properties.put("condition", condition == null ? null : String.valueOf(condition));
+        properties.put("columnName", columnName);
         return properties;
     }
 

@@ -5,9 +5,12 @@ import dev.rollback.liquibase.internal.Kind;
 import dev.rollback.liquibase.internal.MigrationSpec;
 import dev.rollback.liquibase.internal.Settings;
 import dev.rollback.liquibase.internal.StepStatement;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import liquibase.change.AbstractChange;
 import liquibase.changelog.ChangeSet;
+import liquibase.changelog.DatabaseChangeLog;
 import liquibase.database.Database;
 import liquibase.database.core.H2Database;
 import liquibase.database.core.PostgresDatabase;
@@ -43,7 +46,28 @@ public abstract class ExpandContractChange extends AbstractChange {
      * @return the spec
      */
     MigrationSpec spec() {
-        return new MigrationSpec(kind(), properties());
+        Map<String, String> properties = new HashMap<>(properties());
+        properties.put(MigrationSpec.PREVIOUS_CHANGE_SET, previousChangeSet());
+        return new MigrationSpec(kind(), properties);
+    }
+
+    /**
+     * The change set before this one in the change log being run, leaving out those that run
+     * always: the last change set the previous version knows, whose version schema it uses.
+     */
+    private String previousChangeSet() {
+        ChangeSet changeSet = getChangeSet();
+        if (changeSet == null || changeSet.getChangeLog() == null) {
+            return null;
+        }
+        DatabaseChangeLog root = changeSet.getChangeLog().getRootChangeLog();
+        List<ChangeSet> all = (root == null ? changeSet.getChangeLog() : root).getChangeSets();
+        for (int i = all.indexOf(changeSet) - 1; i >= 0; i--) {
+            if (!all.get(i).isAlwaysRun()) {
+                return all.get(i).getId();
+            }
+        }
+        return null;
     }
 
     /**

@@ -87,8 +87,12 @@ public abstract class Dialect {
     void afterDdl(Connection connection) throws SQLException {
     }
 
-    /** @return the SQL for a trigger function and a trigger that keep the rules, one statement each */
-    abstract List<String> createSyncTrigger(String table, String helper, List<Rule> rules);
+    /**
+     * @param newSchema the new version's schema, whose writes the trigger tells from the others, or
+     *                  null where there is none (then each side is derived from the other when unset)
+     * @return the SQL for a trigger function and a trigger that keep the rules, one statement each
+     */
+    abstract List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newSchema);
 
     /** @return the SQL that drops the sync trigger (and its function), if it exists */
     abstract List<String> dropSyncTrigger(String table, String helper);
@@ -206,6 +210,14 @@ public abstract class Dialect {
         }
         return columns;
     }
+
+    /**
+     * @param connection the connection
+     * @param table      a table without a primary key
+     * @return the columns of its narrowest unique index on NOT NULL columns (H2: {@code _ROWID_}), empty if none
+     * @throws SQLException if the catalog cannot be read
+     */
+    public abstract List<String> uniqueNotNullKey(Connection connection, String table) throws SQLException;
 
     static boolean exists(Connection connection, String sql, String... parameters) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(sql)) {

@@ -80,7 +80,7 @@ public final class Engine {
                             + " run rollback again to finish it, then expand.", null);
                     case ROLLED_BACK -> {
                         spec.kind().validate(work);
-                        work.spec = spec.kind().capture(work);
+                        work.spec = VersionSchemas.capture(work, ref, spec.kind().capture(work));
                         row = new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDING,
                                 settings.serviceVersion(), null, now(), helper);
                         PhaseTable.update(connection, row);
@@ -90,16 +90,49 @@ public final class Engine {
                 }
             } else {
                 spec.kind().validate(work);
-                work.spec = spec.kind().capture(work);
+                work.spec = VersionSchemas.capture(work, ref, spec.kind().capture(work));
                 row = new PhaseTable.Row(id, 0, ref, work.spec, MigrationPhase.EXPANDING, settings.serviceVersion(),
                         null, now(), helper);
                 PhaseTable.insert(connection, row);
             }
             LOG.info("expanding {} ({})", id, work.spec.kind().changeName());
             work.spec.kind().expand(work);
+            List<PhaseTable.Row> rows = PhaseTable.all(connection);
+            VersionSchemas.afterExpand(work, rows, rows.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow());
             PhaseTable.update(connection, new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDED,
                     row.serviceVersion(), now(), now(), helper));
         });
+    }
+
+    /**
+     * Contracts migrations that are expanded (or finishes their interrupted contract), in order:
+     * checks each first, then drops the older versions' schemas, contracts each, and makes the
+     * newest version's schema anew over the final physical shape.
+     *
+     * @param due the migrations, in the order first expanded
+     */
+    public void contract(List<PhaseTable.Row> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        PhaseTable.Row newest = due.get(due.size() - 1);
+        for (PhaseTable.Row row : due) {
+            if (row.phase() == MigrationPhase.EXPANDED) {
+                inAutoCommit(row.ref(), () -> row.spec().kind().checkContract(
+                        work(row, "Run contract again once that is fixed.")));
+            }
+        }
+        inAutoCommit(newest.ref(), () -> VersionSchemas.beforeContract(work(newest, "Run contract again."),
+                PhaseTable.all(connection), newest));
+        for (PhaseTable.Row row : due) {
+            contract(row);
+        }
+        inAutoCommit(newest.ref(), () -> VersionSchemas.afterContract(work(newest, "Run contract again."),
+                PhaseTable.all(connection), newest));
+    }
+
+    private Work work(PhaseTable.Row row, String nextStep) {
+        return new Work(connection, dialect, settings, row.ref(), row.helper(), row.spec(), nextStep);
     }
 
     /**
@@ -118,8 +151,7 @@ public final class Engine {
                     : "expand it again first."), null);
         }
         inAutoCommit(row.ref(), () -> {
-            Work work = new Work(connection, dialect, settings, row.ref(), row.helper(), row.spec(),
-                    "Run contract again once that is fixed.");
+            Work work = work(row, "Run contract again once that is fixed.");
             row.spec().kind().checkContract(work);
             PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTING));
             LOG.info("contracting {} ({})", row.id(), row.spec().kind().changeName());
@@ -145,9 +177,9 @@ public final class Engine {
         }
         inAutoCommit(row.ref(), () -> {
             PhaseTable.update(connection, withPhase(row, MigrationPhase.ROLLING_BACK));
-            Work work = new Work(connection, dialect, settings, row.ref(), row.helper(), row.spec(),
-                    "Run rollback again once that is fixed.");
+            Work work = work(row, "Run rollback again once that is fixed.");
             LOG.info("rolling back {} ({})", row.id(), row.spec().kind().changeName());
+            VersionSchemas.beforeRollback(work, row);
             row.spec().kind().rollback(work);
             forgetChangeSet(row.ref());
             PhaseTable.update(connection, withPhase(row, MigrationPhase.ROLLED_BACK));
@@ -200,13 +232,31 @@ public final class Engine {
             try {
                 dialect.lockTimeout(connection, settings.lockTimeout());
                 body.run();
-            } finally {
-                dialect.lockTimeout(connection, null);
-                connection.setAutoCommit(autoCommit);
+            } catch (RuntimeException | SQLException e) {
+                restore(autoCommit, e);
+                throw e;
             }
+            restore(autoCommit, null);
         } catch (SQLException e) {
             throw new MigrationException(ref == null ? null : ref.toString(), "the phase table "
-                    + PhaseTable.TABLE + " could not be read or written: " + e.getMessage(), e);
+                    + PhaseTable.TABLE + " could not be read or written: " + e.getMessage() + ". Run status to see where"
+                    + " the migrations stand, then expand or rollback again.", e);
+        }
+    }
+
+    /**
+     * Gives the connection back as it came; after a failure (e.g. the connection was killed) a reset
+     * that fails too is kept with the failure instead of hiding it.
+     */
+    private void restore(boolean autoCommit, Exception failure) throws SQLException {
+        try {
+            dialect.lockTimeout(connection, null);
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 }

@@ -104,7 +104,7 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
-    List<String> createSyncTrigger(String table, String helper, List<Rule> rules) {
+    List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newSchema) {
         return List.of("CREATE TRIGGER IF NOT EXISTS " + triggerName(helper) + " BEFORE INSERT, UPDATE ON " + table
                 + " FOR EACH ROW CALL '" + H2SyncTrigger.class.getName() + "'");
     }
@@ -209,5 +209,10 @@ final class H2Dialect extends Dialect {
     public boolean triggerExists(Connection connection, String name) throws SQLException {
         return exists(connection, "SELECT 1 FROM INFORMATION_SCHEMA.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?",
                 connection.getSchema(), stored(name));
+    }
+
+    @Override
+    public List<String> uniqueNotNullKey(Connection connection, String table) {
+        return List.of("_ROWID_"); // H2's row id: stable for the life of the row
     }
 }

@@ -38,10 +38,9 @@ public final class H2SyncTrigger implements Trigger {
         }
         for (Rule rule : rules) {
             if (rule instanceof Rule.Fill fill) {
-                int column = rows.index(fill.column());
-                if (newRow[column] == null) {
-                    newRow[column] = rows.evaluate(connection, fill.expression(), newRow);
-                }
+                fillIfNull(connection, newRow, fill.column(), fill.expression());
+            } else if (rule instanceof Rule.Default fill) {
+                fillIfNull(connection, newRow, fill.column(), fill.expression());
             } else if (rule instanceof Rule.Pair pair) {
                 int a = rows.index(pair.a());
                 int b = rows.index(pair.b());
@@ -75,5 +74,12 @@ public final class H2SyncTrigger implements Trigger {
             return Arrays.equals(bx, by);
         }
         return Objects.equals(x, y);
+    }
+
+    private void fillIfNull(Connection connection, Object[] newRow, String name, String expression) throws SQLException {
+        int column = rows.index(name);
+        if (newRow[column] == null) {
+            newRow[column] = rows.evaluate(connection, expression, newRow);
+        }
     }
 }

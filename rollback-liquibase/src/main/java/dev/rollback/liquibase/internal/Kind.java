@@ -14,6 +14,16 @@ public enum Kind {
     /** Adds a column; NOT NULL is enforced at contract, rows written without it get the fill expression. */
     ADD_COLUMN("expandAddColumn") {
         @Override
+        void hide(MigrationSpec spec, String helper, Shape shape) {
+            shape.hideColumn(spec.table(), spec.require("columnName"));
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.showColumn(spec.table(), spec.require("columnName"));
+        }
+
+        @Override
         List<Rule> rules(MigrationSpec spec) {
             String fill = spec.get("fillExpression");
             return fill == null ? List.of() : List.of(new Rule.Fill(spec.require("columnName"), fill));
@@ -28,7 +38,7 @@ public enum Kind {
                 throw work.error("a NOT NULL column needs fillExpression (or defaultValue) so that rows the running"
                         + " version writes without it get a value. Add it to the change set, then run expand again.", null);
             }
-            work.key();
+            work.archiveKey();
         }
 
         @Override
@@ -72,7 +82,7 @@ public enum Kind {
     },
 
     /** Renames a column: a new column kept equal to the old one; the old one is dropped at contract. */
-    RENAME_COLUMN("expandRenameColumn") {
+    RENAME_COLUMN("expandRenameColumn", Shaping.PAIR) {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             String a = spec.require("columnName");
@@ -85,7 +95,6 @@ public enum Kind {
             requireTable(work);
             requireColumn(work, work.require("columnName"));
             requireNoColumn(work, work.require("newColumnName"));
-            work.key();
         }
 
         @Override
@@ -100,11 +109,6 @@ public enum Kind {
         }
 
         @Override
-        void checkContract(Work work) {
-            checkPairContract(work);
-        }
-
-        @Override
         void contract(Work work) {
             contractPair(work);
         }
@@ -116,7 +120,7 @@ public enum Kind {
     },
 
     /** Changes a column's type into a new column, converted both ways by the up and down expressions. */
-    CHANGE_COLUMN_TYPE("expandChangeColumnType") {
+    CHANGE_COLUMN_TYPE("expandChangeColumnType", Shaping.PAIR) {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             return List.of(new Rule.Pair(spec.require("columnName"), spec.require("newColumnName"),
@@ -131,7 +135,7 @@ public enum Kind {
             work.require("newDataType");
             work.require("upExpression");
             work.require("downExpression");
-            work.key();
+            work.archiveKey();
         }
 
         @Override
@@ -143,11 +147,6 @@ public enum Kind {
         @Override
         void expand(Work work) {
             expandPair(work, work.require("newDataType"), work.require("upExpression"), true);
-        }
-
-        @Override
-        void checkContract(Work work) {
-            checkPairContract(work);
         }
 
         @Override
@@ -164,9 +163,14 @@ public enum Kind {
     /** Drops a column at contract; until then rows the new version writes get its default or fill expression. */
     DROP_COLUMN("expandDropColumn") {
         @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.dropColumn(spec.table(), spec.require("columnName"));
+        }
+
+        @Override
         List<Rule> rules(MigrationSpec spec) {
             String fill = spec.get("fillExpression");
-            return fill == null ? List.of() : List.of(new Rule.Fill(spec.require("columnName"), fill));
+            return fill == null ? List.of() : List.of(new Rule.Default(spec.require("columnName"), fill));
         }
 
         @Override
@@ -203,7 +207,7 @@ public enum Kind {
     },
 
     /** Makes a column NOT NULL: filled by a trigger and a backfill, checked NOT VALID, validated at contract. */
-    ADD_NOT_NULL("expandAddNotNull") {
+    ADD_NOT_NULL("expandAddNotNull", Shaping.SHADOW) {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             return List.of(new Rule.Fill(spec.require("columnName"), spec.require("fillExpression")));
@@ -214,12 +218,16 @@ public enum Kind {
             requireTable(work);
             requireColumn(work, work.require("columnName"));
             work.require("fillExpression");
-            work.key();
         }
 
         @Override
         void expand(Work work) {
             String column = work.require("columnName");
+            if (work.dialect.isPostgres()) {
+                Shadow.expand(work, column, "COALESCE(" + column + ", " + work.require("fillExpression") + ")",
+                        "CHECK (" + Shadow.column(work) + " IS NOT NULL)");
+                return;
+            }
             work.syncTrigger(rules(work.spec));
             work.backfill(column, work.require("fillExpression"), column + " IS NULL");
             work.addCheckUnchecked(work.table(), work.name("rb_nn"), column + " IS NOT NULL");
@@ -227,25 +235,34 @@ public enum Kind {
 
         @Override
         void contract(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, work.require("columnName"), true);
+                return;
+            }
             work.dropSyncTrigger();
             work.setNotNullFromCheck(work.table(), work.require("columnName"), work.name("rb_nn"));
         }
 
         @Override
         void rollback(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.rollback(work);
+                return;
+            }
             work.dropConstraint(work.table(), work.name("rb_nn"));
             work.dropSyncTrigger();
         }
     },
 
     /** Adds a foreign key, not checked on existing rows until contract. */
-    ADD_FOREIGN_KEY("expandAddForeignKey") {
+    ADD_FOREIGN_KEY("expandAddForeignKey", Shaping.SHADOW) {
         @Override
         void validate(Work work) {
             requireTable(work);
             for (String column : columns(work.require("columnNames"))) {
                 requireColumn(work, column);
             }
+            requireOneColumnOnPostgres(work);
             String referenced = work.require("referencedTableName");
             if (!work.hasTable(referenced)) {
                 throw work.error("referenced table " + referenced + " does not exist. Fix the change set, then run expand"
@@ -262,17 +279,27 @@ public enum Kind {
         @Override
         void expand(Work work) {
             String name = work.require("constraintName");
-            if (!work.hasConstraint(work.table(), name)) {
-                String onDelete = work.get("onDelete");
+            String onDelete = work.get("onDelete");
+            String references = " REFERENCES " + work.require("referencedTableName") + " ("
+                    + work.require("referencedColumnNames") + ")" + (onDelete == null ? "" : " ON DELETE " + onDelete);
+            if (work.dialect.isPostgres()) {
+                String column = shadowed(work.spec);
+                // a reference the new rule refuses becomes NULL for the new version; the old one keeps it
+                Shadow.expand(work, column, "CASE WHEN EXISTS (SELECT 1 FROM " + work.require("referencedTableName")
+                        + " rb_p WHERE rb_p." + work.require("referencedColumnNames") + " = rb_row." + column + ") THEN rb_row."
+                        + column + " END", "FOREIGN KEY (" + Shadow.column(work) + ")" + references);
+            } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add foreign key " + name, work.dialect.addConstraintUnchecked(work.table(), name,
-                        "FOREIGN KEY (" + work.require("columnNames") + ") REFERENCES " + work.require("referencedTableName")
-                                + " (" + work.require("referencedColumnNames") + ")"
-                                + (onDelete == null ? "" : " ON DELETE " + onDelete)));
+                        "FOREIGN KEY (" + work.require("columnNames") + ")" + references));
             }
         }
 
         @Override
         void contract(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, shadowed(work.spec), false);
+                return;
+            }
             List<String> from = columns(work.require("columnNames"));
             List<String> to = columns(work.require("referencedColumnNames"));
             List<String> match = new ArrayList<>();
@@ -287,49 +314,71 @@ public enum Kind {
 
         @Override
         void rollback(Work work) {
-            work.dropConstraint(work.table(), work.require("constraintName"));
+            rollbackConstraint(work);
         }
     },
 
     /** Adds a check constraint, not checked on existing rows until contract. */
-    ADD_CHECK("expandAddCheck") {
+    ADD_CHECK("expandAddCheck", Shaping.SHADOW) {
         @Override
         void validate(Work work) {
             requireTable(work);
             work.require("condition");
+            if (work.dialect.isPostgres()) {
+                if (work.get("columnName") == null) {
+                    throw work.error("on PostgreSQL the check goes on a shadow column of the column it is about, so"
+                            + " that the running version never meets it: set columnName. Fix the change set, then run"
+                            + " expand again; nothing was changed.", null);
+                }
+                requireColumn(work, work.require("columnName"));
+            }
         }
 
         @Override
         void expand(Work work) {
-            work.addCheckUnchecked(work.table(), work.require("constraintName"), work.require("condition"));
+            String condition = work.require("condition");
+            if (work.dialect.isPostgres()) {
+                String column = shadowed(work.spec);
+                // a value the check refuses becomes NULL for the new version; the old one keeps it
+                Shadow.expand(work, column, "CASE WHEN (" + condition + ") THEN " + column + " END",
+                        "CHECK (" + Shadow.rebind(condition, column, Shadow.column(work)) + ")");
+                return;
+            }
+            work.addCheckUnchecked(work.table(), work.require("constraintName"), condition);
         }
 
         @Override
         void contract(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, shadowed(work.spec), false);
+                return;
+            }
             validateConstraint(work, "SELECT COUNT(*) FROM " + work.table() + " WHERE NOT (" + work.require("condition") + ")");
         }
 
         @Override
         void rollback(Work work) {
-            work.dropConstraint(work.table(), work.require("constraintName"));
+            rollbackConstraint(work);
         }
     },
 
     /** Adds a unique constraint: on PostgreSQL its index is built concurrently, the constraint attached at contract. */
-    ADD_UNIQUE("expandAddUnique") {
+    ADD_UNIQUE("expandAddUnique", Shaping.SHADOW) {
         @Override
         void validate(Work work) {
             requireTable(work);
             for (String column : columns(work.require("columnNames"))) {
                 requireColumn(work, column);
             }
+            requireOneColumnOnPostgres(work);
         }
 
         @Override
         void expand(Work work) {
             String name = work.require("constraintName");
             if (work.dialect.isPostgres()) {
-                createIndex(work, name, work.require("columnNames"), true);
+                Shadow.expand(work, shadowed(work.spec), shadowed(work.spec), null);
+                createIndex(work, name, Shadow.column(work), true);
             } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
                         + " UNIQUE (" + work.require("columnNames") + ")");
@@ -339,19 +388,18 @@ public enum Kind {
         @Override
         void contract(Work work) {
             String name = work.require("constraintName");
-            if (work.dialect.isPostgres() && !work.hasConstraint(work.table(), name)) {
-                work.sql("attach unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
-                        + " UNIQUE USING INDEX " + name);
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, shadowed(work.spec), false);
+                if (!work.hasConstraint(work.table(), name)) {
+                    work.sql("attach unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
+                            + " UNIQUE USING INDEX " + name);
+                }
             }
         }
 
         @Override
         void rollback(Work work) {
-            String name = work.require("constraintName");
-            work.dropConstraint(work.table(), name);
-            if (work.dialect.isPostgres()) {
-                work.sql("drop index " + name, work.dialect.dropIndex(name));
-            }
+            rollbackConstraint(work);
         }
     },
 
@@ -382,8 +430,45 @@ public enum Kind {
         }
     },
 
+    /** Drops an index at contract; the running version's queries may need it until then. */
+    DROP_INDEX("expandDropIndex") {
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            if (!work.hasIndex(work.require("indexName"))) {
+                throw work.error("there is no index " + work.require("indexName") + ". Fix the change set, then run"
+                        + " expand again; nothing was changed.", null);
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            // the running version still uses the index
+        }
+
+        @Override
+        void contract(Work work) {
+            work.sql("drop index " + work.require("indexName"), work.dialect.dropIndex(work.require("indexName")));
+        }
+
+        @Override
+        void rollback(Work work) {
+            // expand changed nothing
+        }
+    },
+
     /** Creates a table; rollback renames it to its archive, a new expand brings it back. */
     CREATE_TABLE("expandCreateTable") {
+        @Override
+        void hide(MigrationSpec spec, String helper, Shape shape) {
+            shape.hideTable(spec.table());
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.showTable(spec.table());
+        }
+
         @Override
         void validate(Work work) {
             work.require("columns");
@@ -423,6 +508,11 @@ public enum Kind {
 
     /** Renames a table: the new name is an updatable view over the table until contract renames it. */
     RENAME_TABLE("expandRenameTable") {
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.renameTable(spec.table(), spec.require("newTableName"));
+        }
+
         @Override
         void validate(Work work) {
             requireTable(work);
@@ -473,6 +563,11 @@ public enum Kind {
     /** Drops a table at contract; expand leaves it for the running version. */
     DROP_TABLE("expandDropTable") {
         @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            shape.dropTable(spec.table());
+        }
+
+        @Override
         void validate(Work work) {
             requireTable(work);
         }
@@ -495,10 +590,26 @@ public enum Kind {
         }
     };
 
+    /** How a kind's migration changes the shape the new version sees, where all its kind does it alike. */
+    private enum Shaping {
+        /** Only as its methods say. */
+        OWN,
+        /** A shadow column stands for the column under its name (PostgreSQL). */
+        SHADOW,
+        /** The new column replaces the old one under its new name. */
+        PAIR
+    }
+
     private final String changeName;
+    private final Shaping shaping;
 
     Kind(String changeName) {
+        this(changeName, Shaping.OWN);
+    }
+
+    Kind(String changeName, Shaping shaping) {
         this.changeName = changeName;
+        this.shaping = shaping;
     }
 
     /** @return the Liquibase change name, e.g. {@code expandRenameColumn} */
@@ -517,6 +628,40 @@ public enum Kind {
     /** Checks the spec against the database before anything is changed. */
     abstract void validate(Work work);
 
+    /**
+     * Hides from the versions before this migration the physical columns and tables its expand
+     * added (a shadow column, a pair's new column; else nothing unless overridden).
+     *
+     * @param spec   the migration
+     * @param helper the suffix of its helper objects' names
+     * @param shape  the shape, changed in place
+     */
+    void hide(MigrationSpec spec, String helper, Shape shape) {
+        if (shaping == Shaping.SHADOW) {
+            shape.hideColumn(spec.table(), Shadow.column(helper));
+        } else if (shaping == Shaping.PAIR) {
+            shape.hideColumn(spec.table(), spec.require("newColumnName"));
+        }
+    }
+
+    /**
+     * Turns the shape of the version before this migration into the shape of the version after it
+     * (a shadow column or a pair's new column in the old one's place; else nothing unless
+     * overridden: a constraint or an index, which no view shows).
+     *
+     * @param spec   the migration
+     * @param helper the suffix of its helper objects' names
+     * @param shape  the shape, changed in place
+     */
+    void reshape(MigrationSpec spec, String helper, Shape shape) {
+        if (shaping == Shaping.SHADOW) {
+            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
+        } else if (shaping == Shaping.PAIR) {
+            shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
+                    spec.require("newColumnName"));
+        }
+    }
+
     /** Adds to the spec the facts needed to undo the expand, read before it changes anything. */
     MigrationSpec capture(Work work) {
         return work.spec;
@@ -526,11 +671,43 @@ public enum Kind {
 
     /** Checks, before anything changes, that the contract can go through. */
     void checkContract(Work work) {
+        if (shaping == Shaping.SHADOW && work.dialect.isPostgres()) {
+            refuseToDropUniqueness(work, shadowed(work.spec), Shadow.column(work), "a shadow column does not take over"
+                    + " the column's unique index (see Limits in the README): roll this migration back, or drop the"
+                    + " uniqueness in a change set of its own first, then");
+        } else if (shaping == Shaping.PAIR) {
+            String b = work.require("newColumnName");
+            refuseToDropUniqueness(work, work.require("columnName"), b, "add expandAddUnique on " + b
+                    + " in a change set of its own, expand, then");
+        }
     }
 
     abstract void contract(Work work);
 
     abstract void rollback(Work work);
+
+    /** The one column a shadow column stands for: {@code columnName}, else the only one of {@code columnNames}. */
+    static String shadowed(MigrationSpec spec) {
+        String column = spec.get("columnName");
+        return column != null ? column : columns(spec.require("columnNames")).get(0);
+    }
+
+    static void requireOneColumnOnPostgres(Work work) {
+        if (work.dialect.isPostgres() && columns(work.require("columnNames")).size() != 1) {
+            throw work.error("on PostgreSQL the rule goes on a shadow column, so that the running version never meets"
+                    + " it, and a shadow column stands for one column, not " + work.require("columnNames") + ". Fix the"
+                    + " change set, then run expand again; nothing was changed.", null);
+        }
+    }
+
+    /** Rollback of a rule: on PostgreSQL its shadow column goes, with the rule on it; on H2 the constraint. */
+    static void rollbackConstraint(Work work) {
+        if (work.dialect.isPostgres()) {
+            Shadow.rollback(work);
+            return;
+        }
+        work.dropConstraint(work.table(), work.require("constraintName"));
+    }
 
     static List<String> columns(String list) {
         return Arrays.stream(list.split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList();
@@ -605,13 +782,15 @@ public enum Kind {
         }
     }
 
-    /** Refuses to drop a unique column whose replacement is not unique: the uniqueness would go with it, silently. */
-    static void checkPairContract(Work work) {
-        String a = work.require("columnName");
-        String b = work.require("newColumnName");
-        if (work.hasColumn(work.table(), a) && work.uniqueOn(work.table(), a) && !work.uniqueOn(work.table(), b)) {
-            throw work.error("column " + a + " is unique and " + b + " is not: contract would drop the uniqueness with " + a
-                    + ". Add expandAddUnique on " + b + " in a change set of its own, expand, then", null);
+    /**
+     * Refuses to drop a unique column whose replacement is not unique: the uniqueness would go with
+     * it, silently.
+     */
+    static void refuseToDropUniqueness(Work work, String column, String replacement, String advice) {
+        if (work.hasColumn(work.table(), column) && work.hasColumn(work.table(), replacement)
+                && work.uniqueOn(work.table(), column) && !work.uniqueOn(work.table(), replacement)) {
+            throw work.error("column " + column + " is unique and " + replacement + " is not: contract would drop the"
+                    + " uniqueness with " + column + ". To keep it, " + advice, null);
         }
     }
 
@@ -639,14 +818,18 @@ public enum Kind {
     }
 
     /**
-     * Keeps the values of a column only the new version knew, by primary key, in the archive table;
+     * Keeps the values of a column only the new version knew, by key, in the archive table;
      * with {@code guard}, also that column's value, so a restore skips rows changed since.
      */
     static void archive(Work work, String column, String guard) {
-        String key = work.key();
+        List<String> key = work.archiveKey();
         String archive = work.archiveTable();
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            columns.add(key.get(i) + " AS rb_key_" + i);
+        }
         work.sql("archive " + column, "DROP TABLE IF EXISTS " + archive,
-                "CREATE TABLE " + archive + " AS SELECT " + key + " AS rb_key, " + column + " AS rb_value"
+                "CREATE TABLE " + archive + " AS SELECT " + String.join(", ", columns) + ", " + column + " AS rb_value"
                         + (guard == null ? "" : ", " + guard + " AS rb_guard") + " FROM " + work.table()
                         + " WHERE " + column + " IS NOT NULL");
     }
@@ -657,11 +840,21 @@ public enum Kind {
         if (!work.hasTable(archive)) {
             return;
         }
-        String key = work.key();
-        String match = "rb_a.rb_key = " + work.table() + "." + key
+        List<String> key = work.archiveKey();
+        List<String> matches = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            matches.add("rb_a.rb_key_" + i + " = " + work.table() + "." + key.get(i));
+        }
+        String match = String.join(" AND ", matches)
                 + (guard == null ? "" : " AND rb_a.rb_guard IS NOT DISTINCT FROM " + work.table() + "." + guard);
-        work.sql("restore archived " + column, "UPDATE " + work.table() + " SET " + column + " = (SELECT rb_a.rb_value FROM "
-                + archive + " rb_a WHERE " + match + ") WHERE EXISTS (SELECT 1 FROM " + archive + " rb_a WHERE " + match + ")",
-                "DROP TABLE " + archive);
+        List<String> statements = new ArrayList<>();
+        if (work.dialect.isPostgres()) {
+            // the sync triggers leave restored values alone, as they leave backfilled ones
+            statements.add("SET LOCAL rollback.backfill = 'on'");
+        }
+        statements.add("UPDATE " + work.table() + " SET " + column + " = (SELECT rb_a.rb_value FROM " + archive + " rb_a WHERE "
+                + match + ") WHERE EXISTS (SELECT 1 FROM " + archive + " rb_a WHERE " + match + ")");
+        statements.add("DROP TABLE " + archive);
+        work.atomically("restore archived " + column, statements);
     }
 }

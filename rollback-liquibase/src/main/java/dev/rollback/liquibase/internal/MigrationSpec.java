@@ -16,6 +16,9 @@ import java.util.TreeMap;
  */
 public final class MigrationSpec {
 
+    /** The property naming the change set before the migration's (that of the previous version). */
+    public static final String PREVIOUS_CHANGE_SET = "version.previousChangeSet";
+
     private final Kind kind;
     private final Map<String, String> properties;
 

@@ -43,15 +43,36 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    List<String> createSyncTrigger(String table, String helper, List<Rule> rules) {
+    List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newSchema) {
         StringBuilder body = new StringBuilder()
                 .append("CREATE OR REPLACE FUNCTION ").append(functionName(helper))
                 .append("() RETURNS trigger LANGUAGE plpgsql AS $rb$\nBEGIN\n")
                 .append("  IF current_setting('rollback.backfill', true) = 'on' THEN RETURN NEW; END IF;\n");
-        for (Rule rule : rules) {
+        if (newSchema != null) {
+            // the writer's version says which side it wrote: the new version sees only its own columns
+            body.append("  IF (current_schemas(false))[1] = '").append(newSchema).append("' THEN\n");
+            for (Rule rule : rules) {
+                if (rule instanceof Rule.Pair pair) {
+                    body.append("    NEW.").append(pair.a()).append(" := ").append(value(pair.bToA())).append(";\n");
+                } else if (rule instanceof Rule.Default fill) {
+                    body.append(fillIfNull(fill.column(), fill.expression()));
+                }
+            }
+            body.append("  ELSE\n");
+            for (Rule rule : rules) {
+                if (rule instanceof Rule.Fill fill) {
+                    body.append("    NEW.").append(fill.column()).append(" := ").append(value(fill.expression())).append(";\n");
+                } else if (rule instanceof Rule.Pair pair) {
+                    body.append("    NEW.").append(pair.b()).append(" := ").append(value(pair.aToB())).append(";\n");
+                }
+            }
+            body.append("  END IF;\n");
+        }
+        for (Rule rule : newSchema == null ? rules : List.<Rule>of()) {
             if (rule instanceof Rule.Fill fill) {
-                body.append("  IF NEW.").append(fill.column()).append(" IS NULL THEN NEW.").append(fill.column())
-                        .append(" := ").append(value(fill.expression())).append("; END IF;\n");
+                body.append(fillIfNull(fill.column(), fill.expression()));
+            } else if (rule instanceof Rule.Default fill) {
+                body.append(fillIfNull(fill.column(), fill.expression()));
             } else if (rule instanceof Rule.Pair pair) {
                 String a = pair.a();
                 String b = pair.b();
@@ -72,6 +93,10 @@ final class PostgresDialect extends Dialect {
                 "DROP TRIGGER IF EXISTS " + triggerName(helper) + " ON " + table,
                 "CREATE TRIGGER " + triggerName(helper) + " BEFORE INSERT OR UPDATE ON " + table
                         + " FOR EACH ROW EXECUTE FUNCTION " + functionName(helper) + "()");
+    }
+
+    private static String fillIfNull(String column, String expression) {
+        return "  IF NEW." + column + " IS NULL THEN NEW." + column + " := " + value(expression) + "; END IF;\n";
     }
 
     /** A column's value straight from the row; any other expression evaluated over the row. */
@@ -168,5 +193,22 @@ final class PostgresDialect extends Dialect {
         return exists(connection, "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND t.tgname = ?",
                 connection.getSchema(), stored(name));
+    }
+
+    @Override
+    public List<String> uniqueNotNullKey(Connection connection, String table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT string_agg(a.attname, ',' ORDER BY k.ord)"
+                + " FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)"
+                + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum"
+                + " WHERE n.nspname = ? AND t.relname = ? AND i.indisunique AND i.indisvalid AND i.indpred IS NULL"
+                + " AND i.indexprs IS NULL GROUP BY i.indexrelid HAVING bool_and(a.attnotnull)"
+                + " ORDER BY count(*), i.indexrelid LIMIT 1")) {
+            query.setString(1, connection.getSchema());
+            query.setString(2, stored(table));
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? List.of(row.getString(1).split(",")) : List.of();
+            }
+        }
     }
 }

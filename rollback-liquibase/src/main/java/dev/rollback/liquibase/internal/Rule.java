@@ -7,12 +7,24 @@ package dev.rollback.liquibase.internal;
 public sealed interface Rule {
 
     /**
-     * A column that must not stay null: when a row is written without it, it gets the expression.
+     * A column only the new version sees, derived from the old version's row: where the writer's
+     * version is known, every write of the old version sets it (so it follows the columns it is
+     * derived from); else rows written without it get the expression.
      *
      * @param column     the column
      * @param expression its value for rows written without it
      */
     record Fill(String column, String expression) implements Rule {
+    }
+
+    /**
+     * A column the new version no longer sees: rows it writes get the expression where the column is
+     * null; the old version's writes are left as they are.
+     *
+     * @param column     the column
+     * @param expression its value for rows the new version writes
+     */
+    record Default(String column, String expression) implements Rule {
     }
 
     /**

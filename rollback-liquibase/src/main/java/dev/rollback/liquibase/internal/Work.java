@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -159,21 +161,35 @@ final class Work {
         return catalog(() -> dialect.primaryKey(connection, table));
     }
 
-    /** The single primary key column needed to backfill and archive by key. */
-    String key() {
+    /**
+     * The columns rows are found by: the primary key, whatever its width; else a unique index on NOT
+     * NULL columns (PostgreSQL); else H2's {@code _ROWID_}; empty on a PostgreSQL table with neither,
+     * which is backfilled by {@code ctid} ranges.
+     */
+    List<String> key() {
         List<String> key = primaryKey(table());
-        if (key.size() != 1) {
-            throw error("table " + table() + " needs a single-column primary key to be backfilled and archived by key,"
-                    + " it has " + (key.isEmpty() ? "none" : key) + ". Add one in an earlier change set.", null);
+        if (key.isEmpty()) {
+            key = catalog(() -> dialect.uniqueNotNullKey(connection, table()));
         }
-        return key.get(0);
+        return key;
+    }
+
+    /** The key to archive rows by, which must survive updates: {@code ctid} does not. */
+    List<String> archiveKey() {
+        List<String> key = key();
+        if (key.isEmpty()) {
+            throw error("table " + table() + " has no primary key and no unique index on NOT NULL columns, so the values"
+                    + " only the new version knows could not be archived at rollback and restored by a new expand. Add"
+                    + " one in an earlier change set; nothing was changed.", null);
+        }
+        return key;
     }
 
     void syncTrigger(List<Rule> rules) {
         if (rules.isEmpty()) {
             return;
         }
-        List<String> statements = dialect.createSyncTrigger(table(), helper, rules);
+        List<String> statements = dialect.createSyncTrigger(table(), helper, rules, spec.get(VersionSchemas.SCHEMA));
         if (dialect.isPostgres()) {
             // function first (replaceable), the trigger only if missing: never a moment without it
             sql("create the sync trigger function", statements.get(0));
@@ -244,41 +260,31 @@ final class Work {
     }
 
     /**
-     * Sets {@code column = expression} on the rows matching {@code condition}, in batches by primary
-     * key, each batch its own transaction under the lock timeout, with the sync trigger off.
+     * Sets {@code column = expression} on the rows matching {@code condition}, in batches by key
+     * (row-value ranges over the key's columns, or {@code ctid} block ranges on a PostgreSQL table
+     * without one), each batch its own transaction under the lock timeout, with the sync trigger off.
      */
     void backfill(String column, String expression, String condition) {
-        String key = key();
         String table = table();
         long total = count("SELECT COUNT(*) FROM " + table + " WHERE " + condition);
         if (total == 0) {
             settings.meters().progress(table, 1.0);
             return;
         }
-        String bound = "SELECT MAX(" + key + ") FROM (SELECT " + key + " FROM " + table + " WHERE " + key
-                + " > ? ORDER BY " + key + " LIMIT " + settings.backfillBatchSize() + ") rb_batch";
-        String firstBound = "SELECT MAX(" + key + ") FROM (SELECT " + key + " FROM " + table + " ORDER BY " + key
-                + " LIMIT " + settings.backfillBatchSize() + ") rb_batch";
-        String update = "UPDATE " + table + " SET " + column + " = (" + expression + ") WHERE " + key + " > ? AND " + key
-                + " <= ? AND (" + condition + ")";
-        String firstUpdate = "UPDATE " + table + " SET " + column + " = (" + expression + ") WHERE " + key + " <= ? AND ("
-                + condition + ")";
+        String update = "UPDATE " + table + " rb_row SET " + column + " = (" + expression + ") WHERE ";
+        Batches batches = key().isEmpty() && dialect.isPostgres() ? new BlockBatches(update, condition)
+                : new KeyBatches(key(), update, condition);
         long start = settings.clock().monotonicTime();
         long lastLog = settings.clock().wallTime();
         long done = 0;
-        Object low = null;
         while (true) {
-            Object from = low;
-            Object[] batch = retrying("backfill " + column, () -> batch(from, from == null ? firstBound : bound,
-                    from == null ? firstUpdate : update));
-            if (batch == null) {
+            Long rows = retrying("backfill " + column, () -> inBackfill(batches::next));
+            if (rows == null) {
                 break;
             }
-            low = batch[0];
-            long rows = (Long) batch[1];
             done += rows;
             settings.meters().rows(table, rows);
-            settings.meters().progress(table, (double) done / total);
+            settings.meters().progress(table, Math.min(1.0, (double) done / total));
             long now = settings.clock().wallTime();
             if (now - lastLog >= LOG_EVERY_MS) {
                 LOG.info("backfill of {}.{} ({}): {} of about {} rows", table, column, ref, done, total);
@@ -291,37 +297,134 @@ final class Work {
         LOG.info("backfill of {}.{} ({}) done: {} rows in {} ms", table, column, ref, done, ms);
     }
 
-    /** One batch: returns {last key, rows updated}, or null when no key is left. */
-    private Object[] batch(Object from, String boundSql, String updateSql) throws SQLException {
+    /** One batch of a backfill after another; a batch that fails is rolled back and tried again. */
+    private interface Batches {
+        /** Updates the next batch and returns the rows updated, or null when none is left. */
+        Long next() throws SQLException;
+    }
+
+    /** Batches by key: {@code (k1, k2) > (last)} up to the key {@code batchSize} rows on. */
+    private final class KeyBatches implements Batches {
+        private final List<String> key;
+        private final String columns;
+        private final String update;
+        private final String condition;
+        private Object[] low;
+
+        KeyBatches(List<String> key, String update, String condition) {
+            this.key = key;
+            this.columns = "(" + String.join(", ", key) + ")";
+            this.update = update;
+            this.condition = condition;
+        }
+
+        @Override
+        public Long next() throws SQLException {
+            String after = low == null ? "" : " WHERE " + columns + " > " + placeholders();
+            List<String> aliases = new ArrayList<>();
+            List<String> selected = new ArrayList<>();
+            for (int i = 0; i < key.size(); i++) {
+                aliases.add("rb_k_" + i);
+                selected.add(key.get(i) + " AS rb_k_" + i);
+            }
+            Object[] high;
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + String.join(", ", aliases) + " FROM (SELECT "
+                    + String.join(", ", selected) + " FROM " + table() + after + " ORDER BY " + String.join(", ", key)
+                    + " LIMIT " + settings.backfillBatchSize() + ") rb_batch ORDER BY " + String.join(" DESC, ", aliases)
+                    + " DESC LIMIT 1")) {
+                set(query, 1, low);
+                try (ResultSet row = query.executeQuery()) {
+                    if (!row.next()) {
+                        return null;
+                    }
+                    high = new Object[key.size()];
+                    for (int i = 0; i < high.length; i++) {
+                        high[i] = row.getObject(i + 1);
+                    }
+                }
+            }
+            long rows;
+            try (PreparedStatement statement = connection.prepareStatement(update + (low == null ? "" : columns + " > "
+                    + placeholders() + " AND ") + columns + " <= " + placeholders() + " AND (" + condition + ")")) {
+                set(statement, set(statement, 1, low), high);
+                rows = statement.executeUpdate();
+            }
+            low = high;
+            return rows;
+        }
+
+        private String placeholders() {
+            return "(" + String.join(", ", Collections.nCopies(key.size(), "?")) + ")";
+        }
+
+        private int set(PreparedStatement statement, int first, Object[] values) throws SQLException {
+            if (values == null) {
+                return first;
+            }
+            for (int i = 0; i < values.length; i++) {
+                statement.setObject(first + i, values[i]);
+            }
+            return first + values.length;
+        }
+    }
+
+    /**
+     * Batches of a PostgreSQL table without a key, by ranges of its blocks ({@code ctid}), up to the
+     * block where the table ended when the backfill started: rows an update moves beyond it are new
+     * versions, already done.
+     */
+    private final class BlockBatches implements Batches {
+        private final String update;
+        private final String condition;
+        private long block;
+        private long end = -1;
+        private long blocksPerBatch;
+
+        BlockBatches(String update, String condition) {
+            this.update = update;
+            this.condition = condition;
+        }
+
+        @Override
+        public Long next() throws SQLException {
+            if (end < 0) {
+                try (PreparedStatement query = connection.prepareStatement("SELECT pg_relation_size(?::regclass)"
+                        + " / current_setting('block_size')::bigint, GREATEST(reltuples, 1) / GREATEST(relpages, 1)"
+                        + " FROM pg_class WHERE oid = ?::regclass")) {
+                    query.setString(1, table());
+                    query.setString(2, table());
+                    try (ResultSet row = query.executeQuery()) {
+                        row.next();
+                        end = row.getLong(1);
+                        blocksPerBatch = Math.max(1, settings.backfillBatchSize() / Math.max(1, row.getLong(2)));
+                    }
+                }
+            }
+            if (block >= end) {
+                return null;
+            }
+            long to = Math.min(end, block + blocksPerBatch);
+            long rows;
+            try (PreparedStatement statement = connection.prepareStatement(update + "ctid >= ('(' || ? || ',0)')::tid"
+                    + " AND ctid < ('(' || ? || ',0)')::tid AND (" + condition + ")")) {
+                statement.setLong(1, block);
+                statement.setLong(2, to);
+                rows = statement.executeUpdate();
+            }
+            block = to;
+            return rows;
+        }
+    }
+
+    /** Runs one batch in its own transaction, marked as backfill so that the sync triggers leave it alone. */
+    private Long inBackfill(Action<Long> batch) throws SQLException {
         connection.setAutoCommit(false);
         try {
             dialect.backfilling(connection, true);
-            Object high;
-            try (PreparedStatement query = connection.prepareStatement(boundSql)) {
-                if (from != null) {
-                    query.setObject(1, from);
-                }
-                try (ResultSet row = query.executeQuery()) {
-                    row.next();
-                    high = row.getObject(1);
-                }
-            }
-            if (high == null) {
-                connection.commit();
-                return null;
-            }
-            long rows;
-            try (PreparedStatement statement = connection.prepareStatement(updateSql)) {
-                int parameter = 1;
-                if (from != null) {
-                    statement.setObject(parameter++, from);
-                }
-                statement.setObject(parameter, high);
-                rows = statement.executeUpdate();
-            }
+            Long rows = batch.run();
             dialect.backfilling(connection, false);
             connection.commit();
-            return new Object[] {high, rows};
+            return rows;
         } catch (SQLException e) {
             connection.rollback();
             throw e;

@@ -47,6 +47,8 @@ public final class ExpandContractLiquibasePostProcessor implements BeanPostProce
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
         if (bean instanceof SpringLiquibase liquibase) {
+            // Liquibase changes the physical schema, not the application's version of it
+            liquibase.setDataSource(VersionSchemaDataSource.physical(liquibase.getDataSource()));
             RollbackProperties.Liquibase settings = properties.getObject().getLiquibase();
             liquibase.setChangeLogParameters(parameters(ownParameters(liquibase), settings,
                     registry.getObject().health().version()));

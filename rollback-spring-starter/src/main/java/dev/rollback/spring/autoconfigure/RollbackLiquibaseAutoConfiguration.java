@@ -3,12 +3,15 @@ package dev.rollback.spring.autoconfigure;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.liquibase.ExpandContract;
 import dev.rollback.liquibase.LintMode;
+import dev.rollback.liquibase.VersionSchema;
 import dev.rollback.spring.actuate.RollbackMigrations;
+import java.util.List;
 import javax.sql.DataSource;
 import liquibase.integration.spring.SpringLiquibase;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -17,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of expand/contract schema migrations, when rollback-liquibase and Spring's
@@ -62,7 +66,7 @@ public final class RollbackLiquibaseAutoConfiguration {
     public ExpandContract rollbackExpandContract(LiquibaseProperties liquibase, DataSource dataSource,
                                                  RollbackRegistry registry, RollbackProperties properties) {
         RollbackProperties.Liquibase settings = properties.getLiquibase();
-        ExpandContract.Builder builder = ExpandContract.builder(dataSource,
+        ExpandContract.Builder builder = ExpandContract.builder(VersionSchemaDataSource.physical(dataSource),
                         ExpandContractLiquibasePostProcessor.classpathPath(liquibase.getChangeLog()))
                 .ledger(registry.ledger())
                 .serviceName(registry.health().service())
@@ -91,6 +95,34 @@ public final class RollbackLiquibaseAutoConfiguration {
     @ConditionalOnBean(ExpandContract.class)
     public RollbackMigrations rollbackMigrations(ExpandContract migrations) {
         return new LiquibaseRollbackMigrations(migrations);
+    }
+
+    /**
+     * Puts the application's connections on its version's schema (see {@link VersionSchemaDataSource}):
+     * the version schema of the last change set of {@code spring.liquibase.change-log} that has one,
+     * or the schema {@code rollback.liquibase.search-path} names. Static, as a post-processor must be.
+     *
+     * @param liquibase   Spring's Liquibase settings, for the change log, looked up at the first connection
+     * @param environment the environment, for {@code rollback.liquibase.search-path}
+     * @return the post-processor
+     */
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    public static BeanPostProcessor rollbackVersionSchemaDataSourcePostProcessor(
+            ObjectProvider<LiquibaseProperties> liquibase, Environment environment) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof DataSource dataSource && !(bean instanceof VersionSchemaDataSource)) {
+                    return new VersionSchemaDataSource(dataSource, () -> {
+                        LiquibaseProperties settings = liquibase.getIfAvailable();
+                        return settings == null ? List.of() : VersionSchema.changeSetIds(
+                                ExpandContractLiquibasePostProcessor.classpathPath(settings.getChangeLog()));
+                    }, environment.getProperty("rollback.liquibase.search-path"));
+                }
+                return bean;
+            }
+        };
     }
 
     /**

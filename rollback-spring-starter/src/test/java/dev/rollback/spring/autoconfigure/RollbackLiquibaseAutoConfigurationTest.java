@@ -7,8 +7,10 @@ import dev.rollback.liquibase.ExpandContract;
 import dev.rollback.liquibase.LintException;
 import dev.rollback.liquibase.MigrationPhase;
 import dev.rollback.liquibase.MigrationStatus;
+import dev.rollback.liquibase.VersionSchema;
 import dev.rollback.spring.actuate.RollbackEndpoint;
 import dev.rollback.spring.actuate.RollbackMigrations;
+import dev.rollback.testing.RequiredServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -35,6 +37,9 @@ class RollbackLiquibaseAutoConfigurationTest {
     private static final String EXPAND = "classpath:/db/rollback-starter/expand.yaml";
     private static final String SCHEMA_WRITES = "rollback.endpoint.schema-writes=true";
     private static final String PLAIN_RENAME = "classpath:/db/rollback-starter/plain-rename.yaml";
+
+    private static final String PG_URL = RequiredServer.setting("rollback.pg.url", "ROLLBACK_PG_URL",
+            "jdbc:postgresql://127.0.0.1:5432/appdb");
 
     private final String url = "jdbc:h2:mem:starter-liquibase-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 
@@ -218,6 +223,49 @@ class RollbackLiquibaseAutoConfigurationTest {
 
     private DataSource dataSource() {
         return new DriverManagerDataSource(url, "sa", "");
+    }
+
+    @Test
+    void putsTheApplicationsConnectionsOnItsVersionSchemaOnPostgres() throws Exception {
+        String schema = "rb_starter_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        DriverManagerDataSource admin = new DriverManagerDataSource(PG_URL, "app", "app");
+        RequiredServer.assumeReachable("PostgreSQL at " + PG_URL, "sudo .ci/start-postgres.sh",
+                () -> admin.getConnection().close());
+        try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        try {
+            runner.withPropertyValues("spring.datasource.url=" + PG_URL + "?currentSchema=" + schema,
+                    "spring.datasource.username=app", "spring.datasource.password=app",
+                    "spring.liquibase.change-log=" + EXPAND).run(context -> {
+                assertThat(context).hasNotFailed();
+                try (Connection connection = context.getBean(DataSource.class).getConnection();
+                     Statement statement = connection.createStatement();
+                     ResultSet row = statement.executeQuery("SELECT current_schema(), email_address FROM customer")) {
+                    row.next();
+                    assertThat(row.getString(1)).isEqualTo(VersionSchema.name(schema, "rename-email"));
+                    assertThat(row.getString(2)).isEqualTo("ada@example.org");
+                }
+                assertThat(context.getBean(ExpandContract.class).status()).singleElement()
+                        .extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDED);
+            });
+            runner.withPropertyValues("spring.datasource.url=" + PG_URL + "?currentSchema=" + schema,
+                    "spring.datasource.username=app", "spring.datasource.password=app",
+                    "spring.liquibase.change-log=" + EXPAND, "rollback.liquibase.search-path=" + schema).run(context -> {
+                try (Connection connection = context.getBean(DataSource.class).getConnection();
+                     Statement statement = connection.createStatement();
+                     ResultSet row = statement.executeQuery("SELECT current_schema()")) {
+                    row.next();
+                    assertThat(row.getString(1)).as("the property overrides the schema found").isEqualTo(schema);
+                }
+            });
+        } finally {
+            try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA IF EXISTS " + VersionSchema.name(schema, "rename-email") + " CASCADE");
+                statement.execute("DROP SCHEMA IF EXISTS " + VersionSchema.name(schema, "create-customer") + " CASCADE");
+                statement.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
     }
 
     private void createCustomerTable() throws Exception {

@@ -1,0 +1,82 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Drops an index at contract; expand leaves it for the running version, whose queries may need it.
+ */
+@DatabaseChange(name = "expandDropIndex", description = "Drops an index at contract; expand leaves it for the running version", priority = ChangeMetaData.PRIORITY_DEFAULT,
+        appliesTo = "index")
+public class ExpandDropIndexChange extends ExpandContractChange {
+
+    private String tableName;
+    private String indexName;
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandDropIndexChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the index.
+     *
+     * @return the index
+     */
+    @DatabaseChangeProperty(description = "The index", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getIndexName() {
+        return indexName;
+    }
+
+    /**
+     * Sets the index.
+     *
+     * @param indexName the index
+     */
+    public void setIndexName(String indexName) {
+        this.indexName = indexName;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.DROP_INDEX;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName);
+        properties.put("indexName", indexName);
+        return properties;
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "indexName"};
+    }
+}
