@@ -1434,6 +1434,9 @@ public class RollbackProperties {
         /** How often a migration statement is tried again after a lock timeout. */
         private int lockRetries = 5;
 
+        /** Version schema the application's connections use instead of the one its own change log names (PostgreSQL). */
+        private String searchPath;
+
         /**
          * Returns whether expand/contract is wired.
          *
@@ -1576,6 +1579,24 @@ public class RollbackProperties {
          */
         public void setLockRetries(int lockRetries) {
             this.lockRetries = lockRetries;
+        }
+
+        /**
+         * Returns the version schema that overrides the one found from the change log.
+         *
+         * @return the schema, or null to find it from the change log
+         */
+        public String getSearchPath() {
+            return searchPath;
+        }
+
+        /**
+         * Sets the version schema that overrides the one found from the change log.
+         *
+         * @param searchPath the schema, or null to find it from the change log
+         */
+        public void setSearchPath(String searchPath) {
+            this.searchPath = searchPath;
         }
 
         /** What the safety lint does when it finds a change that breaks the running version. */
