@@ -3,7 +3,7 @@
 # outside the reactor (.ci/user-app: Boot's parent, the rollback BOM, no version overrides), run it,
 # send it bounded loopback traffic, make its new path fail, and see the feature rolled back with no
 # failed request. One cell per Boot version x Prometheus registry (with, without) x Java (17, 25).
-# Run after the main build (it reuses its downloads); about 4 minutes on 2 cores.
+# Run after the main build (it reuses its downloads); under 5 minutes on 2 busy cores.
 #   BOOT_VERSIONS   the Boot 4.0.x versions to test, lowest and highest that resolve (default 4.0.7,
 #                   the only 4.0.x the build's repository serves with all its starters)
 #   JAVA17_HOME, JAVA25_HOME   the two JDKs
@@ -67,7 +67,7 @@ PY
     tail -40 "$app/build.log"; echo "== user app [$cell]: FAILED (build)"; return 1
   fi
   (cd "$app" && JAVA_HOME=$jdk "$ROOT/mvnw" -B -q -ntp "${MVN_REPO[@]}" dependency:list \
-      -DincludeGroupIds=io.micrometer,io.prometheus,org.springframework.boot -DoutputFile=deps.txt >/dev/null 2>&1) || true
+      -DincludeGroupIds=io.micrometer,io.prometheus,org.springframework.boot,com.github.ben-manes.caffeine -DoutputFile=deps.txt >/dev/null 2>&1) || true
   local port; port=$(free_port)
   local base=http://127.0.0.1:$port
   "$jdk/bin/java" -jar "$app/target/pricing-1.0.0.jar" --server.port="$port" >"$app/app.log" 2>&1 &
@@ -82,13 +82,15 @@ PY
     local errors=0 sent=0 state=""
     errors=$(( errors + $(traffic "$base" 0 400) )); sent=400
     curl -sf -X POST "$base/regress" >/dev/null
-    for round in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
       errors=$(( errors + $(traffic "$base" $sent 400) )); sent=$((sent + 400))
       state=$(curl -sf "$base/actuator/rollback/pricing-v2" || true)
       [[ $state == *ROLLED_BACK* ]] && break
     done
-    detail="$sent requests, $errors client errors"
+    detail="$sent requests, $errors client errors, rolled back within $((sent - 400)) requests of the regression"
     if [[ $state != *ROLLED_BACK* ]]; then ok=0; detail="$detail, not rolled back: $state"
+    elif ! grep -q "Feature 'pricing-v2': rollout 50% (rollback.features.pricing-v2.rollout)" "$app/app.log"; then
+      ok=0; detail="$detail, no start-up line with the feature's rollout"
     elif ((errors != 0)); then ok=0
     elif [[ $prom == yes ]] && ! curl -sf "$base/actuator/prometheus" | grep -q '^rollback_state{'; then
       ok=0; detail="$detail, /actuator/prometheus lacks rollback_state"
@@ -98,7 +100,7 @@ PY
   fi
   kill $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
-  local resolved; resolved=$(grep -oE '(micrometer-core|prometheus-metrics-core|spring-boot):jar:[^:]+' "$app/deps.txt" 2>/dev/null | sed 's/:jar:/ /' | sort -u | paste -sd, - || true)
+  local resolved; resolved=$(grep -oE '(micrometer-core|prometheus-metrics-core|spring-boot|caffeine):jar:[^:]+' "$app/deps.txt" 2>/dev/null | sed 's/:jar:/ /' | sort -u | paste -sd, - || true)
   if ((ok)); then
     echo "== user app [$cell]: OK ($detail; resolved $resolved)"
   else
