@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -160,6 +161,7 @@ public final class RollbackAutoConfiguration {
      * @param postProcessor  the proxying, which knows the {@code @Rollbackable} features
      * @param guards         the guards, for each feature's rollout
      * @param keyResolver    the application's key resolver, if any
+     * @param beanFactory    the beans
      * @return the check
      */
     @Bean
@@ -167,8 +169,9 @@ public final class RollbackAutoConfiguration {
     public FeatureStartupCheck rollbackFeatureStartupCheck(RollbackProperties properties,
                                                            ObjectProvider<RollbackableBeanPostProcessor> postProcessor,
                                                            ObjectProvider<RollbackGuards> guards,
-                                                           ObjectProvider<RollbackKeyResolver> keyResolver) {
-        return new FeatureStartupCheck(properties, postProcessor, guards, keyResolver);
+                                                           ObjectProvider<RollbackKeyResolver> keyResolver,
+                                                           ListableBeanFactory beanFactory) {
+        return new FeatureStartupCheck(properties, postProcessor, guards, keyResolver, beanFactory);
     }
 
     /**

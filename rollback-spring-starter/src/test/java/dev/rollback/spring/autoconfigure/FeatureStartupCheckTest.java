@@ -57,6 +57,13 @@ class FeatureStartupCheckTest {
     }
 
     @Test
+    void acceptsSettingsForTheFeatureOfALazyBeanNotCreatedYet() {
+        runner.withBean("pricing", KeyedPricing.class, KeyedPricing::new, definition -> definition.setLazyInit(true))
+                .withPropertyValues("rollback.features.pricing-v2.rollout=50")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void logsEachFeaturesRolloutAndTheSettingThatDecidesItOnce(CapturedOutput output) {
         runner.withBean("pricing", KeyedPricing.class).withBean("search", KeyedSearch.class)
                 .withPropertyValues("rollback.features.pricing-v2.rollout=50").run(context -> {
