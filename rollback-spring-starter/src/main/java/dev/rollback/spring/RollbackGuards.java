@@ -5,6 +5,7 @@ import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.guard.ReleaseGuard;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The guards of the application's features, each with its own configuration where one is given
@@ -16,16 +17,40 @@ public final class RollbackGuards {
 
     private final RollbackRegistry registry;
     private final Map<String, GuardConfig> featureConfigs;
+    private final Function<String, FeatureRollout> rollouts;
+
+    /**
+     * Creates the guards of a registry whose flag source decides every feature's rollout.
+     *
+     * @param registry       the registry that creates and keeps the guards
+     * @param featureConfigs the configuration of each feature that has its own, by feature name
+     */
+    public RollbackGuards(RollbackRegistry registry, Map<String, GuardConfig> featureConfigs) {
+        this(registry, featureConfigs, feature -> new FeatureRollout(null, "the application's FlagSource"));
+    }
 
     /**
      * Creates the guards of a registry.
      *
      * @param registry       the registry that creates and keeps the guards
      * @param featureConfigs the configuration of each feature that has its own, by feature name
+     * @param rollouts       each feature's rollout, as the flag source decides it
      */
-    public RollbackGuards(RollbackRegistry registry, Map<String, GuardConfig> featureConfigs) {
+    public RollbackGuards(RollbackRegistry registry, Map<String, GuardConfig> featureConfigs,
+                          Function<String, FeatureRollout> rollouts) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.featureConfigs = Map.copyOf(featureConfigs);
+        this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
+    }
+
+    /**
+     * Returns a feature's rollout: its share of calls on the new path, and what decides it.
+     *
+     * @param feature the feature
+     * @return the rollout
+     */
+    public FeatureRollout rollout(String feature) {
+        return rollouts.apply(feature);
     }
 
     /**

@@ -9,9 +9,11 @@ import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.health.HealthStatus;
 import dev.rollback.core.judge.Evidence;
 import dev.rollback.core.ledger.LedgerText;
+import dev.rollback.spring.FeatureRollout;
 import dev.rollback.spring.RollbackGuards;
 import java.security.Principal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +70,7 @@ public final class RollbackEndpoint {
             Pattern.compile("[A-Za-z0-9._~-]{1," + FeatureNames.MAXIMUM_LENGTH + "}");
 
     private final RollbackRegistry registry;
+    private final RollbackGuards guards;
     private final RollbackHistory history;
     private final @Nullable MigrationStatusCache migrations;
     private final boolean schemaWrites;
@@ -93,6 +96,7 @@ public final class RollbackEndpoint {
     public RollbackEndpoint(RollbackGuards guards, RollbackHistory history, @Nullable MigrationStatusCache migrations,
                             boolean schemaWrites) {
         this.registry = guards.registry();
+        this.guards = guards;
         this.history = history;
         this.migrations = migrations;
         this.schemaWrites = schemaWrites;
@@ -126,8 +130,7 @@ public final class RollbackEndpoint {
      * @param action          {@code contract} or {@code rollback-migrations}
      * @param securityContext who calls, as Spring Security knows it
      * @return the migrations after the action (200), the refusal (409), 403 while schema writes are
-     *         off, or 404 without migrations
-     * @throws InvalidEndpointRequestException (HTTP 400) for another action
+     *         off, 404 without migrations, or 400 for another action (naming the valid ones)
      */
     @WriteOperation
     public WebEndpointResponse<Map<String, Object>> migrations(String action, SecurityContext securityContext) {
@@ -137,8 +140,7 @@ public final class RollbackEndpoint {
         }
         String normalized = action.toLowerCase(Locale.ROOT);
         if (!normalized.equals("contract") && !normalized.equals("rollback-migrations")) {
-            throw new InvalidEndpointRequestException("action must be 'contract' or 'rollback-migrations', was '"
-                    + LedgerText.escape(action) + "'", "action must be 'contract' or 'rollback-migrations'");
+            return invalidAction(action, "contract", "rollback-migrations");
         }
         String caller = LedgerText.escape(caller(securityContext));
         if (!schemaWrites) {
@@ -187,17 +189,17 @@ public final class RollbackEndpoint {
      * @param action          {@code rollback} or {@code reinstate}
      * @param reason          why, for a rollback; recorded in the ledger, as one line
      * @param securityContext who calls, as Spring Security knows it
-     * @return the feature after the action (200), or 404 if it has no guard
-     * @throws InvalidEndpointRequestException (HTTP 400) for another action, or a name with no guard
-     *                                         that is not a URL-safe flag name
+     * @return the feature after the action (200), 404 if it has no guard, or 400 for another action
+     *         (naming the valid ones)
+     * @throws InvalidEndpointRequestException (HTTP 400) for a name with no guard that is not a
+     *                                         URL-safe flag name
      */
     @WriteOperation
     public WebEndpointResponse<Map<String, Object>> change(@Selector String feature, String action,
                                                           @Nullable String reason, SecurityContext securityContext) {
         String normalized = action.toLowerCase(Locale.ROOT);
         if (!normalized.equals("rollback") && !normalized.equals("reinstate")) {
-            throw new InvalidEndpointRequestException("action must be 'rollback' or 'reinstate', was '"
-                    + LedgerText.escape(action) + "'", "action must be 'rollback' or 'reinstate'");
+            return invalidAction(action, "rollback", "reinstate");
         }
         Optional<ReleaseGuard> guard = registry.find(feature);
         if (guard.isEmpty()) {
@@ -222,6 +224,15 @@ public final class RollbackEndpoint {
         return new WebEndpointResponse<>(feature(feature));
     }
 
+    /** HTTP 400 naming the refused action and the valid ones, in the body (Boot's error page shows no message). */
+    private static WebEndpointResponse<Map<String, Object>> invalidAction(String action, String... valid) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", "action must be '" + String.join("' or '", valid) + "', was '" + LedgerText.escape(action)
+                + "'");
+        body.put("actions", List.of(valid));
+        return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_BAD_REQUEST);
+    }
+
     /** The caller's name as Spring Security knows it, as given, or that it is not known. */
     private static String caller(@Nullable SecurityContext securityContext) {
         Principal principal = securityContext == null ? null : securityContext.getPrincipal();
@@ -230,6 +241,9 @@ public final class RollbackEndpoint {
 
     private Map<String, Object> feature(FeatureHealth health) {
         Map<String, Object> json = new LinkedHashMap<>(health.toMap());
+        FeatureRollout rollout = guards.rollout(health.feature());
+        json.put("rollout", rollout.percent());
+        json.put("rolloutSource", rollout.source());
         history.last(health.feature()).ifPresent(event -> json.put("lastRollback", rollback(event)));
         return json;
     }

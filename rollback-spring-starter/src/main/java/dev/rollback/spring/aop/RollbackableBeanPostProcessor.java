@@ -37,6 +37,7 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
     private final boolean rejectSelfInvocation;
     private final transient Map<Method, GuardedMethod> methods = new ConcurrentHashMap<>();
     private final transient Set<String> features = ConcurrentHashMap.newKeySet();
+    private final transient Set<String> keyless = ConcurrentHashMap.newKeySet();
 
     /**
      * Creates the post-processor.
@@ -77,6 +78,9 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
         for (GuardedMethod method : guarded) {
             methods.put(method.method(), method);
             features.add(method.feature());
+            if (method.keyParameter() < 0) {
+                keyless.add(method.feature());
+            }
         }
         return super.postProcessAfterInitialization(bean, beanName);
     }
@@ -93,6 +97,25 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
                 .filter(g -> g.method().equals(specific))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no @Rollbackable method " + specific)));
+    }
+
+    /**
+     * Returns the features of the {@code @Rollbackable} methods of the beans created so far.
+     *
+     * @return the feature names
+     */
+    public Set<String> features() {
+        return Set.copyOf(features);
+    }
+
+    /**
+     * Returns the features with a {@code @Rollbackable} method that has no {@code @RollbackKey}
+     * parameter, among the beans created so far.
+     *
+     * @return the feature names
+     */
+    public Set<String> featuresWithoutKey() {
+        return Set.copyOf(keyless);
     }
 
     @Override

@@ -3,11 +3,14 @@ package dev.rollback.spring.aop;
 import dev.rollback.core.flag.FeatureNames;
 import dev.rollback.spring.RollbackKey;
 import dev.rollback.spring.Rollbackable;
+import dev.rollback.spring.internal.ClosestName;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
@@ -46,14 +49,29 @@ final class RollbackableMethods {
             throw new RollbackableDefinitionException(beanName, where + " names an invalid feature: " + e.getMessage(),
                     "Give @Rollbackable a valid feature name; it is also the flag's name.");
         }
-        if (Modifier.isPrivate(method.getModifiers()) || Modifier.isFinal(method.getModifiers())
-                || Modifier.isStatic(method.getModifiers())) {
-            throw new RollbackableDefinitionException(beanName, where + " is private, final or static, so no proxy"
+        String unproxyable = unproxyable(method.getModifiers());
+        if (unproxyable != null) {
+            throw new RollbackableDefinitionException(beanName, where + " is " + unproxyable + ", so no proxy"
                     + " can intercept its calls and the guard would never run.",
                     "Make the @Rollbackable method public (or protected or package-private), not final and not static.");
         }
         return new GuardedMethod(rollbackable.value(), method, fallback(beanName, type, method, rollbackable),
                 keyParameter(beanName, where, method));
+    }
+
+    /** Which of private, final and static a method is, e.g. {@code "final and static"}, or {@code null}. */
+    private static String unproxyable(int modifiers) {
+        List<String> which = new ArrayList<>();
+        if (Modifier.isPrivate(modifiers)) {
+            which.add("private");
+        }
+        if (Modifier.isFinal(modifiers)) {
+            which.add("final");
+        }
+        if (Modifier.isStatic(modifiers)) {
+            which.add("static");
+        }
+        return which.isEmpty() ? null : String.join(" and ", which);
     }
 
     private static Method fallback(String beanName, Class<?> type, Method method, Rollbackable rollbackable) {
@@ -65,10 +83,7 @@ final class RollbackableMethods {
         String wanted = name + "(" + parameters(method) + ")";
         Method fallback = ReflectionUtils.findMethod(type, name, method.getParameterTypes());
         if (fallback == null) {
-            throw new RollbackableDefinitionException(beanName, where + " names fallbackMethod '" + name
-                    + "', but " + type.getName() + " has no method " + wanted + ".",
-                    "Declare " + method.getReturnType().getSimpleName() + " " + wanted + " in " + type.getSimpleName()
-                            + " (same parameter types as the @Rollbackable method), or correct fallbackMethod.");
+            throw missingFallback(beanName, type, method, name, wanted);
         }
         if (!ClassUtils.isAssignable(method.getReturnType(), fallback.getReturnType())) {
             throw new RollbackableDefinitionException(beanName, where + " returns "
@@ -86,6 +101,36 @@ final class RollbackableMethods {
         }
         ReflectionUtils.makeAccessible(fallback);
         return fallback;
+    }
+
+    /**
+     * The failure for a fallback that is not there: the methods of that name with other parameters,
+     * else the closest name among the methods with the right parameters.
+     */
+    private static RollbackableDefinitionException missingFallback(String beanName, Class<?> type, Method method,
+                                                                   String name, String wanted) {
+        List<String> sameName = new ArrayList<>();
+        Set<String> sameParameters = new TreeSet<>();
+        ReflectionUtils.doWithMethods(type, candidate -> {
+            if (candidate.getName().equals(name)) {
+                sameName.add(name + "(" + parameters(candidate) + ")");
+            } else if (!candidate.equals(method) && Arrays.equals(candidate.getParameterTypes(), method.getParameterTypes())) {
+                sameParameters.add(candidate.getName());
+            }
+        }, candidate -> !candidate.isBridge() && !candidate.isSynthetic() && candidate.getDeclaringClass() != Object.class);
+        String declare = "declare " + method.getReturnType().getSimpleName() + " " + wanted + " in " + type.getSimpleName()
+                + " (same parameter types as the @Rollbackable method)";
+        String problem = describe(type, method) + " names fallbackMethod '" + name + "', but " + type.getName()
+                + " has no method " + wanted;
+        if (!sameName.isEmpty()) {
+            return new RollbackableDefinitionException(beanName, problem + "; it has " + String.join(", ", sameName)
+                    + ", with other parameters.", "Give the fallback the parameters " + wanted + ".");
+        }
+        return ClosestName.of(name, sameParameters)
+                .map(closest -> new RollbackableDefinitionException(beanName, problem + "; did you mean '" + closest
+                        + "'?", "Set fallbackMethod = \"" + closest + "\", or " + declare + "."))
+                .orElseGet(() -> new RollbackableDefinitionException(beanName, problem + ".",
+                        "Correct fallbackMethod, or " + declare + "."));
     }
 
     private static int keyParameter(String beanName, String where, Method method) {

@@ -3,6 +3,7 @@ package dev.rollback.spring.autoconfigure;
 import dev.rollback.core.flag.FlagListener;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.flag.InMemoryFlagSource;
+import dev.rollback.spring.FeatureRollout;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,6 +29,13 @@ final class PropertiesFlagSource implements FlagSource {
             }
         });
         this.rollouts = Map.copyOf(shares);
+    }
+
+    /** Returns a feature's share and the property that sets it. */
+    FeatureRollout rollout(String feature) {
+        Integer share = rollouts.get(feature);
+        return share == null ? new FeatureRollout(defaultRollout, "rollback.default-rollout")
+                : new FeatureRollout(share, "rollback.features." + feature + ".rollout");
     }
 
     private InMemoryFlagSource flags(String feature) {

@@ -6,13 +6,16 @@ import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.JdbcRollbackLedger;
 import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.spring.FeatureRollout;
 import dev.rollback.spring.RollbackGuards;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.aop.RollbackableBeanPostProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -137,13 +140,38 @@ public final class RollbackAutoConfiguration {
      * @param registry    the registry
      * @param guardConfig the configuration the features' own settings are applied to
      * @param properties  the properties
+     * @param flagSource  the flag source, for each feature's rollout
      * @return the guards
      */
     @Bean
     @ConditionalOnMissingBean
     public RollbackGuards rollbackGuards(RollbackRegistry registry, GuardConfig guardConfig,
-                                         RollbackProperties properties) {
-        return new RollbackGuards(registry, GuardConfigs.features(guardConfig, properties.getFeatures()));
+                                         RollbackProperties properties, FlagSource flagSource) {
+        Function<String, FeatureRollout> rollouts = flagSource instanceof PropertiesFlagSource shares
+                ? shares::rollout
+                : feature -> new FeatureRollout(null, flagSource.getClass().getSimpleName());
+        return new RollbackGuards(registry, GuardConfigs.features(guardConfig, properties.getFeatures()), rollouts);
+    }
+
+    /**
+     * Checks the features once every bean is created, and logs each feature's rollout
+     * ({@link FeatureStartupCheck}).
+     *
+     * @param properties     the properties
+     * @param postProcessor  the proxying, which knows the {@code @Rollbackable} features
+     * @param guards         the guards, for each feature's rollout
+     * @param keyResolver    the application's key resolver, if any
+     * @param beanFactory    the beans
+     * @return the check
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public FeatureStartupCheck rollbackFeatureStartupCheck(RollbackProperties properties,
+                                                           ObjectProvider<RollbackableBeanPostProcessor> postProcessor,
+                                                           ObjectProvider<RollbackGuards> guards,
+                                                           ObjectProvider<RollbackKeyResolver> keyResolver,
+                                                           ListableBeanFactory beanFactory) {
+        return new FeatureStartupCheck(properties, postProcessor, guards, keyResolver, beanFactory);
     }
 
     /**

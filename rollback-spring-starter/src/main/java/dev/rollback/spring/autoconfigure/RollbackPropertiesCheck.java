@@ -1,15 +1,14 @@
 package dev.rollback.spring.autoconfigure;
 
 import dev.rollback.core.guard.GuardConfig;
+import dev.rollback.spring.internal.ClosestName;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -105,7 +104,7 @@ final class RollbackPropertiesCheck {
                 || KNOWN.stream().anyMatch(known -> matches(known, name))) {
             return;
         }
-        String closest = closest(key, name).map(k -> "; did you mean '" + k + "'?").orElse("");
+        String closest = ClosestName.suggestion(key, KNOWN.stream().map(known -> concrete(known, name)).toList());
         throw new InvalidRollbackPropertyException(key, source.getProperty(key),
                 "rollback-spring-starter has no such property" + closest, null);
     }
@@ -123,13 +122,6 @@ final class RollbackPropertiesCheck {
         return true;
     }
 
-    /** The known key nearest in edit distance, with the key's own feature name in place of the wildcard. */
-    private static Optional<String> closest(String typed, ConfigurationPropertyName name) {
-        return KNOWN.stream().map(known -> concrete(known, name))
-                .min(Comparator.comparingInt(key -> distance(typed, key)))
-                .filter(key -> distance(typed, key) <= Math.max(3, typed.length() / 3));
-    }
-
     private static String concrete(List<String> known, ConfigurationPropertyName name) {
         List<String> elements = new ArrayList<>(known);
         for (int i = 0; i < elements.size(); i++) {
@@ -142,26 +134,6 @@ final class RollbackPropertiesCheck {
 
     private static String uniform(String dashed) {
         return dashed.replace("-", "");
-    }
-
-    /** Levenshtein distance. */
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static List<List<String>> known() {

@@ -26,13 +26,19 @@ class RollbackableDefinitionTest {
         assertStartUpFails(MissingFallback.class, "Bean 'service': @Rollbackable method "
                 + MissingFallback.class.getName() + ".checkoutV2(String) names fallbackMethod 'checkoutV1', but "
                 + MissingFallback.class.getName() + " has no method checkoutV1(String).",
-                "Declare String checkoutV1(String) in MissingFallback");
+                "Correct fallbackMethod, or declare String checkoutV1(String) in MissingFallback");
     }
 
     @Test
-    void refusesAFallbackWithOtherParameters() {
-        assertStartUpFails(OtherParameters.class, "has no method checkoutV1(String, int)",
-                "same parameter types");
+    void suggestsTheClosestMethodWithTheRightParametersForAMisspelledFallback() {
+        assertStartUpFails(MisspelledFallback.class, "has no method chekoutV1(String); did you mean 'checkoutV1'?",
+                "Set fallbackMethod = \"checkoutV1\", or declare String chekoutV1(String) in MisspelledFallback");
+    }
+
+    @Test
+    void refusesAFallbackWithOtherParametersNamingTheOnesItHas() {
+        assertStartUpFails(OtherParameters.class, "has no method checkoutV1(String, int); it has checkoutV1(String),"
+                + " with other parameters.", "Give the fallback the parameters checkoutV1(String, int)");
     }
 
     @Test
@@ -47,8 +53,18 @@ class RollbackableDefinitionTest {
     }
 
     @Test
-    void refusesAPrivateMethodNoProxyCanIntercept() {
-        assertStartUpFails(PrivateMethod.class, ".checkoutV2(String) is private, final or static", "public");
+    void refusesAPrivateMethodNoProxyCanInterceptSayingItIsPrivate() {
+        assertStartUpFails(PrivateMethod.class, ".checkoutV2(String) is private, so no proxy", "public");
+    }
+
+    @Test
+    void refusesAFinalMethodSayingItIsFinal() {
+        assertStartUpFails(FinalMethod.class, ".checkoutV2(String) is final, so no proxy", "not final");
+    }
+
+    @Test
+    void refusesAStaticMethodSayingItIsStatic() {
+        assertStartUpFails(StaticMethod.class, ".checkoutV2(String) is static, so no proxy", "not static");
     }
 
     @Test
@@ -104,6 +120,35 @@ class RollbackableDefinitionTest {
     static class MissingFallback {
         @Rollbackable(value = "checkout-v2", fallbackMethod = "checkoutV1")
         public String checkoutV2(String user) {
+            return user;
+        }
+    }
+
+    static class MisspelledFallback {
+        @Rollbackable(value = "checkout-v2", fallbackMethod = "chekoutV1")
+        public String checkoutV2(String user) {
+            return user;
+        }
+
+        String checkoutV1(String user) {
+            return user;
+        }
+
+        String checkoutV1(String user, int items) {
+            return user + items;
+        }
+    }
+
+    static class FinalMethod {
+        @Rollbackable("checkout-v2")
+        public final String checkoutV2(String user) {
+            return user;
+        }
+    }
+
+    static class StaticMethod {
+        @Rollbackable("checkout-v2")
+        public static String checkoutV2(String user) {
             return user;
         }
     }

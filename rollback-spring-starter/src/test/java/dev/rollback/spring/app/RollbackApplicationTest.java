@@ -59,6 +59,8 @@ class RollbackApplicationTest {
 
         JsonNode checkout = scenario.feature(CheckoutService.CHECKOUT);
         assertThat(checkout.path("status").asString()).isEqualTo("DEGRADED");
+        assertThat(checkout.path("rollout").asInt()).isEqualTo(50);
+        assertThat(checkout.path("rolloutSource").asString()).isEqualTo("rollback.features.checkout-v2.rollout");
         JsonNode lastRollback = checkout.path("lastRollback");
         assertThat(lastRollback.path("actor").asString()).isEqualTo("judge");
         assertThat(lastRollback.path("evidence").path("criterion").asString()).isEqualTo("ERROR_RATE");
@@ -111,8 +113,13 @@ class RollbackApplicationTest {
         assertThat(receipt.path("lastRollback").path("reason").asString()).isEqualTo("receipts are wrong");
         assertThat(receipt.path("lastRollback").path("actor").asString()).isEqualTo("manual");
 
-        assertThat(scenario.post("/actuator/rollback/" + CheckoutService.RECEIPT, "{\"action\":\"undo\"}")
-                .statusCode()).isEqualTo(400);
+        HttpResponse<String> undo = scenario.post("/actuator/rollback/" + CheckoutService.RECEIPT,
+                "{\"action\":\"undo\"}");
+        assertThat(undo.statusCode()).isEqualTo(400);
+        assertThat(CheckoutScenario.parse(undo.body()).path("message").asString())
+                .isEqualTo("action must be 'rollback' or 'reinstate', was 'undo'");
+        assertThat(CheckoutScenario.parse(undo.body()).path("actions").toString())
+                .isEqualTo("[\"rollback\",\"reinstate\"]");
         HttpResponse<String> reinstated = scenario.post("/actuator/rollback/" + CheckoutService.RECEIPT,
                 "{\"action\":\"reinstate\"}");
 

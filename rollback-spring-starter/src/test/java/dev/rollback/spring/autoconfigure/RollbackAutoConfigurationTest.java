@@ -10,6 +10,8 @@ import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.JdbcRollbackLedger;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.RollbackKey;
+import dev.rollback.spring.Rollbackable;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.actuate.RollbackHistory;
 import dev.rollback.spring.actuate.RollbackEndpoint;
@@ -135,6 +137,7 @@ class RollbackAutoConfigurationTest {
     @Test
     void usesTheUserGuardConfigAsTheBaseOfFeatureSettings() {
         runner.withBean(GuardConfig.class, () -> GuardConfig.custom().minimumSamples(7).significanceLevel(0.05).build())
+                .withBean("checkout", Checkout.class)
                 .withPropertyValues("rollback.features.checkout-v2.minimum-samples=9")
                 .run(context -> {
                     RollbackGuards guards = context.getBean(RollbackGuards.class);
@@ -203,7 +206,8 @@ class RollbackAutoConfigurationTest {
 
     @Test
     void appliesFeatureSettingsOverTheGuardDefaults() {
-        runner.withPropertyValues("rollback.guard.significance-level=0.02",
+        runner.withBean("checkout", Checkout.class)
+                .withPropertyValues("rollback.guard.significance-level=0.02",
                         "rollback.features.checkout-v2.minimum-samples=5",
                         "rollback.features.checkout-v2.maximum-latency=250ms",
                         "rollback.features.checkout-v2.rollout=0")
@@ -226,6 +230,14 @@ class RollbackAutoConfigurationTest {
         try (Connection connection = dataSource.getConnection();
              ResultSet tables = connection.getMetaData().getTables(null, null, table, null)) {
             return tables.next();
+        }
+    }
+
+    /** The feature that {@code rollback.features.checkout-v2.*} configures. */
+    static class Checkout {
+        @Rollbackable("checkout-v2")
+        public String checkoutV2(@RollbackKey String user) {
+            return user;
         }
     }
 }

@@ -97,8 +97,10 @@ class RollbackPropertiesValidationTest {
 
     @Test
     void startsWithEveryKnownKindOfKeyInAnyRelaxedForm() {
-        runner.withPropertyValues("rollback.features.checkout-v2.minimum-samples=10",
-                        "rollback.features.checkout-v2.minimumSamples=10", "rollback.features.search.rollout=50",
+        runner.withBean("checkout", FeatureStartupCheckTest.KeyedPricing.class)
+                .withBean("search", FeatureStartupCheckTest.KeyedSearch.class)
+                .withPropertyValues("rollback.features.pricing-v2.minimum-samples=10",
+                        "rollback.features.pricing-v2.minimumSamples=10", "rollback.features.search-v2.rollout=50",
                         "rollback.guard.significance-level=0.05", "rollback.ledger.flush-timeout=5s",
                         "rollback.unleash.kill-switch.max-attempts=3", "rollback.liquibase.lint=warn",
                         "rollback.service.instance-id=checkout-1")
