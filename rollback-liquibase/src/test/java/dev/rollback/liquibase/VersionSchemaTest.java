@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -105,6 +106,30 @@ class VersionSchemaTest {
             migrations.rollback();
             assertThat(db.rows("SELECT id, title, amount FROM item ORDER BY id")).as("the OLD shape after rollback")
                     .containsExactly(List.of(1L, "cherry", 150), List.of(2L, "pear", 250));
+        }
+    }
+
+    @Test
+    void aReleaseThatStillRunsItsOldPathWritesBothShapesThroughThePhysicalSchema() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "both")) {
+            ExpandContract.builder(db.dataSource(), V1).build().expand();
+            ExpandContract v2 = ExpandContract.builder(db.dataSource(), V2)
+                    .backfillPause(Duration.ZERO).bakeTime(Duration.ZERO).build();
+            v2.expand();
+            try (Connection both = db.dataSource().getConnection();
+                 Connection old = db.dataSource(VersionSchema.name(db.schema(), "v1-baseline")).getConnection()) {
+                // the old path of the new release, then its new path, both on the physical schema
+                exec(both, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", 1L, "ada", "ada@old", 7);
+                exec(both, "INSERT INTO customer (id, name, email_address, nickname) VALUES (?, ?, ?, ?)",
+                        2L, "bob", "bob@new", "b");
+                exec(both, "UPDATE customer SET email_address = ? WHERE id = ?", "ada@new", 1L);
+                expect(one(both, "SELECT email, email_address FROM customer WHERE id = ?", 1L),
+                        List.of("ada@new", "ada@new"), 1);
+                expect(one(old, "SELECT name, email FROM customer WHERE id = ?", 2L), List.of("bob", "bob@new"), 2);
+            }
+            v2.rollback();
+            assertThat(db.rows("SELECT id, name, email, amount FROM customer ORDER BY id")).as("the OLD shape after rollback")
+                    .containsExactly(List.of(1L, "ada", "ada@new", 7), Arrays.asList(2L, "bob", "bob@new", null));
         }
     }
 

@@ -48,7 +48,9 @@ final class PostgresDialect extends Dialect {
                 .append("CREATE OR REPLACE FUNCTION ").append(functionName(helper))
                 .append("() RETURNS trigger LANGUAGE plpgsql AS $rb$\nBEGIN\n")
                 .append("  IF current_setting('rollback.backfill', true) = 'on' THEN RETURN NEW; END IF;\n");
-        if (newSchema != null) {
+        if (newSchema == null) {
+            body.append(bothShapes(rules));
+        } else {
             // the writer's version says which side it wrote: the new version sees only its own columns
             body.append("  IF (current_schemas(false))[1] = '").append(newSchema).append("' THEN\n");
             for (Rule rule : rules) {
@@ -58,6 +60,9 @@ final class PostgresDialect extends Dialect {
                     body.append(fillIfNull(fill.column(), fill.expression()));
                 }
             }
+            // a writer on the physical schema sees both shapes (a release that still runs its old
+            // path in the same process): each side is derived from the one it wrote
+            body.append("  ELSIF (current_schemas(false))[1] = TG_TABLE_SCHEMA THEN\n").append(bothShapes(rules));
             body.append("  ELSE\n");
             for (Rule rule : rules) {
                 if (rule instanceof Rule.Fill fill) {
@@ -68,7 +73,17 @@ final class PostgresDialect extends Dialect {
             }
             body.append("  END IF;\n");
         }
-        for (Rule rule : newSchema == null ? rules : List.<Rule>of()) {
+        body.append("  RETURN NEW;\nEND\n$rb$");
+        return List.of(body.toString(),
+                "DROP TRIGGER IF EXISTS " + triggerName(helper) + " ON " + table,
+                "CREATE TRIGGER " + triggerName(helper) + " BEFORE INSERT OR UPDATE ON " + table
+                        + " FOR EACH ROW EXECUTE FUNCTION " + functionName(helper) + "()");
+    }
+
+    /** Both shapes written through one schema: what the writer left empty, or did not change, is derived. */
+    private static String bothShapes(List<Rule> rules) {
+        StringBuilder body = new StringBuilder();
+        for (Rule rule : rules) {
             if (rule instanceof Rule.Fill fill) {
                 body.append(fillIfNull(fill.column(), fill.expression()));
             } else if (rule instanceof Rule.Default fill) {
@@ -88,11 +103,7 @@ final class PostgresDialect extends Dialect {
                         .append("  END IF;\n");
             }
         }
-        body.append("  RETURN NEW;\nEND\n$rb$");
-        return List.of(body.toString(),
-                "DROP TRIGGER IF EXISTS " + triggerName(helper) + " ON " + table,
-                "CREATE TRIGGER " + triggerName(helper) + " BEFORE INSERT OR UPDATE ON " + table
-                        + " FOR EACH ROW EXECUTE FUNCTION " + functionName(helper) + "()");
+        return body.toString();
     }
 
     private static String fillIfNull(String column, String expression) {
