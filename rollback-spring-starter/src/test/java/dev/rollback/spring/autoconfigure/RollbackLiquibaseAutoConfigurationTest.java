@@ -10,7 +10,7 @@ import dev.rollback.liquibase.MigrationStatus;
 import dev.rollback.liquibase.VersionSchema;
 import dev.rollback.spring.actuate.RollbackEndpoint;
 import dev.rollback.spring.actuate.RollbackMigrations;
-import dev.rollback.testing.RequiredServer;
+import dev.rollback.testing.TestPostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -38,8 +38,6 @@ class RollbackLiquibaseAutoConfigurationTest {
     private static final String SCHEMA_WRITES = "rollback.endpoint.schema-writes=true";
     private static final String PLAIN_RENAME = "classpath:/db/rollback-starter/plain-rename.yaml";
 
-    private static final String PG_URL = RequiredServer.setting("rollback.pg.url", "ROLLBACK_PG_URL",
-            "jdbc:postgresql://127.0.0.1:5432/appdb");
 
     private final String url = "jdbc:h2:mem:starter-liquibase-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 
@@ -228,15 +226,12 @@ class RollbackLiquibaseAutoConfigurationTest {
     @Test
     void putsTheApplicationsConnectionsOnItsVersionSchemaOnPostgres() throws Exception {
         String schema = "rb_starter_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        DriverManagerDataSource admin = new DriverManagerDataSource(PG_URL, "app", "app");
-        RequiredServer.assumeReachable("PostgreSQL at " + PG_URL, "sudo .ci/start-postgres.sh",
-                () -> admin.getConnection().close());
-        try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        }
+        TestPostgresServer.assumeReachable();
+        String url = TestPostgresServer.freshSchema(schema);
         try {
-            runner.withPropertyValues("spring.datasource.url=" + PG_URL + "?currentSchema=" + schema,
-                    "spring.datasource.username=app", "spring.datasource.password=app",
+            runner.withPropertyValues("spring.datasource.url=" + url,
+                    "spring.datasource.username=" + TestPostgresServer.USER,
+                    "spring.datasource.password=" + TestPostgresServer.PASSWORD,
                     "spring.liquibase.change-log=" + EXPAND).run(context -> {
                 assertThat(context).hasNotFailed();
                 try (Connection connection = context.getBean(DataSource.class).getConnection();
@@ -249,8 +244,9 @@ class RollbackLiquibaseAutoConfigurationTest {
                 assertThat(context.getBean(ExpandContract.class).status()).singleElement()
                         .extracting(MigrationStatus::phase).isEqualTo(MigrationPhase.EXPANDED);
             });
-            runner.withPropertyValues("spring.datasource.url=" + PG_URL + "?currentSchema=" + schema,
-                    "spring.datasource.username=app", "spring.datasource.password=app",
+            runner.withPropertyValues("spring.datasource.url=" + url,
+                    "spring.datasource.username=" + TestPostgresServer.USER,
+                    "spring.datasource.password=" + TestPostgresServer.PASSWORD,
                     "spring.liquibase.change-log=" + EXPAND, "rollback.liquibase.search-path=" + schema).run(context -> {
                 try (Connection connection = context.getBean(DataSource.class).getConnection();
                      Statement statement = connection.createStatement();
@@ -260,11 +256,9 @@ class RollbackLiquibaseAutoConfigurationTest {
                 }
             });
         } finally {
-            try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("DROP SCHEMA IF EXISTS " + VersionSchema.name(schema, "rename-email") + " CASCADE");
-                statement.execute("DROP SCHEMA IF EXISTS " + VersionSchema.name(schema, "create-customer") + " CASCADE");
-                statement.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            TestPostgresServer.execute("DROP SCHEMA IF EXISTS " + VersionSchema.name(schema, "rename-email") + " CASCADE",
+                    "DROP SCHEMA IF EXISTS " + VersionSchema.name(schema, "create-customer") + " CASCADE",
+                    "DROP SCHEMA " + schema + " CASCADE");
         }
     }
 
