@@ -38,6 +38,11 @@ abstract class Scenario {
         return name;
     }
 
+    /** Whether the scenario runs on a kind of database ({@code h2}, {@code postgresql}). */
+    boolean runsOn(String kind) {
+        return true;
+    }
+
     List<String> setup() {
         return new ArrayList<>(List.of(customerTable));
     }

@@ -1,6 +1,7 @@
 package dev.rollback.liquibase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -9,7 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The acceptance scenarios, one per change type.
+ * The acceptance scenarios, one per change type, each derived from the before/after assertions of
+ * one of pgroll's operation tests ({@code pkg/migrations/op_*_test.go} of xataio/pgroll, named on each
+ * scenario): what the old and the new version read and write after start, after rollback and after
+ * complete, in our own code and words.
  */
 final class Scenarios {
 
@@ -26,7 +30,7 @@ final class Scenarios {
     static List<Scenario> all() {
         return List.of(new AddColumn(), new RenameColumn(), new ChangeColumnType(), new DropColumn(), new AddNotNull(),
                 new CreateIndex(), new CreateTable(), new AddForeignKey(), new AddCheck(), new AddUnique(),
-                new RenameTable(), new DropTable(), new DropIndex(),
+                new RenameTable(), new DropTable(), new DropIndex(), new DropNotNull(), new CreatePartialIndex(),
                 new ChangeColumnType().keyed("CompositeKey", COMPOSITE_KEY), new AddColumn().keyed("CompositeKey", COMPOSITE_KEY),
                 new AddCheck().keyed("CompositeKey", COMPOSITE_KEY), new AddNotNull().keyed("Keyless", KEYLESS),
                 new RenameColumn().keyed("Keyless", KEYLESS), new AddCheck().keyed("Keyless", KEYLESS));
@@ -36,7 +40,10 @@ final class Scenarios {
         return ids.isEmpty() ? "(-1)" : "(" + String.join(", ", ids.stream().map(String::valueOf).toList()) + ")";
     }
 
-    /** Nullable, NOT NULL with a fill expression, NOT NULL with a default. */
+    /**
+     * Nullable, NOT NULL with a fill expression, NOT NULL with a default.
+     * From pgroll's {@code pkg/migrations/op_add_column_test.go}.
+     */
     static final class AddColumn extends Scenario {
         AddColumn() {
             super("addColumn", "scenarios/add-column.yaml");
@@ -82,7 +89,10 @@ final class Scenarios {
         }
     }
 
-    /** email becomes email_address. */
+    /**
+     * email becomes email_address.
+     * From pgroll's {@code pkg/migrations/op_rename_column_test.go}.
+     */
     static final class RenameColumn extends Scenario {
         RenameColumn() {
             super("renameColumn", "scenarios/rename-column.xml");
@@ -115,7 +125,10 @@ final class Scenarios {
         }
     }
 
-    /** amount INTEGER (cents) becomes amount_dec NUMERIC(12, 2). */
+    /**
+     * amount INTEGER (cents) becomes amount_dec NUMERIC(12, 2).
+     * From pgroll's {@code pkg/migrations/op_change_type_test.go}.
+     */
     static final class ChangeColumnType extends Scenario {
         ChangeColumnType() {
             super("changeColumnType", "scenarios/change-column-type.yaml");
@@ -155,7 +168,10 @@ final class Scenarios {
         }
     }
 
-    /** name (NOT NULL) is dropped; the NEW app no longer writes it. */
+    /**
+     * name (NOT NULL) is dropped; the NEW app no longer writes it.
+     * From pgroll's {@code pkg/migrations/op_drop_column_test.go}.
+     */
     static final class DropColumn extends Scenario {
         DropColumn() {
             super("dropColumn", "scenarios/drop-column.yaml");
@@ -181,7 +197,10 @@ final class Scenarios {
         }
     }
 
-    /** email becomes NOT NULL; the OLD app writes some rows without it. */
+    /**
+     * email becomes NOT NULL; the OLD app writes some rows without it.
+     * From pgroll's {@code pkg/migrations/op_set_notnull_test.go}.
+     */
     static final class AddNotNull extends Scenario {
         AddNotNull() {
             super("addNotNull", "scenarios/add-not-null.yaml");
@@ -238,7 +257,10 @@ final class Scenarios {
         }
     }
 
-    /** An index on email. */
+    /**
+     * An index on email.
+     * From pgroll's {@code pkg/migrations/op_create_index_test.go}.
+     */
     static final class CreateIndex extends Scenario {
         CreateIndex() {
             super("createIndex", "scenarios/create-index.yaml");
@@ -261,7 +283,10 @@ final class Scenarios {
         }
     }
 
-    /** A new table customer_note only the NEW app writes. */
+    /**
+     * A new table customer_note only the NEW app writes.
+     * From pgroll's {@code pkg/migrations/op_create_table_test.go}.
+     */
     static final class CreateTable extends Scenario {
         CreateTable() {
             super("createTable", "scenarios/create-table.xml");
@@ -286,7 +311,10 @@ final class Scenarios {
         }
     }
 
-    /** purchase.customer_id references customer.id. */
+    /**
+     * purchase.customer_id references customer.id.
+     * From pgroll's {@code pkg/migrations/op_set_fk_test.go}.
+     */
     static final class AddForeignKey extends Scenario {
         AddForeignKey() {
             super("addForeignKey", "scenarios/add-foreign-key.yaml");
@@ -339,7 +367,10 @@ final class Scenarios {
         }
     }
 
-    /** amount >= 0. */
+    /**
+     * amount >= 0.
+     * From pgroll's {@code pkg/migrations/op_set_check_test.go}.
+     */
     static final class AddCheck extends Scenario {
         AddCheck() {
             super("addCheck", "scenarios/add-check.yaml");
@@ -388,7 +419,10 @@ final class Scenarios {
         }
     }
 
-    /** email unique. */
+    /**
+     * email unique.
+     * From pgroll's {@code pkg/migrations/op_set_unique_test.go}.
+     */
     static final class AddUnique extends Scenario {
         AddUnique() {
             super("addUnique", "scenarios/add-unique.yaml");
@@ -411,7 +445,10 @@ final class Scenarios {
         }
     }
 
-    /** customer becomes client. */
+    /**
+     * customer becomes client.
+     * From pgroll's {@code pkg/migrations/op_rename_table_test.go}.
+     */
     static final class RenameTable extends Scenario {
         RenameTable() {
             super("renameTable", "scenarios/rename-table.yaml");
@@ -447,7 +484,10 @@ final class Scenarios {
         }
     }
 
-    /** legacy_log, which only the OLD app writes, is dropped. */
+    /**
+     * legacy_log, which only the OLD app writes, is dropped.
+     * From pgroll's {@code pkg/migrations/op_drop_table_test.go}.
+     */
     static final class DropTable extends Scenario {
         DropTable() {
             super("dropTable", "scenarios/drop-table.yaml");
@@ -483,7 +523,10 @@ final class Scenarios {
         }
     }
 
-    /** The index on name is dropped; the OLD app's queries keep it until contract. */
+    /**
+     * The index on name is dropped; the OLD app's queries keep it until contract.
+     * From pgroll's {@code pkg/migrations/op_drop_index_test.go}.
+     */
     static final class DropIndex extends Scenario {
         DropIndex() {
             super("dropIndex", "scenarios/drop-index.yaml");
@@ -509,6 +552,99 @@ final class Scenarios {
         @Override
         void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
             assertThat(db.objects()).noneMatch(o -> o.startsWith("index idx_customer_name"));
+        }
+    }
+
+    /**
+     * name (NOT NULL) may hold NULL for the new version; the old one reads the down expression instead.
+     * From pgroll's {@code pkg/migrations/op_drop_not_null_test.go}: NULL accepted through the new
+     * version, its down value seen by the old one, NOT NULL still enforced on the old column.
+     */
+    static final class DropNotNull extends Scenario {
+        DropNotNull() {
+            super("dropNotNull", "scenarios/drop-not-null.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            write(c, id, false);
+        }
+
+        @Override
+        void newWriteContracted(Connection c, long id) throws SQLException {
+            write(c, id, true);
+        }
+
+        /** Every other row without a name: the new version reads NULL back (H2 fills it until contract). */
+        private static void write(Connection c, long id, boolean contracted) throws SQLException {
+            String name = id % 2 == 0 ? null : "n" + id;
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, name, "e" + id + "@new", 5);
+            String expected = name != null || contracted || postgres(c) ? name : "anon-e" + id + "@new";
+            expect(one(c, "SELECT name FROM customer WHERE id = ?", id), java.util.Arrays.asList(expected), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            checkOldShape(db, newIds);
+            if (db.postgres()) {
+                assertThat(db.count("SELECT COUNT(*) FROM " + newShape(db, "customer") + " WHERE id IN " + ids(newIds)
+                        + " AND name IS NULL")).as("NULLs the new version wrote").isEqualTo(newIds.stream().filter(i -> i % 2 == 0).count());
+                db.execute("INSERT INTO customer (id, name, email, amount) VALUES (-1, 'n', 'e', 1)");
+                assertThatThrownBy(() -> db.execute("UPDATE customer SET name = NULL WHERE id = -1"))
+                        .as("the old column keeps its NOT NULL").isInstanceOf(SQLException.class);
+                db.execute("DELETE FROM customer WHERE id = -1");
+            }
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            checkOldShape(db, newIds);
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("column customer.name character varying nullable=yes");
+            checkOldValues(db, oldIds);
+        }
+
+        /** The old version sees, for each row the new version wrote without a name, the down expression's value. */
+        private static void checkOldShape(TestDatabase db, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds)
+                    + " AND name = CASE WHEN MOD(id, 2) = 0 THEN 'anon-e' || id || '@new' ELSE 'n' || id END"))
+                    .isEqualTo(newIds.size());
+        }
+    }
+
+    /**
+     * A partial index on email for the rows with a positive amount (PostgreSQL only: H2 has none).
+     * From pgroll's {@code pkg/migrations/op_create_index_test.go} ("create partial index").
+     */
+    static final class CreatePartialIndex extends Scenario {
+        CreatePartialIndex() {
+            super("createPartialIndex", "scenarios/create-partial-index.yaml");
+        }
+
+        @Override
+        boolean runsOn(String kind) {
+            return "postgresql".equals(kind);
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            expect(one(c, "SELECT id FROM customer WHERE email = ? AND amount > 0", "e" + id + "@new"), List.of(id), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("index definition create index idx_customer_email_paying on customer"
+                    + " using btree (email) where (amount > 0)");
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            checkExpanded(db, oldIds, newIds);
         }
     }
 }

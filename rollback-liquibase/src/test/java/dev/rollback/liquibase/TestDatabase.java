@@ -158,9 +158,11 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /**
-     * Everything in the schema that the application could see: tables and views with their columns
-     * (nullability, type), constraints (with whether validated), indexes, triggers, functions. The
-     * library's own tables (Liquibase's, the phase table, archives) are left out.
+     * Everything in the schema that the application could see, as a catalog diff compares it: tables
+     * and views with their columns (nullability, type), column defaults, view definitions,
+     * constraints (with their definition and whether validated), indexes (with their definition),
+     * triggers, functions and sequences. The library's own tables (Liquibase's, the phase table,
+     * archives) are left out.
      */
     TreeSet<String> objects() throws SQLException {
         TreeSet<String> objects = new TreeSet<>();
@@ -173,11 +175,23 @@ final class TestDatabase implements AutoCloseable {
                     + own.formatted("table_name"));
             add(objects, "table ", "SELECT table_name || ' ' || table_type FROM information_schema.tables WHERE table_schema = "
                     + s + " AND table_name" + own.formatted("table_name"));
+            add(objects, "default ", "SELECT table_name || '.' || column_name || ' ' || column_default"
+                    + " FROM information_schema.columns WHERE table_schema = " + s + " AND column_default IS NOT NULL"
+                    + " AND table_name" + own.formatted("table_name"));
+            add(objects, "view ", "SELECT table_name || ' ' || view_definition FROM information_schema.views"
+                    + " WHERE table_schema = " + s);
+            add(objects, "sequence ", "SELECT sequence_name || ' ' || data_type || ' ' || increment FROM"
+                    + " information_schema.sequences WHERE sequence_schema = " + s);
             add(objects, "constraint ", "SELECT c.conname || ' ' || c.contype::text || ' validated=' || c.convalidated::text"
                     + " FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace JOIN pg_class t ON t.oid = c.conrelid"
                     + " WHERE n.nspname = " + s + " AND t.relname" + own.formatted("t.relname"));
+            add(objects, "constraint definition ", "SELECT t.relname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c"
+                    + " JOIN pg_namespace n ON n.oid = c.connamespace JOIN pg_class t ON t.oid = c.conrelid"
+                    + " WHERE n.nspname = " + s + " AND t.relname" + own.formatted("t.relname"));
             add(objects, "index ", "SELECT indexname FROM pg_indexes WHERE schemaname = " + s + " AND tablename"
                     + own.formatted("tablename"));
+            add(objects, "index definition ", "SELECT regexp_replace(indexdef, ' ON \\S+\\.', ' ON ') FROM pg_indexes"
+                    + " WHERE schemaname = " + s + " AND tablename" + own.formatted("tablename"));
             add(objects, "trigger ", "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                     + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + s + " AND NOT t.tgisinternal");
             add(objects, "function ", "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
@@ -187,6 +201,12 @@ final class TestDatabase implements AutoCloseable {
             add(objects, "column ", "SELECT TABLE_NAME || '.' || COLUMN_NAME || ' ' || DATA_TYPE || ' nullable=' || IS_NULLABLE"
                     + " FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = " + s + " AND lower(TABLE_NAME)"
                     + own.formatted("TABLE_NAME"));
+            add(objects, "default ", "SELECT TABLE_NAME || '.' || COLUMN_NAME || ' ' || COLUMN_DEFAULT"
+                    + " FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = " + s + " AND COLUMN_DEFAULT IS NOT NULL"
+                    + " AND lower(TABLE_NAME)" + own.formatted("TABLE_NAME"));
+            add(objects, "view ", "SELECT TABLE_NAME || ' ' || VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS"
+                    + " WHERE TABLE_SCHEMA = " + s);
+            add(objects, "sequence ", "SELECT SEQUENCE_NAME FROM INFORMATION_SCHEMA.SEQUENCES WHERE SEQUENCE_SCHEMA = " + s);
             add(objects, "table ", "SELECT TABLE_NAME || ' ' || TABLE_TYPE FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = "
                     + s + " AND lower(TABLE_NAME)" + own.formatted("TABLE_NAME"));
             add(objects, "constraint ", "SELECT CONSTRAINT_NAME || ' ' || CONSTRAINT_TYPE FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"

@@ -9,7 +9,7 @@ import liquibase.change.DatabaseChange;
 import liquibase.change.DatabaseChangeProperty;
 
 /**
- * Creates an index at expand, concurrently on PostgreSQL; rollback drops it.
+ * Creates an index at expand, concurrently on PostgreSQL (partial with {@code where}); rollback drops it.
  */
 @DatabaseChange(name = "expandCreateIndex", description = "Creates an index at expand, concurrently on PostgreSQL; rollback drops it", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "index")
@@ -19,6 +19,7 @@ public class ExpandCreateIndexChange extends ExpandContractChange {
     private String indexName;
     private String columnNames;
     private Boolean unique;
+    private String where;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandCreateIndexChange() {
@@ -104,6 +105,26 @@ public class ExpandCreateIndexChange extends ExpandContractChange {
         this.unique = unique;
     }
 
+    /**
+     * Returns the condition of a partial index (PostgreSQL only), or null for a whole-table index.
+     *
+     * @return the condition, SQL over the table's columns
+     */
+    @DatabaseChangeProperty(description = "The condition of a partial index (PostgreSQL only)",
+            requiredForDatabase = ChangeParameterMetaData.NONE, supportsDatabase = "postgresql")
+    public String getWhere() {
+        return where;
+    }
+
+    /**
+     * Sets the condition of a partial index (PostgreSQL only).
+     *
+     * @param where the condition, SQL over the table's columns
+     */
+    public void setWhere(String where) {
+        this.where = where;
+    }
+
     @Override
     Kind kind() {
         return Kind.CREATE_INDEX;
@@ -116,6 +137,7 @@ public class ExpandCreateIndexChange extends ExpandContractChange {
         properties.put("indexName", indexName == null ? null : String.valueOf(indexName));
         properties.put("columnNames", columnNames == null ? null : String.valueOf(columnNames));
         properties.put("unique", unique == null ? null : String.valueOf(unique));
+        properties.put("where", where);
         return properties;
     }
 

@@ -224,7 +224,7 @@ public enum Kind {
         void expand(Work work) {
             String column = work.require("columnName");
             if (work.dialect.isPostgres()) {
-                Shadow.expand(work, column, "COALESCE(" + column + ", " + work.require("fillExpression") + ")",
+                Shadow.expand(work, column, "COALESCE(" + column + ", " + work.require("fillExpression") + ")", null,
                         "CHECK (" + Shadow.column(work) + " IS NOT NULL)");
                 return;
             }
@@ -251,6 +251,59 @@ public enum Kind {
             }
             work.dropConstraint(work.table(), work.name("rb_nn"));
             work.dropSyncTrigger();
+        }
+    },
+
+    /**
+     * Lets a column hold NULL. PostgreSQL: a nullable shadow column for the new version; its NULL
+     * reaches the old column as {@code downExpression}. H2: the column made nullable, NULLs filled.
+     */
+    DROP_NOT_NULL("expandDropNotNull", Shaping.SHADOW) {
+        @Override
+        List<Rule> rules(MigrationSpec spec) {
+            return List.of(new Rule.Default(spec.require("columnName"), spec.require("downExpression")));
+        }
+
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            String column = work.require("columnName");
+            if (!requireColumn(work, column).notNull()) {
+                throw work.error("column " + column + " is nullable already. Drop the change from the change set, then"
+                        + " run expand again; nothing was changed.", null);
+            }
+            work.require("downExpression");
+        }
+
+        @Override
+        void expand(Work work) {
+            String column = work.require("columnName");
+            if (work.dialect.isPostgres()) {
+                Shadow.expand(work, column, column, work.require("downExpression"), null);
+                return;
+            }
+            work.relax(column);
+            work.syncTrigger(rules(work.spec));
+        }
+
+        @Override
+        void contract(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.contract(work, work.require("columnName"), false);
+                return;
+            }
+            work.dropSyncTrigger();
+            work.dropConstraint(work.table(), work.name("rb_on"));
+        }
+
+        @Override
+        void rollback(Work work) {
+            if (work.dialect.isPostgres()) {
+                Shadow.rollback(work);
+                return;
+            }
+            work.dropSyncTrigger();
+            work.unrelax(work.require("columnName"));
         }
     },
 
@@ -287,7 +340,7 @@ public enum Kind {
                 // a reference the new rule refuses becomes NULL for the new version; the old one keeps it
                 Shadow.expand(work, column, "CASE WHEN EXISTS (SELECT 1 FROM " + work.require("referencedTableName")
                         + " rb_p WHERE rb_p." + work.require("referencedColumnNames") + " = rb_row." + column + ") THEN rb_row."
-                        + column + " END", "FOREIGN KEY (" + Shadow.column(work) + ")" + references);
+                        + column + " END", null, "FOREIGN KEY (" + Shadow.column(work) + ")" + references);
             } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add foreign key " + name, work.dialect.addConstraintUnchecked(work.table(), name,
                         "FOREIGN KEY (" + work.require("columnNames") + ")" + references));
@@ -340,7 +393,7 @@ public enum Kind {
             if (work.dialect.isPostgres()) {
                 String column = shadowed(work.spec);
                 // a value the check refuses becomes NULL for the new version; the old one keeps it
-                Shadow.expand(work, column, "CASE WHEN (" + condition + ") THEN " + column + " END",
+                Shadow.expand(work, column, "CASE WHEN (" + condition + ") THEN " + column + " END", null,
                         "CHECK (" + Shadow.rebind(condition, column, Shadow.column(work)) + ")");
                 return;
             }
@@ -377,8 +430,8 @@ public enum Kind {
         void expand(Work work) {
             String name = work.require("constraintName");
             if (work.dialect.isPostgres()) {
-                Shadow.expand(work, shadowed(work.spec), shadowed(work.spec), null);
-                createIndex(work, name, Shadow.column(work), true);
+                Shadow.expand(work, shadowed(work.spec), shadowed(work.spec), null, null);
+                createIndex(work, name, Shadow.column(work), true, null);
             } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
                         + " UNIQUE (" + work.require("columnNames") + ")");
@@ -412,11 +465,17 @@ public enum Kind {
                 requireColumn(work, column);
             }
             work.require("indexName");
+            if (work.get("where") != null && !work.dialect.isPostgres()) {
+                throw work.error("H2 has no partial index: the index with where '" + work.get("where") + "' needs"
+                        + " PostgreSQL. Drop where from the change set (or run it on PostgreSQL), then run expand again;"
+                        + " nothing was changed.", null);
+            }
         }
 
         @Override
         void expand(Work work) {
-            createIndex(work, work.require("indexName"), work.require("columnNames"), work.spec.flag("unique"));
+            createIndex(work, work.require("indexName"), work.require("columnNames"), work.spec.flag("unique"),
+                    work.get("where"));
         }
 
         @Override
@@ -742,11 +801,13 @@ public enum Kind {
         }
     }
 
-    static void createIndex(Work work, String name, String columns, boolean unique) {
+    /** Creates an index ({@code where}: partial, PostgreSQL only), redoing a build that was interrupted. */
+    static void createIndex(Work work, String name, String columns, boolean unique, String where) {
         if (work.indexInvalid(name)) {
             work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
         }
-        work.sql("create index " + name, work.dialect.createIndex(name, work.table(), columns, unique));
+        String index = work.dialect.createIndex(name, work.table(), columns, unique);
+        work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
     }
 
     /** PostgreSQL validates the NOT VALID constraint; on H2 the rows it would reject are counted. */

@@ -111,7 +111,7 @@ final class PostgresDialect extends Dialect {
     }
 
     /** A column's value straight from the row; any other expression evaluated over the row. */
-    private static String value(String expression) {
+    static String value(String expression) {
         return Rule.isIdentifier(expression) ? "NEW." + expression.strip()
                 : "(SELECT (" + expression + ") FROM (SELECT NEW.*) AS rb_row)";
     }

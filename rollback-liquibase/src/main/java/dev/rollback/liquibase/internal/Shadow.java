@@ -45,9 +45,11 @@ final class Shadow {
      * and the backfill; then the new rule, if any, {@code NOT VALID} on the shadow column.
      *
      * @param up         the shadow value from the old row
+     * @param down       the old column's value from the new row (the column's name meaning the new
+     *                   value), or null for the new value itself
      * @param constraint the constraint's definition over the shadow column, or null
      */
-    static void expand(Work work, String column, String up, String constraint) {
+    static void expand(Work work, String column, String up, String down, String constraint) {
         String table = work.table();
         String shadow = column(work);
         if (!work.hasColumn(table, shadow)) {
@@ -61,7 +63,7 @@ final class Shadow {
             }
             work.atomically("add the shadow column of " + column, statements);
         }
-        work.sql("create the shadow trigger function", trigger(work, column, up));
+        work.sql("create the shadow trigger function", trigger(work, column, up, down));
         if (!work.hasTrigger(Dialect.triggerName(work.helper))) {
             work.sql("create the shadow trigger", "CREATE TRIGGER " + Dialect.triggerName(work.helper)
                     + " BEFORE INSERT OR UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION "
@@ -77,20 +79,22 @@ final class Shadow {
 
     /**
      * The trigger function: the writer's version decides which side is derived from which. A write
-     * through the new version's schema copies the new value to the old column when it changed (the
-     * rule only narrows the values, so the value itself is the old version's); any other write sets
+     * through the new version's schema copies the new value to the old column when it changed (a
+     * rule that only narrows the values needs no {@code down}: the value itself is the old version's;
+     * a rule that widens them maps the new value by {@code down}); any other write sets
      * the shadow column to {@code up} of the row, every time, so a value derived from other columns
      * follows them.
      */
-    private static String trigger(Work work, String column, String up) {
+    private static String trigger(Work work, String column, String up, String down) {
         String shadow = column(work);
-        String upValue = Rule.isIdentifier(up) ? "NEW." + up.strip() : "(SELECT (" + up + ") FROM (SELECT NEW.*) AS rb_row)";
+        String upValue = PostgresDialect.value(up);
+        String downValue = down == null ? "NEW." + shadow : PostgresDialect.value(rebind(down, column, shadow));
         return "CREATE OR REPLACE FUNCTION " + Dialect.functionName(work.helper)
                 + "() RETURNS trigger LANGUAGE plpgsql AS $rb$\nBEGIN\n"
                 + "  IF current_setting('rollback.backfill', true) = 'on' THEN RETURN NEW; END IF;\n"
                 + "  IF (current_schemas(false))[1] = '" + work.require(VersionSchemas.SCHEMA) + "' THEN\n"
                 + "    IF TG_OP = 'INSERT' OR NEW." + shadow + " IS DISTINCT FROM OLD." + shadow + " THEN\n"
-                + "      NEW." + column + " := NEW." + shadow + ";\n"
+                + "      NEW." + column + " := " + downValue + ";\n"
                 + "    END IF;\n"
                 + "  ELSE\n"
                 + "    NEW." + shadow + " := " + upValue + ";\n"
