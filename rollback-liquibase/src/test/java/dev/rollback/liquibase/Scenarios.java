@@ -31,6 +31,7 @@ final class Scenarios {
         return List.of(new AddColumn(), new RenameColumn(), new ChangeColumnType(), new DropColumn(), new AddNotNull(),
                 new CreateIndex(), new CreateTable(), new AddForeignKey(), new AddCheck(), new AddUnique(),
                 new RenameTable(), new DropTable(), new DropIndex(), new DropNotNull(), new CreatePartialIndex(),
+                new AddColumnVolatileDefault(), new SetDefault(),
                 new ChangeColumnType().keyed("CompositeKey", COMPOSITE_KEY), new AddColumn().keyed("CompositeKey", COMPOSITE_KEY),
                 new AddCheck().keyed("CompositeKey", COMPOSITE_KEY), new AddNotNull().keyed("Keyless", KEYLESS),
                 new RenameColumn().keyed("Keyless", KEYLESS), new AddCheck().keyed("Keyless", KEYLESS));
@@ -645,6 +646,93 @@ final class Scenarios {
         @Override
         void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
             checkExpanded(db, oldIds, newIds);
+        }
+    }
+
+    /**
+     * A NOT NULL column whose default PostgreSQL evaluates per row (gen_random_uuid()): set for new rows
+     * and backfilled, so expand rewrites no table (the suite compares relfilenode) and every row gets a
+     * value of its own. From pgroll's {@code pkg/migrations/op_add_column_test.go} ("add column with a
+     * volatile default", no table rewrite).
+     */
+    static final class AddColumnVolatileDefault extends Scenario {
+        AddColumnVolatileDefault() {
+            super("addColumnVolatileDefault", "scenarios/add-column-volatile-default.yaml");
+        }
+
+        @Override
+        boolean runsOn(String kind) {
+            return "postgresql".equals(kind);
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+            expect(one(c, "SELECT token IS NOT NULL FROM customer WHERE id = ?", id), List.of(true), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(DISTINCT token) FROM customer")).as("a token of its own for every row")
+                    .isEqualTo(db.count("SELECT COUNT(*) FROM customer"));
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("column customer.token uuid nullable=no", "default customer.token gen_random_uuid()");
+            checkExpanded(db, oldIds, newIds);
+        }
+    }
+
+    /**
+     * amount gets the default 42 for the new version only: a row the new version writes without it
+     * gets 42 (and the old version reads 42), the old column keeps having no default until contract.
+     * From pgroll's {@code pkg/migrations/op_set_default_test.go}. PostgreSQL only: H2 has no schema per
+     * version and refuses it.
+     */
+    static final class SetDefault extends Scenario {
+        SetDefault() {
+            super("setDefault", "scenarios/set-default.yaml");
+        }
+
+        @Override
+        boolean runsOn(String kind) {
+            return "postgresql".equals(kind);
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email) VALUES (?, ?, ?)", id, "n" + id, "e" + id + "@new");
+            expect(one(c, "SELECT amount FROM customer WHERE id = ?", id), List.of(42), id);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).as("the old version's column keeps having no default")
+                    .noneMatch(o -> o.startsWith("default customer.amount "));
+            db.execute("INSERT INTO customer (id, name) VALUES (-1, 'old')");
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id = -1 AND amount IS NULL"))
+                    .as("an old write without amount").isOne();
+            db.execute("DELETE FROM customer WHERE id = -1");
+            checkNewRows(db, newIds);
+        }
+
+        @Override
+        void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            super.checkRolledBack(db, oldIds, newIds);
+            checkNewRows(db, newIds);
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("default customer.amount 42");
+            checkOldValues(db, oldIds);
+        }
+
+        /** The old version reads the new default in the rows the new version wrote without amount. */
+        private static void checkNewRows(TestDatabase db, Set<Long> newIds) throws SQLException {
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND amount = 42"))
+                    .isEqualTo(newIds.size());
         }
     }
 }

@@ -118,6 +118,13 @@ public abstract class Dialect {
     /** @return whether DDL statements can run in one transaction (PostgreSQL) */
     abstract boolean transactionalDdl();
 
+    /**
+     * @return whether the expression calls a volatile function (e.g. {@code gen_random_uuid()}), which
+     *         PostgreSQL evaluates per row, so a column added with it as default rewrites the table;
+     *         false where adding a column is no cheaper without one (H2 rebuilds the table anyway)
+     */
+    abstract boolean callsVolatileFunction(Connection connection, String expression) throws SQLException;
+
     /** @return whether an index exists but is not usable (a concurrent build that was interrupted) */
     abstract boolean indexInvalid(Connection connection, String name) throws SQLException;
 

@@ -44,13 +44,24 @@ public enum Kind {
         @Override
         void expand(Work work) {
             String column = work.require("columnName");
+            String def = work.get("defaultValue");
+            // a volatile default (gen_random_uuid(), clock_timestamp()) given at ADD COLUMN rewrites the table:
+            // it is set for new rows only, and the existing ones are backfilled with it
+            boolean backfillDefault = def != null && work.callsVolatileFunction(def);
             if (!work.hasColumn(work.table(), column)) {
-                String def = work.get("defaultValue");
-                work.sql("add column " + column, "ALTER TABLE " + work.table() + " ADD COLUMN " + column + " "
-                        + work.require("columnType") + (def == null ? "" : " DEFAULT " + def));
+                String add = "ALTER TABLE " + work.table() + " ADD COLUMN " + column + " " + work.require("columnType");
+                if (backfillDefault) {
+                    work.atomically("add column " + column, List.of(add,
+                            "ALTER TABLE " + work.table() + " ALTER COLUMN " + column + " SET DEFAULT " + def));
+                } else {
+                    work.sql("add column " + column, add + (def == null ? "" : " DEFAULT " + def));
+                }
             }
             restore(work, column, null);
             work.syncTrigger(rules(work.spec));
+            if (backfillDefault) {
+                work.backfill(column, def, column + " IS NULL");
+            }
             String fill = work.get("fillExpression");
             if (fill != null) {
                 work.backfill(column, fill, column + " IS NULL");
@@ -236,7 +247,7 @@ public enum Kind {
         @Override
         void contract(Work work) {
             if (work.dialect.isPostgres()) {
-                Shadow.contract(work, work.require("columnName"), true);
+                Shadow.contract(work, work.require("columnName"));
                 return;
             }
             work.dropSyncTrigger();
@@ -265,6 +276,11 @@ public enum Kind {
         }
 
         @Override
+        boolean shadowKeepsNotNull() {
+            return false;
+        }
+
+        @Override
         void validate(Work work) {
             requireTable(work);
             String column = work.require("columnName");
@@ -289,7 +305,7 @@ public enum Kind {
         @Override
         void contract(Work work) {
             if (work.dialect.isPostgres()) {
-                Shadow.contract(work, work.require("columnName"), false);
+                Shadow.contract(work, work.require("columnName"));
                 return;
             }
             work.dropSyncTrigger();
@@ -304,6 +320,44 @@ public enum Kind {
             }
             work.dropSyncTrigger();
             work.unrelax(work.require("columnName"));
+        }
+    },
+
+    /**
+     * Sets or drops a column's default for the new version only: a shadow column with the new
+     * default (PostgreSQL; H2 has no version schemas, so it refuses).
+     */
+    SET_DEFAULT("expandSetDefault", Shaping.SHADOW) {
+        @Override
+        String shadowDefault(Work work, String column) {
+            return work.get("defaultValue");
+        }
+
+        @Override
+        void validate(Work work) {
+            requireTable(work);
+            requireColumn(work, work.require("columnName"));
+            if (!work.dialect.isPostgres()) {
+                throw work.error("H2 has no schema per version, so a new default would reach the running version's"
+                        + " column: expandSetDefault needs PostgreSQL. Set the default in a plain change set once no"
+                        + " previous version runs, or run it on PostgreSQL; nothing was changed.", null);
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            String column = work.require("columnName");
+            Shadow.expand(work, column, column, null, null);
+        }
+
+        @Override
+        void contract(Work work) {
+            Shadow.contract(work, work.require("columnName"));
+        }
+
+        @Override
+        void rollback(Work work) {
+            Shadow.rollback(work);
         }
     },
 
@@ -350,7 +404,7 @@ public enum Kind {
         @Override
         void contract(Work work) {
             if (work.dialect.isPostgres()) {
-                Shadow.contract(work, shadowed(work.spec), false);
+                Shadow.contract(work, shadowed(work.spec));
                 return;
             }
             List<String> from = columns(work.require("columnNames"));
@@ -403,7 +457,7 @@ public enum Kind {
         @Override
         void contract(Work work) {
             if (work.dialect.isPostgres()) {
-                Shadow.contract(work, shadowed(work.spec), false);
+                Shadow.contract(work, shadowed(work.spec));
                 return;
             }
             validateConstraint(work, "SELECT COUNT(*) FROM " + work.table() + " WHERE NOT (" + work.require("condition") + ")");
@@ -442,7 +496,7 @@ public enum Kind {
         void contract(Work work) {
             String name = work.require("constraintName");
             if (work.dialect.isPostgres()) {
-                Shadow.contract(work, shadowed(work.spec), false);
+                Shadow.contract(work, shadowed(work.spec));
                 if (!work.hasConstraint(work.table(), name)) {
                     work.sql("attach unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
                             + " UNIQUE USING INDEX " + name);
@@ -719,6 +773,19 @@ public enum Kind {
             shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
                     spec.require("newColumnName"));
         }
+    }
+
+    /**
+     * The default of a shadow column (PostgreSQL), as SQL, or null for none: the column's own unless
+     * the migration changes it.
+     */
+    String shadowDefault(Work work, String column) {
+        return Shadow.defaultOf(work, column);
+    }
+
+    /** Whether a shadow column keeps the NOT NULL of its column (as a NOT VALID check until contract). */
+    boolean shadowKeepsNotNull() {
+        return true;
     }
 
     /** Adds to the spec the facts needed to undo the expand, read before it changes anything. */

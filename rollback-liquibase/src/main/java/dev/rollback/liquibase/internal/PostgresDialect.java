@@ -7,12 +7,17 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * PostgreSQL: PL/pgSQL sync triggers, constraints {@code NOT VALID} then {@code VALIDATE},
  * {@code CREATE INDEX CONCURRENTLY}, {@code lock_timeout}.
  */
 final class PostgresDialect extends Dialect {
+
+    /** A function call in an expression: its name (without schema), then an opening parenthesis. */
+    private static final Pattern CALL = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
 
     /** SQLSTATE lock_not_available: a lock_timeout expired. */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
@@ -156,6 +161,19 @@ final class PostgresDialect extends Dialect {
     @Override
     boolean transactionalDdl() {
         return true;
+    }
+
+    @Override
+    boolean callsVolatileFunction(Connection connection, String expression) throws SQLException {
+        Matcher call = CALL.matcher(expression);
+        while (call.find()) {
+            // any overload of the name that is volatile counts: an unneeded backfill costs less than a rewrite
+            if (exists(connection, "SELECT 1 FROM pg_proc WHERE proname = ? AND provolatile = 'v'",
+                    call.group(1).toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -56,7 +56,7 @@ final class Shadow {
             ColumnInfo info = work.column(table, column);
             List<String> statements = new ArrayList<>();
             statements.add("ALTER TABLE " + table + " ADD COLUMN " + shadow + " " + info.type());
-            String def = defaultOf(work, column);
+            String def = work.spec.kind().shadowDefault(work, column);
             if (def != null) {
                 // SET DEFAULT, unlike ADD COLUMN ... DEFAULT, never rewrites the table, even for a volatile default
                 statements.add("ALTER TABLE " + table + " ALTER COLUMN " + shadow + " SET DEFAULT " + def);
@@ -103,12 +103,11 @@ final class Shadow {
     }
 
     /**
-     * Contract: the rule validated on the existing rows, then in one transaction the trigger and the
-     * old column dropped and the shadow column renamed to it.
-     *
-     * @param notNull whether the column becomes NOT NULL
+     * Contract: the rule validated on the existing rows, the shadow column made NOT NULL if the rule
+     * or the old column says so, then in one transaction the trigger and the old column dropped and
+     * the shadow column renamed to it.
      */
-    static void contract(Work work, String column, boolean notNull) {
+    static void contract(Work work, String column) {
         String table = work.table();
         String shadow = column(work);
         if (!work.hasColumn(table, shadow)) {
@@ -118,8 +117,14 @@ final class Shadow {
         if (name != null && work.hasConstraint(table, name)) {
             work.sql("validate constraint " + name, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + name);
         }
-        if (notNull) {
-            work.setNotNullFromCheck(table, shadow, work.name("rb_nn"));
+        String notNull = work.name("rb_nn");
+        if (work.spec.kind().shadowKeepsNotNull() && work.column(table, column).notNull()) {
+            // not at expand: up may map an old write to NULL (a dangling reference), which the old version allows;
+            // during expand the old column's own NOT NULL refuses a new write of NULL
+            work.addCheckUnchecked(table, notNull, shadow + " IS NOT NULL");
+        }
+        if (work.hasConstraint(table, notNull)) {
+            work.setNotNullFromCheck(table, shadow, notNull);
         }
         List<String> statements = new ArrayList<>(work.dialect.dropSyncTrigger(table, work.helper));
         statements.add("ALTER TABLE " + table + " DROP COLUMN " + column);
@@ -139,7 +144,7 @@ final class Shadow {
     }
 
     /** The column's default as SQL, or null. */
-    private static String defaultOf(Work work, String column) {
+    static String defaultOf(Work work, String column) {
         return work.catalog(() -> {
             try (PreparedStatement query = work.connection.prepareStatement("SELECT pg_get_expr(d.adbin, d.adrelid)"
                     + " FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum"

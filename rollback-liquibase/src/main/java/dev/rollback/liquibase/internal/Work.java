@@ -149,6 +149,10 @@ final class Work {
         return catalog(() -> dialect.indexInvalid(connection, name));
     }
 
+    boolean callsVolatileFunction(String expression) {
+        return catalog(() -> dialect.callsVolatileFunction(connection, expression));
+    }
+
     boolean hasTrigger(String name) {
         return catalog(() -> dialect.triggerExists(connection, name));
     }

@@ -1,0 +1,108 @@
+package dev.rollback.liquibase.change;
+
+import dev.rollback.liquibase.internal.Kind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChange;
+import liquibase.change.DatabaseChangeProperty;
+
+/**
+ * Sets or drops a column's default for the new version only (PostgreSQL): expand adds a shadow column
+ * with the new default that only the new version's schema shows, so a row the new version writes
+ * without the column gets the new default and the old version keeps its own; contract replaces the
+ * column by its shadow column.
+ */
+@DatabaseChange(name = "expandSetDefault", description = "Sets or drops a column's default for the new version only",
+        priority = ChangeMetaData.PRIORITY_DEFAULT,
+        appliesTo = "column")
+public class ExpandSetDefaultChange extends ExpandContractChange {
+
+    private String tableName;
+    private String columnName;
+    private String defaultValue;
+
+    /** Creates the change; Liquibase then sets its properties. */
+    public ExpandSetDefaultChange() {
+    }
+
+    /**
+     * Returns the table.
+     *
+     * @return the table
+     */
+    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getTableName() {
+        return tableName;
+    }
+
+    /**
+     * Sets the table.
+     *
+     * @param tableName the table
+     */
+    public void setTableName(String tableName) {
+        this.tableName = tableName;
+    }
+
+    /**
+     * Returns the column.
+     *
+     * @return the column
+     */
+    @DatabaseChangeProperty(description = "The column", requiredForDatabase = ChangeParameterMetaData.ALL,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getColumnName() {
+        return columnName;
+    }
+
+    /**
+     * Sets the column.
+     *
+     * @param columnName the column
+     */
+    public void setColumnName(String columnName) {
+        this.columnName = columnName;
+    }
+
+    /**
+     * Returns the new default as SQL; none drops the default.
+     *
+     * @return the new default as SQL; none drops the default
+     */
+    @DatabaseChangeProperty(description = "the new default as SQL; none drops the default", requiredForDatabase = ChangeParameterMetaData.NONE,
+            supportsDatabase = ChangeParameterMetaData.ALL)
+    public String getDefaultValue() {
+        return defaultValue;
+    }
+
+    /**
+     * Sets the new default as SQL; none drops the default.
+     *
+     * @param defaultValue the new default as SQL; none drops the default
+     */
+    public void setDefaultValue(String defaultValue) {
+        this.defaultValue = defaultValue;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.SET_DEFAULT;
+    }
+
+    @Override
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
+        properties.put("columnName", columnName == null ? null : String.valueOf(columnName));
+        properties.put("defaultValue", defaultValue == null ? null : String.valueOf(defaultValue));
+        return properties;
+    }
+
+    @Override
+    String[] required() {
+        return new String[] {"tableName", "columnName"};
+    }
+}
