@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -108,20 +106,5 @@ public class ExpandAddCheckChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.ADD_CHECK;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        properties.put("constraintName", constraintName == null ? null : String.valueOf(constraintName));
-        properties.put("condition", condition == null ? null : String.valueOf(condition));
-        properties.put("columnName", columnName);
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "constraintName", "condition"};
     }
 }

@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -149,22 +147,5 @@ public class ExpandAddColumnChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.ADD_COLUMN;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        properties.put("columnName", columnName == null ? null : String.valueOf(columnName));
-        properties.put("columnType", columnType == null ? null : String.valueOf(columnType));
-        properties.put("notNull", notNull == null ? null : String.valueOf(notNull));
-        properties.put("defaultValue", defaultValue == null ? null : String.valueOf(defaultValue));
-        properties.put("fillExpression", fillExpression == null ? null : String.valueOf(fillExpression));
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "columnName", "columnType"};
     }
 }

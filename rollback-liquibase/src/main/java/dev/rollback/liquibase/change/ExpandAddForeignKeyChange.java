@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -149,22 +147,5 @@ public class ExpandAddForeignKeyChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.ADD_FOREIGN_KEY;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        properties.put("columnNames", columnNames == null ? null : String.valueOf(columnNames));
-        properties.put("referencedTableName", referencedTableName == null ? null : String.valueOf(referencedTableName));
-        properties.put("referencedColumnNames", referencedColumnNames == null ? null : String.valueOf(referencedColumnNames));
-        properties.put("constraintName", constraintName == null ? null : String.valueOf(constraintName));
-        properties.put("onDelete", onDelete == null ? null : String.valueOf(onDelete));
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "columnNames", "referencedTableName", "referencedColumnNames", "constraintName"};
     }
 }

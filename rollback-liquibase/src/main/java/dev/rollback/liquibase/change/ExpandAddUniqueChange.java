@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -86,19 +84,5 @@ public class ExpandAddUniqueChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.ADD_UNIQUE;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        properties.put("columnNames", columnNames == null ? null : String.valueOf(columnNames));
-        properties.put("constraintName", constraintName == null ? null : String.valueOf(constraintName));
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "columnNames", "constraintName"};
     }
 }

@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -149,22 +147,5 @@ public class ExpandChangeColumnTypeChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.CHANGE_COLUMN_TYPE;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        properties.put("columnName", columnName == null ? null : String.valueOf(columnName));
-        properties.put("newColumnName", newColumnName == null ? null : String.valueOf(newColumnName));
-        properties.put("newDataType", newDataType == null ? null : String.valueOf(newDataType));
-        properties.put("upExpression", upExpression == null ? null : String.valueOf(upExpression));
-        properties.put("downExpression", downExpression == null ? null : String.valueOf(downExpression));
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "columnName", "newColumnName", "newDataType", "upExpression", "downExpression"};
     }
 }

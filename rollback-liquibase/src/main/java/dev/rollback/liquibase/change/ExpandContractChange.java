@@ -6,9 +6,15 @@ import dev.rollback.liquibase.internal.MigrationSpec;
 import dev.rollback.liquibase.internal.Settings;
 import dev.rollback.liquibase.internal.StepStatement;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import liquibase.Scope;
 import liquibase.change.AbstractChange;
+import liquibase.change.ChangeFactory;
+import liquibase.change.ChangeMetaData;
+import liquibase.change.ChangeParameterMetaData;
+import liquibase.change.DatabaseChangeProperty;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.database.Database;
@@ -37,8 +43,35 @@ public abstract class ExpandContractChange extends AbstractChange {
 
     abstract Kind kind();
 
-    /** @return the change's properties by name, null for those not set */
-    abstract Map<String, String> properties();
+    /**
+     * Returns the change's properties by name, null for those not set: the parameters of the change
+     * type's Liquibase metadata (its {@link DatabaseChangeProperty} getters), the one description of
+     * them that the XML schema, the serializers and the steps share.
+     *
+     * @return the properties
+     */
+    final Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (ChangeParameterMetaData parameter : metaData().getParameters().values()) {
+            properties.put(parameter.getParameterName(), serialize(parameter.getParameterName(), parameter.getCurrentValue(this)));
+        }
+        return properties;
+    }
+
+    /**
+     * Returns a property's value as the steps read it.
+     *
+     * @param property the property's name
+     * @param value    its value, or null
+     * @return its text, or null
+     */
+    String serialize(String property, Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private ChangeMetaData metaData() {
+        return Scope.getCurrentScope().getSingleton(ChangeFactory.class).getChangeMetaData(this);
+    }
 
     /**
      * Returns what this change asks for.
@@ -143,13 +176,14 @@ public abstract class ExpandContractChange extends AbstractChange {
         if (!supports(database)) {
             errors.addError(kind().changeName() + " supports PostgreSQL and H2, not " + database.getShortName());
         }
-        for (String required : required()) {
-            String value = properties().get(required);
-            if (value == null || value.isBlank()) {
-                errors.addError(kind().changeName() + " needs " + required);
+        Map<String, String> properties = properties();
+        for (ChangeParameterMetaData parameter : metaData().getParameters().values()) {
+            String value = properties.get(parameter.getParameterName());
+            if (parameter.getRequiredForDatabase().contains(ChangeParameterMetaData.ALL) && (value == null || value.isBlank())) {
+                errors.addError(kind().changeName() + " needs " + parameter.getParameterName());
             }
         }
-        for (Map.Entry<String, String> property : properties().entrySet()) {
+        for (Map.Entry<String, String> property : properties.entrySet()) {
             if (property.getKey().endsWith("Name") && property.getValue() != null
                     && !property.getValue().matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 errors.addError(kind().changeName() + ": " + property.getKey() + " must be a plain SQL identifier,"
@@ -158,9 +192,6 @@ public abstract class ExpandContractChange extends AbstractChange {
         }
         return errors;
     }
-
-    /** @return the properties that must be set */
-    abstract String[] required();
 
     @Override
     public String getConfirmationMessage() {

@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -128,21 +126,5 @@ public class ExpandCreateIndexChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.CREATE_INDEX;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        properties.put("indexName", indexName == null ? null : String.valueOf(indexName));
-        properties.put("columnNames", columnNames == null ? null : String.valueOf(columnNames));
-        properties.put("unique", unique == null ? null : String.valueOf(unique));
-        properties.put("where", where);
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "indexName", "columnNames"};
     }
 }

@@ -2,9 +2,7 @@ package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.ChangeWithColumns;
@@ -85,15 +83,12 @@ public class ExpandCreateTableChange extends ExpandContractChange implements Cha
         return Kind.CREATE_TABLE;
     }
 
+    /** The columns as the SQL of their definitions (and the primary key); the text of any other property. */
     @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName);
-        properties.put("columns", columns.isEmpty() ? null : definitions());
-        return properties;
+    String serialize(String property, Object value) {
+        return "columns".equals(property) ? (columns.isEmpty() ? null : definitions()) : super.serialize(property, value);
     }
 
-    /** The columns as the body of CREATE TABLE. */
     private String definitions() {
         List<String> definitions = new ArrayList<>();
         List<String> key = new ArrayList<>();
@@ -126,10 +121,5 @@ public class ExpandCreateTableChange extends ExpandContractChange implements Cha
             definitions.add("PRIMARY KEY (" + String.join(", ", key) + ")");
         }
         return String.join(", ", definitions);
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "columns"};
     }
 }

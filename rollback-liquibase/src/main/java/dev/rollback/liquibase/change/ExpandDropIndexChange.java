@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -65,18 +63,5 @@ public class ExpandDropIndexChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.DROP_INDEX;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName);
-        properties.put("indexName", indexName);
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "indexName"};
     }
 }

@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -44,17 +42,5 @@ public class ExpandDropTableChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.DROP_TABLE;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName"};
     }
 }

@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -65,18 +63,5 @@ public class ExpandRenameTableChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.RENAME_TABLE;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        properties.put("newTableName", newTableName == null ? null : String.valueOf(newTableName));
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "newTableName"};
     }
 }

@@ -1,8 +1,6 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
@@ -90,19 +88,5 @@ public class ExpandSetDefaultChange extends ExpandContractChange {
     @Override
     Kind kind() {
         return Kind.SET_DEFAULT;
-    }
-
-    @Override
-    Map<String, String> properties() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("tableName", tableName == null ? null : String.valueOf(tableName));
-        properties.put("columnName", columnName == null ? null : String.valueOf(columnName));
-        properties.put("defaultValue", defaultValue == null ? null : String.valueOf(defaultValue));
-        return properties;
-    }
-
-    @Override
-    String[] required() {
-        return new String[] {"tableName", "columnName"};
     }
 }
