@@ -107,11 +107,15 @@ public final class ArgoRolloutRevertExecutor implements RevertExecutor {
                         + " abort-then-undo to go back to the previous revision");
             }
             DeploymentRollbacker.Resolution r = history.resolve(toRevision);
+            refuseWorkloadRef(rollout, history);
             return new RevertPlan(r.current().version(), r.target().version(), UNDO + ":" + r.target().replicaSet());
         }
         if (a.action() == ExecutorConfig.ArgoAction.ABORT && toNamed) {
             throw new RevertException("an abort of " + history.owner() + " goes back to its stable ReplicaSet, not to"
                     + " revision " + toRevision + "; set argoAction: undo or abort-then-undo to go to a revision");
+        }
+        if (a.action() != ExecutorConfig.ArgoAction.ABORT) {
+            refuseWorkloadRef(rollout, history);
         }
         DeploymentRollbacker.Revision target;
         if (toNamed) {
@@ -126,6 +130,14 @@ public final class ArgoRolloutRevertExecutor implements RevertExecutor {
         }
         String steps = a.action() == ExecutorConfig.ArgoAction.ABORT ? ABORT : ABORT_AND_UNDO;
         return new RevertPlan(from, target.version(), steps + ":" + target.replicaSet());
+    }
+
+    /** An undo patches {@code spec.template}; a Rollout with a {@code workloadRef} has none. */
+    private static void refuseWorkloadRef(GenericKubernetesResource rollout, ReplicaSetHistory history) {
+        if (map(rollout.getAdditionalProperties().get("spec")).get("workloadRef") != null) {
+            throw new RevertException(history.owner() + " takes its template from a workloadRef, which the agent"
+                    + " does not undo; set argoAction: abort, or revert the referenced workload");
+        }
     }
 
     @Override

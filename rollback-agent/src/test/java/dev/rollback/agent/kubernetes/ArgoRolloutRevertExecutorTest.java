@@ -180,6 +180,16 @@ class ArgoRolloutRevertExecutorTest {
     }
 
     @Test
+    void refusesToUndoARolloutWhoseTemplateIsAWorkloadRefButAbortsIt() {
+        rollout(ro -> spec(ro).put("workloadRef", Map.of("apiVersion", "apps/v1", "kind", "Deployment",
+                "name", "canary-demo-deploy")));
+
+        assertThatThrownBy(() -> executor.plan(job(ArgoAction.ABORT_THEN_UNDO, null)))
+                .hasMessageContaining("takes its template from a workloadRef");
+        assertThat(executor.plan(job(ArgoAction.ABORT, null)).target()).isEqualTo("abort:canary-demo-877894d5b");
+    }
+
+    @Test
     void refusesWithoutHistory() {
         client.apps().replicaSets().inNamespace(NS).withName("canary-demo-877894d5b").delete();
         client.apps().replicaSets().inNamespace(NS).withName("canary-demo-859c99b45c").delete();
