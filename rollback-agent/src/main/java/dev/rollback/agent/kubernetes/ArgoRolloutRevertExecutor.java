@@ -47,9 +47,10 @@ import java.util.TreeMap;
  * </ul>
  * Each patch is sent first as a server-side dry run. The Rollout is then followed as
  * {@code kubectl argo rollouts status} does (the phase the controller reports in
- * {@code status.phase}, once {@code status.observedGeneration} has caught up): until {@code Healthy}
- * (or, for an abort alone, {@code Degraded} with {@code RolloutAborted}), another {@code Degraded},
- * or the timeout; {@code Paused} and {@code Progressing} are waited through.
+ * {@code status.phase}, once {@code status.observedGeneration} has caught up): until {@code Healthy},
+ * another {@code Degraded}, or the timeout; {@code Paused} and {@code Progressing} are waited
+ * through. An abort alone changes no generation, so it waits for {@code Degraded} with
+ * {@code RolloutAborted} only: a {@code Degraded} phase from before the abort is not its outcome.
  *
  * <p>The plan names the steps and the ReplicaSet ({@code abort+undo:checkout-7d4b9c}); carried out
  * again after a restart, a step already done (the Rollout already aborted, its template already the
@@ -205,7 +206,8 @@ public final class ArgoRolloutRevertExecutor implements RevertExecutor {
      *
      * @param rollout           the Rollout
      * @param minimumGeneration the generation the controller must have observed
-     * @param abortOnly         whether {@code Degraded} with {@value #ROLLOUT_ABORTED} is the goal
+     * @param abortOnly         whether {@code Degraded} with {@value #ROLLOUT_ABORTED} is the goal (and
+     *                          any other phase is waited through)
      * @return a result with a status when finished, or a {@code null} status and a message meanwhile
      */
     static RolloutFollower.Result status(GenericKubernetesResource rollout, long minimumGeneration,
@@ -225,14 +227,18 @@ public final class ArgoRolloutRevertExecutor implements RevertExecutor {
         String phase = text(status.get("phase"));
         String message = text(status.get("message"));
         String said = phase == null ? "no phase reported yet" : phase + (message == null ? "" : " - " + message);
-        if ("Degraded".equals(phase)) {
-            boolean aborted = message != null && message.startsWith(ROLLOUT_ABORTED);
-            return abortOnly && aborted
+        if (abortOnly) {
+            // An abort changes no generation: a Degraded phase from before it (a canary that timed
+            // out, the usual reason to abort) is not its outcome, so only RolloutAborted ends it.
+            return "Degraded".equals(phase) && message != null && message.startsWith(ROLLOUT_ABORTED)
                     ? new RolloutFollower.Result(RolloutFollower.Status.COMPLETE, "rollout \"" + name + "\" " + said)
-                    : new RolloutFollower.Result(RolloutFollower.Status.DEGRADED, "rollout \"" + name
-                            + "\" is in a degraded state: " + said);
+                    : new RolloutFollower.Result(null, said);
         }
-        if (!abortOnly && "Healthy".equals(phase)) {
+        if ("Degraded".equals(phase)) {
+            return new RolloutFollower.Result(RolloutFollower.Status.DEGRADED, "rollout \"" + name
+                    + "\" is in a degraded state: " + said);
+        }
+        if ("Healthy".equals(phase)) {
             return new RolloutFollower.Result(RolloutFollower.Status.COMPLETE, "rollout \"" + name + "\" Healthy");
         }
         return new RolloutFollower.Result(null, said);

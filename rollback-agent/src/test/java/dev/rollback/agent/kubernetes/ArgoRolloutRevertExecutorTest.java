@@ -284,6 +284,19 @@ class ArgoRolloutRevertExecutorTest {
         assertThat(ArgoRolloutRevertExecutor.status(ro, 0, false).message()).isEqualTo("waiting for rollout to unpause");
     }
 
+    @Test
+    void anAbortIsNotJudgedByADegradedPhaseFromBeforeIt() {
+        GenericKubernetesResource ro = rollout();
+        ro.getMetadata().setGeneration(429L);
+        status(ro).put("phase", "Degraded");
+        status(ro).put("message", "ProgressDeadlineExceeded: ReplicaSet \"canary-demo-65fb5ffc84\" has timed out");
+
+        assertThat(ArgoRolloutRevertExecutor.status(ro, 0, true).status()).as("the abort not seen yet").isNull();
+        assertThat(ArgoRolloutRevertExecutor.status(ro, 0, false).status()).isEqualTo(RolloutFollower.Status.DEGRADED);
+        status(ro).put("message", "RolloutAborted: Rollout aborted update to revision 31");
+        assertThat(ArgoRolloutRevertExecutor.status(ro, 0, true).status()).isEqualTo(RolloutFollower.Status.COMPLETE);
+    }
+
     private static RevertJob job(ArgoAction action, Long toRevision) {
         ServiceConfig service = ServiceConfig.of("canary-demo", 1,
                 new ExecutorConfig.ArgoRollout(NS, "canary-demo", action));
