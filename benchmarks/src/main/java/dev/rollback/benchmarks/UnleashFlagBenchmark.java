@@ -1,11 +1,19 @@
 package dev.rollback.benchmarks;
 
+import dev.openfeature.contrib.providers.flagd.Config;
+import dev.openfeature.contrib.providers.flagd.FlagdOptions;
+import dev.openfeature.contrib.providers.flagd.FlagdProvider;
+import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.flag.InMemoryFlagSource;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.flags.UnleashFlagSource;
 import dev.rollback.flags.UnleashFlagSubscriber;
+import dev.rollback.openfeature.OpenFeatureFlagSource;
 import io.getunleash.DefaultUnleash;
 import io.getunleash.Unleash;
 import io.getunleash.UnleashContext;
@@ -32,9 +40,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What a flag decision costs with Unleash: the SDK's own {@code isEnabled}, {@link UnleashFlagSource}
- * with its decision cache cold (every key new) and warm (every key cached), the in-memory flag source
- * for comparison, and a whole guarded call whose flag comes from Unleash.
+ * What a flag decision costs with Unleash and with OpenFeature, side by side: the Unleash SDK's own
+ * {@code isEnabled}, {@link UnleashFlagSource} with its decision cache cold (every key new) and warm
+ * (every key cached); OpenFeature's {@code client.getBooleanValue} on flagd's in-process provider,
+ * {@link OpenFeatureFlagSource} cold and warm; the in-memory flag source for comparison, and a whole
+ * guarded call whose flag comes from Unleash.
+ *
+ * <p>flagd reads a flag file with the same flag, a 50% {@code fractional} rollout on the targeting
+ * key; it polls the file's modification time, which never changes during the run.
  *
  * <p>The SDK is bootstrapped with one flag, a 50% {@code flexibleRollout} on {@code userId}, and does
  * not poll, so no server is needed and nothing changes during the run. Keyed calls cycle through
@@ -65,6 +78,10 @@ public class UnleashFlagBenchmark {
             + FEATURE + "\",\"rollout\":\"50\",\"stickiness\":\"userId\"}}],\"variants\":[],"
             + "\"impressionData\":false}]}";
 
+    private static final String FLAGD_FLAGS = "{\"flags\":{\"" + FEATURE + "\":{\"state\":\"ENABLED\","
+            + "\"variants\":{\"on\":true,\"off\":false},\"defaultVariant\":\"off\","
+            + "\"targeting\":{\"fractional\":[[\"on\",50],[\"off\",50]]}}}}";
+
     /** An Unleash client, its flag source, a guard on it, and the keys. Shared by all threads. */
     @State(Scope.Benchmark)
     public static class Flags {
@@ -77,6 +94,12 @@ public class UnleashFlagBenchmark {
         RollbackRegistry registry;
         ReleaseGuard guard;
         UnleashContext[] contexts;
+        Path flagdFile;
+        FlagdProvider flagd;
+        Client openFeature;
+        OpenFeatureFlagSource openFeatureWarm;
+        OpenFeatureFlagSource openFeatureCold;
+        EvaluationContext[] openFeatureContexts;
         String[] warmKeys;
         String[] coldKeys;
         Supplier<String> newPath;
@@ -122,6 +145,24 @@ public class UnleashFlagBenchmark {
                 throw new IllegalStateException("the bootstrapped 50% rollout put " + on + " of " + WARM_KEYS
                         + " keys on the new path");
             }
+            flagdFile = backup.resolveSibling("flags.json");
+            Files.writeString(flagdFile, FLAGD_FLAGS);
+            flagd = new FlagdProvider(FlagdOptions.builder().resolverType(Config.Resolver.FILE)
+                    .offlineFlagSourcePath(flagdFile.toString()).deadline(10_000).build());
+            OpenFeatureAPI.getInstance().setProviderAndWait("rollback-benchmark", flagd);
+            openFeature = OpenFeatureAPI.getInstance().getClient("rollback-benchmark");
+            openFeatureWarm = OpenFeatureFlagSource.builder(openFeature).cacheMaximumSize(CACHE_SIZE).build();
+            openFeatureCold = OpenFeatureFlagSource.builder(openFeature).cacheMaximumSize(CACHE_SIZE).build();
+            openFeatureContexts = new EvaluationContext[WARM_KEYS];
+            for (int i = 0; i < WARM_KEYS; i++) {
+                openFeatureContexts[i] = new ImmutableContext(warmKeys[i]);
+            }
+            long onFlagd = Arrays.stream(openFeatureContexts)
+                    .filter(c -> openFeature.getBooleanValue(FEATURE, false, c)).count();
+            if (onFlagd < WARM_KEYS / 3 || onFlagd > 2 * WARM_KEYS / 3) {
+                throw new IllegalStateException("flagd's 50% fractional rollout put " + onFlagd + " of " + WARM_KEYS
+                        + " keys on the new path");
+            }
         }
 
         /**
@@ -134,6 +175,12 @@ public class UnleashFlagBenchmark {
             GuardState state = guard.state();
             registry.close();
             unleash.shutdown();
+            openFeatureWarm.close();
+            openFeatureCold.close();
+            flagd.shutdown();
+            // the API's event executor is not a daemon: without this the forked JVM would not exit
+            OpenFeatureAPI.getInstance().shutdown();
+            Files.deleteIfExists(flagdFile);
             Files.deleteIfExists(backup);
             Files.deleteIfExists(backup.getParent());
             if (state == GuardState.ROLLED_BACK) {
@@ -196,6 +243,43 @@ public class UnleashFlagBenchmark {
     @Benchmark
     public boolean unleashFlagSourceWarm(Flags flags, Cursor cursor) {
         return flags.warm.isEnabled(FEATURE, flags.warmKeys[cursor.next(WARM_KEYS)]);
+    }
+
+    /**
+     * OpenFeature alone: {@code client.getBooleanValue} on flagd's in-process provider, with a
+     * context built once per key.
+     *
+     * @param flags  the flags
+     * @param cursor the key cycle
+     * @return the decision
+     */
+    @Benchmark
+    public boolean openFeatureGetBooleanValue(Flags flags, Cursor cursor) {
+        return flags.openFeature.getBooleanValue(FEATURE, false, flags.openFeatureContexts[cursor.next(WARM_KEYS)]);
+    }
+
+    /**
+     * The OpenFeature flag source with a cold cache: nearly every key is new to it.
+     *
+     * @param flags  the flags
+     * @param cursor the key cycle
+     * @return the decision
+     */
+    @Benchmark
+    public boolean openFeatureFlagSourceCold(Flags flags, Cursor cursor) {
+        return flags.openFeatureCold.isEnabled(FEATURE, flags.coldKeys[cursor.next(COLD_KEYS)]);
+    }
+
+    /**
+     * The OpenFeature flag source with a warm cache: every key is cached.
+     *
+     * @param flags  the flags
+     * @param cursor the key cycle
+     * @return the decision
+     */
+    @Benchmark
+    public boolean openFeatureFlagSourceWarm(Flags flags, Cursor cursor) {
+        return flags.openFeatureWarm.isEnabled(FEATURE, flags.warmKeys[cursor.next(WARM_KEYS)]);
     }
 
     /**

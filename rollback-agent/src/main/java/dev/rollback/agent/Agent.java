@@ -8,6 +8,7 @@ import dev.rollback.agent.execute.CommandRevertExecutor;
 import dev.rollback.agent.execute.RevertExecutor;
 import dev.rollback.agent.http.AgentHttpServer;
 import dev.rollback.agent.http.AlertmanagerWebhook;
+import dev.rollback.agent.kubernetes.ArgoRolloutRevertExecutor;
 import dev.rollback.agent.kubernetes.KubernetesRevertExecutor;
 import dev.rollback.agent.kubernetes.RolloutFollower;
 import dev.rollback.agent.leader.LeaderElection;
@@ -72,17 +73,20 @@ public final class Agent implements AutoCloseable {
             Function<ServiceConfig, RevertExecutor> executors = b.executors;
             KubernetesClient[] kube = {b.kubernetes};
             boolean needsKube = config.services().values().stream()
-                    .anyMatch(x -> x.executor() instanceof ExecutorConfig.Kubernetes || x.pods() != null);
+                    .anyMatch(x -> x.executor().inCluster() || x.pods() != null);
             if (needsKube && kube[0] == null) {
                 kube[0] = new KubernetesClientBuilder().build();
                 resources.add(kube[0]);
             }
             if (executors == null) {
                 CommandRevertExecutor command = new CommandRevertExecutor();
-                KubernetesRevertExecutor k8s = kube[0] == null ? null : new KubernetesRevertExecutor(kube[0],
-                        new RolloutFollower(kube[0], b.clock, config.kubernetes().rolloutTimeout(),
-                                config.kubernetes().pollInterval()));
-                executors = service -> service.executor() instanceof ExecutorConfig.Kubernetes ? k8s : command;
+                RolloutFollower follower = kube[0] == null ? null : new RolloutFollower(kube[0], b.clock,
+                        config.kubernetes().rolloutTimeout(), config.kubernetes().pollInterval());
+                KubernetesRevertExecutor k8s = kube[0] == null ? null : new KubernetesRevertExecutor(kube[0], follower);
+                ArgoRolloutRevertExecutor argo = kube[0] == null ? null
+                        : new ArgoRolloutRevertExecutor(kube[0], follower);
+                executors = service -> service.executor() instanceof ExecutorConfig.Kubernetes ? k8s
+                        : service.executor() instanceof ExecutorConfig.ArgoRollout ? argo : command;
             }
             // On PostgreSQL several agents may share the store: only the one holding the lock acts.
             LeaderElection leadership = s.url().startsWith("jdbc:postgresql:")

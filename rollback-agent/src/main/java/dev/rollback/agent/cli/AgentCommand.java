@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rollback-agent", mixinStandardHelpOptions = true, version = "rollback-agent 0.1.0",
         description = "Reverts whole instances of services: instance health and Alertmanager in,"
-                + " Kubernetes rollout undo or a command out, throttled across a fleet.",
+                + " Kubernetes rollout undo, Argo Rollouts abort/undo or a command out, throttled across a fleet.",
         subcommands = {AgentCommand.Run.class, AgentCommand.ValidateConfig.class})
 public final class AgentCommand implements Runnable {
 

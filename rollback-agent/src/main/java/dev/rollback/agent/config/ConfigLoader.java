@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Reads an {@link AgentConfig} from YAML. Every key is checked: an unknown key (a typo) and a bad
@@ -209,7 +210,8 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             String message = e.getMessage();
             // Messages of the nested records name their key from the service down; put the path in front.
-            if (message.startsWith("kubernetes.") || message.startsWith("command.") || message.startsWith("pods.")) {
+            if (message.startsWith("kubernetes.") || message.startsWith("argoRollout.")
+                    || message.startsWith("argoAction") || message.startsWith("command.") || message.startsWith("pods.")) {
                 throw new ConfigException(s.path + "." + message);
             }
             throw e;
@@ -222,14 +224,28 @@ public final class ConfigLoader {
             throw new ConfigException(s.path + ".name: missing; every service needs a name");
         }
         ExecutorConfig executor;
-        if (s.has("kubernetes") == s.has("command")) {
-            throw new ConfigException(s.path + " (" + name + "): set exactly one of 'kubernetes' and 'command'");
+        long targets = Stream.of("kubernetes", "argoRollout", "command").filter(s::has).count();
+        if (targets != 1) {
+            throw new ConfigException(s.path + " (" + name + "): set exactly one of 'kubernetes' (a Deployment),"
+                    + " 'argoRollout' (an Argo Rollouts Rollout) and 'command'" + (targets > 1
+                            ? "; a service is reverted through one of them only, so remove the others" : ""));
+        }
+        if (s.has("argoAction") && !s.has("argoRollout")) {
+            throw new ConfigException(s.path + ".argoAction (" + name + "): only applies to a service with"
+                    + " 'argoRollout'");
         }
         if (s.has("kubernetes")) {
             Node k = s.child("kubernetes");
             executor = new ExecutorConfig.Kubernetes(
                     k.text("namespace", ExecutorConfig.Kubernetes.DEFAULT_NAMESPACE), k.text("deployment", name));
             k.done();
+        } else if (s.has("argoRollout")) {
+            Node a = s.child("argoRollout");
+            executor = new ExecutorConfig.ArgoRollout(
+                    a.text("namespace", ExecutorConfig.Kubernetes.DEFAULT_NAMESPACE), a.text("name", name),
+                    ExecutorConfig.ArgoAction.parse("argoAction",
+                            s.text("argoAction", ExecutorConfig.ArgoRollout.DEFAULT_ACTION.toString())));
+            a.done();
         } else {
             Node c = s.child("command");
             executor = new ExecutorConfig.Command(c.texts("run"), c.text("namespace", ""),
@@ -247,7 +263,7 @@ public final class ConfigLoader {
         PodDiscovery pods = null;
         if (s.has("pods")) {
             Node p = s.child("pods");
-            String namespace = executor instanceof ExecutorConfig.Kubernetes kube ? kube.namespace() : "default";
+            String namespace = executor.inCluster() ? executor.namespace() : "default";
             pods = new PodDiscovery(p.text("namespace", namespace), p.text("selector", null),
                     p.integer("port", 0), p.text("path", PodDiscovery.DEFAULT_PATH));
             p.done();

@@ -2,12 +2,30 @@ package dev.rollback.agent.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * How one service is reverted: by undoing the rollout of its Kubernetes Deployment, or by running a
- * command.
+ * How one service is reverted: by undoing the rollout of its Kubernetes Deployment, by aborting or
+ * undoing its Argo Rollouts {@code Rollout}, or by running a command.
  */
 public sealed interface ExecutorConfig {
+
+    /**
+     * Returns the namespace the service runs in, as configured.
+     *
+     * @return the namespace; empty for a command without one
+     */
+    String namespace();
+
+    /**
+     * Whether this target is an object in a Kubernetes cluster (a Deployment or a Rollout), whose
+     * namespace an alert may name.
+     *
+     * @return {@code true} for a Deployment or a Rollout, {@code false} for a command
+     */
+    default boolean inCluster() {
+        return !(this instanceof Command);
+    }
 
     /**
      * Undo the rollout of a Kubernetes Deployment, as {@code kubectl rollout undo} does.
@@ -41,6 +59,89 @@ public sealed interface ExecutorConfig {
                 throw new ConfigException(key + ": '" + value + "' is not a Kubernetes name (lower case letters,"
                         + " digits, '-' and '.')");
             }
+        }
+    }
+
+    /**
+     * Revert an Argo Rollouts {@code Rollout} (group {@code argoproj.io}, version {@code v1alpha1}):
+     * abort its update in progress, as {@code kubectl argo rollouts abort} does, undo it to an
+     * earlier revision, as {@code kubectl argo rollouts undo} does, or both.
+     *
+     * @param namespace the namespace
+     * @param name      the Rollout's name
+     * @param action    what a revert does; default {@link #DEFAULT_ACTION}
+     */
+    record ArgoRollout(String namespace, String name, ArgoAction action) implements ExecutorConfig {
+
+        /**
+         * Default {@link #action()}: {@link ArgoAction#ABORT_THEN_UNDO}, so that an update in progress
+         * goes back to its stable ReplicaSet at once and the Rollout's spec then names that revision
+         * again (an abort alone leaves the new template in the spec, and the Rollout Degraded).
+         */
+        public static final ArgoAction DEFAULT_ACTION = ArgoAction.ABORT_THEN_UNDO;
+
+        /**
+         * Checks that both are Kubernetes names and that an action is given.
+         */
+        public ArgoRollout {
+            Kubernetes.requireName("argoRollout.namespace", namespace);
+            Kubernetes.requireName("argoRollout.name", name);
+            Objects.requireNonNull(action, "argoAction");
+        }
+    }
+
+    /** What a revert does to an Argo Rollouts {@code Rollout}. */
+    enum ArgoAction {
+        /**
+         * {@code kubectl argo rollouts abort}: while an update is in progress (the stable ReplicaSet
+         * is not the current one), {@code status.abort=true} sends everything back to the stable
+         * ReplicaSet; the spec keeps the new template, so the Rollout stays Degraded
+         * ({@code RolloutAborted}) until a person acts. A fully promoted Rollout has nothing to abort
+         * and is refused.
+         */
+        ABORT("abort"),
+        /**
+         * {@code kubectl argo rollouts undo [--to-revision=N]}: the previous revision's pod template
+         * (or revision N's) replaces the Rollout's, which then rolls out as any update does.
+         */
+        UNDO("undo"),
+        /**
+         * Abort while an update is in progress, then undo to the stable ReplicaSet's template (or
+         * revision N's), so the Rollout ends Healthy on it; a fully promoted Rollout is undone.
+         */
+        ABORT_THEN_UNDO("abort-then-undo");
+
+        private final String text;
+
+        ArgoAction(String text) {
+            this.text = text;
+        }
+
+        /**
+         * Reads an action as written in the configuration.
+         *
+         * @param key  the configuration key, for the message
+         * @param text {@code abort}, {@code undo} or {@code abort-then-undo}
+         * @return the action
+         * @throws ConfigException naming the key and the value if it is none of them
+         */
+        public static ArgoAction parse(String key, String text) {
+            for (ArgoAction a : values()) {
+                if (a.text.equals(text)) {
+                    return a;
+                }
+            }
+            throw new ConfigException(key + ": '" + text + "' is not an action; use abort, undo or abort-then-undo");
+        }
+
+        /**
+         * Returns the action as written in the configuration.
+         *
+         * @return e.g. {@code abort-then-undo}
+         */
+        @Override
+        public String toString() {
+            return text;
         }
     }
 

@@ -3,7 +3,6 @@ package dev.rollback.agent.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollback.agent.config.AgentConfig;
 import dev.rollback.agent.config.AlertmanagerConfig;
-import dev.rollback.agent.config.ExecutorConfig;
 import dev.rollback.agent.config.ServiceConfig;
 import dev.rollback.agent.metrics.AgentMetricNames;
 import dev.rollback.agent.request.Submission;
@@ -166,25 +165,24 @@ public final class AlertmanagerWebhook {
                 && otherNamespace(a, configured.get()) == null) {
             return "names namespace '" + namespace + "' (label '" + labels.namespaceLabel() + "'), but service '"
                     + service + "' is configured in namespace '" + expected + "'" + (configured.get().executor()
-                            instanceof ExecutorConfig.Kubernetes ? " and alertmanager.namespaces does not allow it"
+                            .inCluster() ? " and alertmanager.namespaces does not allow it"
                             : " and is reverted by a command, which only knows that namespace");
         }
         return null;
     }
 
     /**
-     * The namespace an alert names for a service reverted through Kubernetes when it is not the
+     * The namespace an alert names for a service reverted in the cluster when it is not the
      * configured one but {@code alertmanager.namespaces} allows it; otherwise {@code null}.
      */
     private String otherNamespace(AlertmanagerPayload.Alert a, ServiceConfig service) {
         String namespace = a.labels().get(labels.namespaceLabel());
-        return service.executor() instanceof ExecutorConfig.Kubernetes k && namespace != null
-                && !namespace.equals(k.namespace()) && labels.namespaces().contains(namespace) ? namespace : null;
+        return service.executor().inCluster() && namespace != null
+                && !namespace.equals(service.executor().namespace()) && labels.namespaces().contains(namespace) ? namespace : null;
     }
 
     private static String namespace(ServiceConfig service) {
-        return service.executor() instanceof ExecutorConfig.Kubernetes k ? k.namespace()
-                : ((ExecutorConfig.Command) service.executor()).namespace();
+        return service.executor().namespace();
     }
 
     private void warnIfKnown(String service, AlertmanagerPayload.Alert a) {

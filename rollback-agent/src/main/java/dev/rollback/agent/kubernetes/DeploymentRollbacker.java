@@ -1,8 +1,6 @@
 package dev.rollback.agent.kubernetes;
 
 import dev.rollback.agent.execute.RevertException;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -10,15 +8,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * What {@code kubectl rollout undo deployment/NAME [--to-revision=N] [--dry-run=server]} does
@@ -70,7 +64,7 @@ public final class DeploymentRollbacker {
     }
 
     /**
-     * A revision of a Deployment: the ReplicaSet that holds it.
+     * A revision of a Deployment (or of a Rollout): the ReplicaSet that holds it.
      *
      * @param revision   the revision number
      * @param replicaSet the ReplicaSet's name
@@ -100,43 +94,15 @@ public final class DeploymentRollbacker {
      */
     public Resolution resolve(String namespace, String name, Long toRevision) {
         Deployment deployment = deployment(namespace, name);
-        List<ReplicaSet> owned = ownedReplicaSets(deployment);
-        Map<Long, ReplicaSet> byRevision = new TreeMap<>(Comparator.reverseOrder());
-        for (ReplicaSet rs : owned) {
-            Long revision = revisionOf(rs);
-            if (revision != null) {
-                byRevision.put(revision, rs);
-            }
-        }
-        if (byRevision.isEmpty()) {
-            throw new RevertException("no rollout history found for deployment " + namespace + "/" + name
-                    + ": it owns no ReplicaSet with a " + REVISION_ANNOTATION + " annotation");
-        }
-        List<Long> revisions = new ArrayList<>(byRevision.keySet());
-        Revision current = revision(revisions.get(0), byRevision.get(revisions.get(0)));
-        ReplicaSet target;
-        if (toRevision != null && toRevision > 0) {
-            target = byRevision.get(toRevision);
-            if (target == null) {
-                throw new RevertException("unable to find revision " + toRevision + " of deployment " + namespace
-                        + "/" + name + "; its revisions are " + revisions);
-            }
-        } else {
-            if (revisions.size() < 2) {
-                throw new RevertException("no rollout history found for deployment " + namespace + "/" + name
-                        + ": it owns a single ReplicaSet (revision " + revisions.get(0)
-                        + "), so there is no previous revision to go back to");
-            }
-            target = byRevision.get(revisions.get(1));
-        }
+        Resolution resolution = history(deployment).resolve(toRevision);
         // As kubectl: the history and the revision first, so that an operator asking for a revision
         // that does not exist is told so, not to resume the Deployment first.
         refusePaused(deployment);
-        return new Resolution(current, revision(revisionOf(target), target));
+        return resolution;
     }
 
     /**
-     * The revision a Deployment runs and the one to go back to.
+     * The revision a Deployment (or a Rollout) runs and the one to go back to.
      *
      * @param current the highest revision
      * @param target  the revision to go back to
@@ -167,22 +133,12 @@ public final class DeploymentRollbacker {
      */
     public Result rollback(String namespace, String name, String replicaSet, boolean dryRun) {
         Deployment deployment = deployment(namespace, name);
-        ReplicaSet rs = ownedReplicaSets(deployment).stream()
-                .filter(r -> r.getMetadata().getName().equals(replicaSet))
-                .findFirst()
-                .orElseThrow(() -> new RevertException("ReplicaSet " + namespace + "/" + replicaSet
-                        + " no longer exists or is not owned by deployment " + name
-                        + "; request the revert again to plan it anew"));
+        ReplicaSet rs = history(deployment).named(replicaSet);
         refusePaused(deployment);
         if (equalIgnoreHash(rs.getSpec().getTemplate(), deployment.getSpec().getTemplate())) {
             return Result.SKIPPED;
         }
-        PodTemplateSpec template = client.getKubernetesSerialization().clone(rs.getSpec().getTemplate());
-        if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
-            Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
-            labels.remove(POD_TEMPLATE_HASH_LABEL);
-            template.getMetadata().setLabels(labels);
-        }
+        PodTemplateSpec template = withoutHash(rs.getSpec().getTemplate());
         Map<String, String> annotations = new TreeMap<>();
         Map<String, String> current = annotationsOf(deployment.getMetadata().getAnnotations());
         for (String key : ANNOTATIONS_TO_SKIP) {
@@ -225,16 +181,7 @@ public final class DeploymentRollbacker {
     }
 
     private PodTemplateSpec withoutHash(PodTemplateSpec template) {
-        if (template == null) {
-            return null;
-        }
-        PodTemplateSpec copy = client.getKubernetesSerialization().clone(template);
-        if (copy.getMetadata() != null && copy.getMetadata().getLabels() != null) {
-            Map<String, String> labels = new LinkedHashMap<>(copy.getMetadata().getLabels());
-            labels.remove(POD_TEMPLATE_HASH_LABEL);
-            copy.getMetadata().setLabels(labels);
-        }
-        return copy;
+        return ReplicaSetHistory.withoutLabel(client, template, POD_TEMPLATE_HASH_LABEL);
     }
 
     private Deployment deployment(String namespace, String name) {
@@ -259,53 +206,12 @@ public final class DeploymentRollbacker {
         }
     }
 
-    /**
-     * Returns the ReplicaSets in the Deployment's namespace that match its selector's labels and
-     * whose controller owner reference is the Deployment.
-     */
-    private List<ReplicaSet> ownedReplicaSets(Deployment deployment) {
-        String uid = deployment.getMetadata().getUid();
+    private ReplicaSetHistory history(Deployment deployment) {
         var selector = deployment.getSpec().getSelector();
-        Map<String, String> labels = selector == null || selector.getMatchLabels() == null
-                ? Map.of() : selector.getMatchLabels();
-        List<ReplicaSet> all;
-        try {
-            all = client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace())
-                    .withLabels(labels).list().getItems();
-        } catch (KubernetesClientException e) {
-            throw new RevertException("failed to list the replica sets of deployment "
-                    + deployment.getMetadata().getName() + ": " + e.getMessage(), e);
-        }
-        return all.stream().filter(rs -> controlledBy(rs, uid)).collect(Collectors.toList());
-    }
-
-    private static boolean controlledBy(ReplicaSet rs, String uid) {
-        List<OwnerReference> owners = rs.getMetadata().getOwnerReferences();
-        if (owners == null || uid == null) {
-            return false;
-        }
-        return owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
-    }
-
-    private static Long revisionOf(ReplicaSet rs) {
-        String value = annotationsOf(rs.getMetadata().getAnnotations()).get(REVISION_ANNOTATION);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static Revision revision(long revision, ReplicaSet rs) {
-        List<Container> containers = rs.getSpec() == null || rs.getSpec().getTemplate() == null
-                || rs.getSpec().getTemplate().getSpec() == null
-                ? List.of() : rs.getSpec().getTemplate().getSpec().getContainers();
-        String images = containers == null ? "" : containers.stream().map(Container::getImage)
-                .filter(Objects::nonNull).collect(Collectors.joining(","));
-        return new Revision(revision, rs.getMetadata().getName(), images);
+        return ReplicaSetHistory.read(client, "deployment " + deployment.getMetadata().getNamespace() + "/"
+                        + deployment.getMetadata().getName(), deployment.getMetadata().getNamespace(),
+                selector == null || selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels(),
+                deployment.getMetadata().getUid(), REVISION_ANNOTATION);
     }
 
     private static Map<String, String> annotationsOf(Map<String, String> annotations) {

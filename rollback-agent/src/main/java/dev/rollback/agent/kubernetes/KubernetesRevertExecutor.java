@@ -75,7 +75,7 @@ public final class KubernetesRevertExecutor implements RevertExecutor {
                 case PROGRESS_DEADLINE_EXCEEDED -> RevertOutcome.failed(done + RolloutFollower.PROGRESS_DEADLINE_EXCEEDED
                         + " (" + rollout.message() + ")");
                 case TIMED_OUT -> RevertOutcome.failed(done + "not finished (" + rollout.message() + ")");
-                case GONE -> RevertOutcome.failed(done + rollout.message());
+                case DEGRADED, GONE -> RevertOutcome.failed(done + rollout.message());
             };
         } catch (RevertException e) {
             return RevertOutcome.failed(e.getMessage());

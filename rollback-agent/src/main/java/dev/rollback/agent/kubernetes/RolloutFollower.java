@@ -9,10 +9,13 @@ import io.micrometer.core.instrument.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Follows a Deployment's rollout as {@code kubectl rollout status} does, until it completes, its
- * progress deadline passes ({@code ProgressDeadlineExceeded}), or the agent's own timeout passes.
+ * progress deadline passes ({@code ProgressDeadlineExceeded}), or the agent's own timeout passes;
+ * the same loop follows an Argo Rollouts Rollout ({@link ArgoRolloutRevertExecutor}).
  */
 public final class RolloutFollower {
 
@@ -41,13 +44,18 @@ public final class RolloutFollower {
 
     /** How a rollout ended, as far as the agent followed it. */
     public enum Status {
-        /** Every replica is updated and available, and no old one is left. */
+        /**
+         * Every replica is updated and available, and no old one is left; for a Rollout, its
+         * controller reports it {@code Healthy} (or aborted, when an abort was asked for).
+         */
         COMPLETE,
         /** The Deployment's progress deadline passed. */
         PROGRESS_DEADLINE_EXCEEDED,
+        /** The Rollout's controller reports it {@code Degraded} (aborted, timed out, invalid spec). */
+        DEGRADED,
         /** The agent stopped following before either. */
         TIMED_OUT,
-        /** The Deployment disappeared. */
+        /** The Deployment (or Rollout) disappeared. */
         GONE
     }
 
@@ -71,21 +79,37 @@ public final class RolloutFollower {
      * @throws InterruptedException if interrupted while waiting
      */
     public Result follow(String namespace, String name, long minimumGeneration) throws InterruptedException {
+        return poll("deployment " + namespace + "/" + name,
+                () -> client.apps().deployments().inNamespace(namespace).withName(name).get(),
+                d -> status(d, minimumGeneration));
+    }
+
+    /**
+     * Reads an object until its status says it is finished or the timeout passes.
+     *
+     * @param what   the object, for messages, e.g. {@code rollout shop/checkout}
+     * @param read   reads the object, {@code null} when it is gone
+     * @param status its status: with a {@code null} status and a message while not finished
+     * @param <T>    the object's type
+     * @return how it ended
+     * @throws InterruptedException if interrupted while waiting
+     */
+    <T> Result poll(String what, Supplier<T> read, Function<T, Result> status) throws InterruptedException {
         long deadline = clock.monotonicTime() + timeout.toNanos();
         String last = "waiting for the rollout to be observed";
         while (true) {
-            Deployment d;
+            T object;
             try {
-                d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+                object = read.get();
             } catch (KubernetesClientException e) {
-                d = null;
-                last = "reading the deployment failed: " + e.getMessage();
+                object = null;
+                last = "reading the " + what + " failed: " + e.getMessage();
             }
-            if (d == null && last.startsWith("waiting")) {
-                return new Result(Status.GONE, "deployment " + namespace + "/" + name + " disappeared");
+            if (object == null && last.startsWith("waiting")) {
+                return new Result(Status.GONE, what + " disappeared");
             }
-            if (d != null) {
-                Result r = status(d, minimumGeneration);
+            if (object != null) {
+                Result r = status.apply(object);
                 if (r.status() != null) {
                     return r;
                 }

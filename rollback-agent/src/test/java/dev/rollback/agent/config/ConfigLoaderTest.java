@@ -179,12 +179,53 @@ class ConfigLoaderTest {
                     command:
                       run: [systemctl, restart, "billing@{toVersion}"]
                       timeout: 2m
-                """, ""), "services[1] (legacy-billing): set exactly one of 'kubernetes' and 'command'");
+                """, ""), "services[1] (legacy-billing): set exactly one of 'kubernetes' (a Deployment),"
+                + " 'argoRollout' (an Argo Rollouts Rollout) and 'command'");
         assertBad(FULL + """
                   - name: checkout
                     command:
                       run: ["true"]
                 """, "services: 'checkout' is configured twice");
+    }
+
+    @Test
+    void readsAnArgoRolloutAndItsActionDefaultingToAbortThenUndo() {
+        AgentConfig c = loader.parse(FULL + """
+                  - name: canary-demo
+                    argoRollout: {namespace: jesse-test}
+                  - name: search
+                    argoRollout: {namespace: shop, name: search-web}
+                    argoAction: abort
+                """, false);
+
+        assertThat(c.service("canary-demo").orElseThrow().executor()).isEqualTo(new ExecutorConfig.ArgoRollout(
+                "jesse-test", "canary-demo", ExecutorConfig.ArgoAction.ABORT_THEN_UNDO));
+        assertThat(c.service("search").orElseThrow().executor()).isEqualTo(new ExecutorConfig.ArgoRollout(
+                "shop", "search-web", ExecutorConfig.ArgoAction.ABORT));
+        assertThat(ExecutorConfig.ArgoRollout.DEFAULT_ACTION).isEqualTo(ExecutorConfig.ArgoAction.ABORT_THEN_UNDO);
+    }
+
+    @Test
+    void refusesAServiceWithBothADeploymentAndAnArgoRolloutOrAnActionWithoutARollout() {
+        assertBad(FULL.replace("""
+                      deployment: checkout-web
+                """, """
+                      deployment: checkout-web
+                    argoRollout: {namespace: shop, name: checkout-web}
+                """), "services[0] (checkout): set exactly one of 'kubernetes' (a Deployment), 'argoRollout'"
+                + " (an Argo Rollouts Rollout) and 'command'; a service is reverted through one of them only,"
+                + " so remove the others");
+        assertBad(FULL.replace("    tier: 0", "    tier: 0\n    argoAction: undo"),
+                "services[0].argoAction (checkout): only applies to a service with 'argoRollout'");
+        assertBad(FULL + """
+                  - name: canary-demo
+                    argoRollout: {namespace: jesse-test}
+                    argoAction: rollback
+                """, "services[2].argoAction: 'rollback' is not an action; use abort, undo or abort-then-undo");
+        assertBad(FULL + """
+                  - name: canary-demo
+                    argoRollout: {namespace: Jesse_Test}
+                """, "services[2].argoRollout.namespace: 'Jesse_Test' is not a Kubernetes name");
     }
 
     @Test

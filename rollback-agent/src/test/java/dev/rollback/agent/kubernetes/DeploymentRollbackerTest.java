@@ -95,7 +95,7 @@ class DeploymentRollbackerTest {
         assertThat(r.target().replicaSet()).isEqualTo("checkout-bbb222");
         assertThat(r.current().revision()).isEqualTo(3);
         assertThatThrownBy(() -> rollbacker.rollback(NS, "checkout", "checkout-fff999", false))
-                .isInstanceOf(RevertException.class).hasMessageContaining("not owned by deployment checkout");
+                .isInstanceOf(RevertException.class).hasMessageContaining("not owned by deployment shop/checkout");
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * fabric8's CRUD mock API server, with one thing a real API server does and the mock does not: a
- * PATCH with {@code ?dryRun=All} is answered with the object and <b>not stored</b>. fabric8's mock
+ * PATCH with {@code ?dryRun=All} (of an object or of its {@code status} subresource) is answered
+ * with the object and <b>not stored</b>. fabric8's mock
  * applies it, after which the template already matches and the real PATCH is never sent; here the
  * real PATCH follows and lands. The patches received are kept, so tests can tell a dry run from a
  * real one. Register it as a static extension ({@code @RegisterExtension static final
@@ -34,7 +35,8 @@ public final class KubernetesApiServer implements AutoCloseable, AfterAllCallbac
             int query = path.indexOf('?');
             if (query >= 0 && List.of(path.substring(query + 1).split("&")).contains("dryRun=All")) {
                 dryRunPatches.add(path);
-                return handleGet(path.substring(0, query));
+                String object = path.substring(0, query);
+                return handleGet(object.endsWith("/status") ? object.substring(0, object.length() - 7) : object);
             }
             patches.add(path);
             return super.handlePatch(request);

@@ -1655,4 +1655,83 @@ public class RollbackProperties {
             this.migrationStatusRefresh = migrationStatusRefresh;
         }
     }
+
+    /** OpenFeature as the flag source, when rollback-openfeature is on the class path. */
+    private final OpenFeature openfeature = new OpenFeature();
+
+    /**
+     * Returns the OpenFeature settings ({@code rollback.openfeature.*}).
+     *
+     * @return the settings
+     */
+    public OpenFeature getOpenfeature() {
+        return openfeature;
+    }
+
+    /** OpenFeature as the flag source ({@code rollback.openfeature.*}). */
+    public static class OpenFeature {
+
+        /** Whether to use the application's OpenFeature client as the flag source when there is one and Unleash is not used. */
+        private boolean enabled = true;
+
+        /** How many flag decisions are cached per feature. */
+        private long cacheMaximumSize = 10000;
+
+        /** How often, at most, a failing flag evaluation is logged. */
+        private Duration errorLogInterval = Duration.ofMinutes(1);
+
+        /**
+         * Returns whether OpenFeature is used.
+         *
+         * @return whether enabled
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether OpenFeature is used.
+         *
+         * @param enabled whether enabled
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * Returns how many decisions are cached per feature.
+         *
+         * @return the size
+         */
+        public long getCacheMaximumSize() {
+            return cacheMaximumSize;
+        }
+
+        /**
+         * Sets how many decisions are cached per feature.
+         *
+         * @param cacheMaximumSize the size, at least 1
+         */
+        public void setCacheMaximumSize(long cacheMaximumSize) {
+            this.cacheMaximumSize = cacheMaximumSize;
+        }
+
+        /**
+         * Returns how often, at most, a failing evaluation is logged.
+         *
+         * @return the interval
+         */
+        public Duration getErrorLogInterval() {
+            return errorLogInterval;
+        }
+
+        /**
+         * Sets how often, at most, a failing evaluation is logged.
+         *
+         * @param errorLogInterval a positive interval
+         */
+        public void setErrorLogInterval(Duration errorLogInterval) {
+            this.errorLogInterval = errorLogInterval;
+        }
+    }
 }
