@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param reason             why, in words a person can act on
  * @param feature            the feature rolled back, or {@code null} for an instance rollback
  * @param scope              what it affected
- * @param actor              who acted: one of {@link dev.rollback.core.event.RollbackActors} ({@code judge}, {@code manual},
- *                           {@code circuit-breaker}, {@code unleash-kill-switch}, {@code agent}), or
+ * @param actor              who acted: one of {@link dev.rollback.core.event.RollbackActors}
+ *                           ({@code judge}, {@code manual}, {@code circuit-breaker},
+ *                           {@code unleash-kill-switch}, {@code agent}), or
  *                           the name an integration of its own records
  * @param trigger            what set it off, e.g. {@code health}, {@code alert}, {@code manual}; or
  *                           {@code null} when the actor says it all
