@@ -280,7 +280,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     // FlagListener
 
     @Override
-    public void flagChanged(String feature) {
+    public void flagChanged(@Nullable String feature) {
         if (feature == null) {
             guards.values().forEach(DefaultReleaseGuard::flagChanged);
         } else {

@@ -1,5 +1,7 @@
 package dev.rollback.core.flag;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told by a {@link FlagSource} when its flags change. Implementations must return quickly and must
  * not throw; the registry's listener only drops cached decisions and, on request, reinstates.
@@ -12,7 +14,7 @@ public interface FlagListener {
      *
      * @param feature the feature, or {@code null} when any feature may have changed
      */
-    void flagChanged(String feature);
+    void flagChanged(@Nullable String feature);
 
     /**
      * A person turned a rolled back feature's flag back on at the source, which counts as a

@@ -1,5 +1,7 @@
 package dev.rollback.core.flag;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Decides, call by call, whether a feature's new path runs; the SPI behind every release guard.
  *
@@ -23,7 +25,7 @@ public interface FlagSource {
      *                      or {@code null} when the call has none
      * @return {@code true} for the new path, {@code false} for the old path
      */
-    boolean isEnabled(String feature, String stickinessKey);
+    boolean isEnabled(String feature, @Nullable String stickinessKey);
 
     /**
      * Returns whether the flag of {@code feature} is on for at least some calls. A guard that is

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,7 +165,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     }
 
     @Override
-    public <T> T call(String stickinessKey, Supplier<? extends T> newPath, Supplier<? extends T> oldPath) {
+    public <T> T call(@Nullable String stickinessKey, Supplier<? extends T> newPath, Supplier<? extends T> oldPath) {
         GuardState state = status.get().state;
         if (state == GuardState.ROLLED_BACK) {
             return runOld(oldPath, oldSuccess, false);
