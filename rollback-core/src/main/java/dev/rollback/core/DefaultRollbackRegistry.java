@@ -292,6 +292,11 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     }
 
     @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
     public void reinstateRequested(String feature) {
         DefaultReleaseGuard guard = guards.get(feature);
         if (guard != null) {

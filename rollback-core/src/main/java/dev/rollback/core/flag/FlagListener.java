@@ -1,5 +1,6 @@
 package dev.rollback.core.flag;
 
+import io.micrometer.core.instrument.Clock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,5 +25,16 @@ public interface FlagListener {
      * @param feature the feature
      */
     default void reinstateRequested(String feature) {
+    }
+
+    /**
+     * Returns the listener's clock, the registry's only source of time: a flag source that keeps time
+     * (a cache, a log throttle) reads it once it is given the listener, so that it runs in the
+     * registry's time (virtual time in tests). The default is the system clock.
+     *
+     * @return the clock
+     */
+    default Clock clock() {
+        return Clock.SYSTEM;
     }
 }
