@@ -360,12 +360,7 @@ class UnleashKillSwitchTest {
         InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
         RollbackRegistry registry = RollbackRegistry.builder().ledger(ledger).service("checkout", "1.4.0").build();
         killSwitch(config().build()).attachTo(registry);
-        List<KillSwitchEvent> published = new CopyOnWriteArrayList<>();
-        registry.getEventPublisher().onEvent(e -> {
-            if (e instanceof KillSwitchEvent k) {
-                published.add(k);
-            }
-        });
+        List<KillSwitchEvent> published = killSwitchEventsOf(registry);
 
         registry.guard("checkout-v2").rollback("wrong totals");
 
@@ -390,12 +385,7 @@ class UnleashKillSwitchTest {
         InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
         RollbackRegistry registry = RollbackRegistry.builder().ledger(ledger).build();
         killSwitch(config().build()).attachTo(registry);
-        List<KillSwitchEvent> published = new CopyOnWriteArrayList<>();
-        registry.getEventPublisher().onEvent(e -> {
-            if (e instanceof KillSwitchEvent k) {
-                published.add(k);
-            }
-        });
+        List<KillSwitchEvent> published = killSwitchEventsOf(registry);
 
         registry.guard("checkout-v2").rollback("wrong totals");
         await().atMost(OUTCOME_TIMEOUT).until(() -> !published.isEmpty());
@@ -439,6 +429,17 @@ class UnleashKillSwitchTest {
         registry.close();
         assertThat(ledger.rollbacks(deployment)).filteredOn(r -> r.outcome() != null)
                 .extracting(RollbackRecord::feature).containsExactly("checkout-v2");
+    }
+
+    /** Collects the kill switch events that {@code registry} publishes from now on. */
+    private static List<KillSwitchEvent> killSwitchEventsOf(RollbackRegistry registry) {
+        List<KillSwitchEvent> published = new CopyOnWriteArrayList<>();
+        registry.getEventPublisher().onEvent(e -> {
+            if (e instanceof KillSwitchEvent k) {
+                published.add(k);
+            }
+        });
+        return published;
     }
 
     // Closing
