@@ -4,4 +4,7 @@
  * throttled across a fleet. {@link dev.rollback.agent.Agent} wires the parts; the command line is in
  * {@code dev.rollback.agent.cli}.
  */
+@NullMarked
 package dev.rollback.agent;
+
+import org.jspecify.annotations.NullMarked;

@@ -22,6 +22,7 @@ import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.ledger.VersionStatus;
@@ -31,6 +32,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +50,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +77,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     private final AtomicBoolean instanceRollbackRecorded = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Gauge healthGauge;
+    private final Set<Meter> rollbackCounters = ConcurrentHashMap.newKeySet();
 
     DefaultRollbackRegistry(Builder b) {
         this.meters = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
@@ -208,13 +213,15 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
 
     @Override
     public void rolledBack(RollbackEvent event) {
-        Counter.builder(RollbackMetricNames.ROLLBACKS)
+        Counter rollbacks = Counter.builder(RollbackMetricNames.ROLLBACKS)
                 .description("Features rolled back")
                 .tag(RollbackMetricNames.TAG_FEATURE, event.feature())
                 .tag(RollbackMetricNames.TAG_ACTOR, event.actor())
-                .register(meters)
-                .increment();
-        record(event.feature(), event.reason(), event.time(), event.scope(), event.actor());
+                .register(meters);
+        rollbackCounters.add(rollbacks);
+        rollbacks.increment();
+        writer.submit(new RollbackRecord(event.recordId(), deployment.get().id(), event.time(), event.reason(),
+                event.feature(), event.scope(), event.actor()));
         if (event.scope() == RollbackScope.INSTANCE && instanceRollbackRecorded.compareAndSet(false, true)) {
             DeploymentRecord requested = deployment.updateAndGet(d -> d.withResult(DeploymentResult.ROLLBACK_REQUESTED));
             MicroserviceVersion version = MicroserviceVersion.of(serviceName, serviceVersion, requested.startTime(),
@@ -232,17 +239,29 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     }
 
     @Override
-    public void recordRollback(String feature, String reason, RollbackScope scope, String actor) {
+    public void recordRollback(@Nullable String feature, String reason, RollbackScope scope, String actor) {
+        record(feature, reason, scope, actor, null);
+    }
+
+    @Override
+    public void recordRollback(@Nullable String feature, String reason, RollbackScope scope, String actor,
+                               RollbackOutcome outcome) {
+        record(feature, reason, scope, actor, Objects.requireNonNull(outcome, "outcome"));
+    }
+
+    private void record(@Nullable String feature, String reason, RollbackScope scope, String actor,
+                        @Nullable RollbackOutcome outcome) {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(scope, "scope");
         LedgerText.requireName("actor", Objects.requireNonNull(actor, "actor"));
-        record(feature, LedgerText.reason(reason), MicrometerClocks.now(clock), scope, actor);
+        writer.submit(new RollbackRecord(UUID.randomUUID().toString(), deployment.get().id(),
+                MicrometerClocks.now(clock), LedgerText.reason(reason), feature, scope, actor, null, null, null,
+                outcome));
     }
 
-    private void record(String feature, String reason, Instant time, RollbackScope scope, String actor) {
-        RollbackRecord record = new RollbackRecord(UUID.randomUUID().toString(), deployment.get().id(), time, reason,
-                feature, scope, actor);
-        writer.submit(record);
+    @Override
+    public void recordOutcome(String recordId, RollbackOutcome outcome) {
+        writer.submit(new LedgerWriter.OutcomeUpdate(recordId, outcome));
     }
 
     private void notifyFlags(String what, Runnable action) {
@@ -261,7 +280,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     // FlagListener
 
     @Override
-    public void flagChanged(String feature) {
+    public void flagChanged(@Nullable String feature) {
         if (feature == null) {
             guards.values().forEach(DefaultReleaseGuard::flagChanged);
         } else {
@@ -270,6 +289,11 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
                 guard.flagChanged();
             }
         }
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
     }
 
     @Override
@@ -303,6 +327,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         writer.close();
         guards.values().forEach(DefaultReleaseGuard::close);
         meters.remove(healthGauge);
+        rollbackCounters.forEach(meters::remove);
     }
 
     @Override

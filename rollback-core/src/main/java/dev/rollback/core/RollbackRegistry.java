@@ -4,6 +4,7 @@ import static dev.rollback.core.check.Arguments.requireBackoff;
 import static dev.rollback.core.check.Arguments.requirePositive;
 import static dev.rollback.core.check.Arguments.requireText;
 
+import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.event.RollbackEventPublisher;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.guard.GuardConfig;
@@ -13,6 +14,7 @@ import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackScope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point: creates and keeps the {@link ReleaseGuard}s of one service instance, and holds
@@ -124,11 +127,40 @@ public interface RollbackRegistry extends AutoCloseable {
      * @param reason  what was done and why, in words a person can act on; made one line and cut as
      *                {@link dev.rollback.core.ledger.LedgerText#reason(String)} says
      * @param scope   what it affected
-     * @param actor   who acted, e.g. {@code unleash-kill-switch}; printable, at most
+     * @param actor   who acted, one of {@link dev.rollback.core.event.RollbackActors} or a name of its
+     *                own; printable, at most
      *                {@value dev.rollback.core.ledger.LedgerText#MAX_NAME_LENGTH} characters
      * @throws IllegalArgumentException if the actor is not such a name
      */
-    void recordRollback(String feature, String reason, RollbackScope scope, String actor);
+    void recordRollback(@Nullable String feature, String reason, RollbackScope scope, String actor);
+
+    /**
+     * Records a rollback that another system carried out outside a guard, with how it ended: one
+     * record, as {@link #recordRollback(String, String, RollbackScope, String)} writes it, with its
+     * {@linkplain dev.rollback.core.ledger.RollbackRecord#outcome() outcome}.
+     *
+     * @param feature the feature, or {@code null} for an instance rollback
+     * @param reason  what was done and why, in words a person can act on
+     * @param scope   what it affected
+     * @param actor   who acted, one of {@link dev.rollback.core.event.RollbackActors} or a name of its own
+     * @param outcome how it ended
+     * @throws IllegalArgumentException if the actor is not a printable name of at most
+     *                                  {@value dev.rollback.core.ledger.LedgerText#MAX_NAME_LENGTH} characters
+     */
+    void recordRollback(@Nullable String feature, String reason, RollbackScope scope, String actor,
+                        RollbackOutcome outcome);
+
+    /**
+     * Records how a rollback of this registry ended when another system carried it further: the
+     * fleet-wide kill switch after a {@link RollbackEvent} passes the event's
+     * {@linkplain RollbackEvent#recordId() record id}, and the rollback keeps one record, whose
+     * {@linkplain dev.rollback.core.ledger.RollbackRecord#outcome() outcome} this sets. Through the same
+     * queue as the record itself, after it: it never blocks, and it is retried while the ledger is down.
+     *
+     * @param recordId the rollback's record id
+     * @param outcome  how it ended
+     */
+    void recordOutcome(String recordId, RollbackOutcome outcome);
 
     /**
      * Returns the meter registry, whose clock is the registry's only source of time.

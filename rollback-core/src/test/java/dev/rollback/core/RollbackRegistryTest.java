@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollback.core.event.RollbackActors;
+import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.flag.InMemoryFlagSource;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
@@ -14,9 +16,10 @@ import dev.rollback.core.ledger.DeploymentResult;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackRecord;
-import dev.rollback.core.ledger.ServiceInstance;
 import dev.rollback.core.ledger.RollbackScope;
+import dev.rollback.core.ledger.ServiceInstance;
 import dev.rollback.core.ledger.VersionStatus;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import io.micrometer.core.instrument.MockClock;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -195,6 +199,41 @@ class RollbackRegistryTest {
     }
 
     @Test
+    void removesItsRollbackCountersWhenClosed() {
+        RollbackRegistry registry = RollbackRegistry.builder().meterRegistry(meters).build();
+        registry.guard("checkout-v2").call(() -> "new", () -> "old");
+        registry.guard("checkout-v2").rollback("wrong totals");
+        assertThat(meters.find(RollbackMetricNames.ROLLBACKS).counter()).isNotNull();
+
+        registry.close();
+
+        assertThat(meters.getMeters()).isEmpty();
+    }
+
+    @Test
+    void recordsOneRollbackWithTheOutcomeThatAnotherSystemReportsForItsEvent() {
+        InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
+        String deploymentId;
+        List<RollbackEvent> events = new CopyOnWriteArrayList<>();
+        try (RollbackRegistry registry = RollbackRegistry.builder().meterRegistry(meters).ledger(ledger).build()) {
+            deploymentId = registry.deployment().id();
+            registry.getEventPublisher().onRollback(events::add);
+            registry.guard("checkout-v2").rollback("wrong totals");
+            registry.recordOutcome(events.get(0).recordId(), RollbackOutcome.SUCCEEDED);
+            registry.recordRollback("search-v2", "turned off by hand", RollbackScope.FEATURE,
+                    RollbackActors.UNLEASH_KILL_SWITCH, RollbackOutcome.FAILED);
+        }
+
+        assertThat(ledger.rollbacks(deploymentId))
+                .extracting(RollbackRecord::feature, RollbackRecord::actor, RollbackRecord::outcome)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("checkout-v2", RollbackActors.MANUAL, RollbackOutcome.SUCCEEDED),
+                        org.assertj.core.groups.Tuple.tuple("search-v2", RollbackActors.UNLEASH_KILL_SWITCH,
+                                RollbackOutcome.FAILED));
+        assertThat(ledger.rollbacks(deploymentId)).extracting(RollbackRecord::id).contains(events.get(0).recordId());
+    }
+
+    @Test
     void removesItsMetersWhenClosed() {
         RollbackRegistry registry = RollbackRegistry.builder().meterRegistry(meters).build();
         registry.guard("checkout-v2").call(() -> "new", () -> "old");
@@ -295,6 +334,12 @@ class RollbackRegistryTest {
         public void recordRollback(RollbackRecord rollback) {
             beforeWrite(rollback);
             records.recordRollback(rollback);
+        }
+
+        @Override
+        public void recordOutcome(String rollbackId, RollbackOutcome outcome) {
+            beforeWrite(rollbackId);
+            records.recordOutcome(rollbackId, outcome);
         }
 
         @Override

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rollback.core.flag.FlagListener;
 import dev.rollback.core.flag.FlagSource;
+import dev.rollback.core.internal.ThrottledLog;
 import io.getunleash.FeatureDefinition;
 import io.getunleash.Unleash;
 import io.getunleash.UnleashContext;
@@ -21,8 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,11 +74,24 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
     private final Function<String, UnleashContext> contextOf;
     private final String stickinessField;
     private final long cacheMaximumSize;
-    private final Clock clock;
+    /** The builder's clock, or else the listening registry's (read on every use, so it may change once). */
+    private volatile Clock clock;
+    private final boolean clockGiven;
+    private final Clock currentClock = new Clock() {
+        @Override
+        public long wallTime() {
+            return clock.wallTime();
+        }
+
+        @Override
+        public long monotonicTime() {
+            return clock.monotonicTime();
+        }
+    };
     private final long errorLogIntervalNanos;
+    private final ThrottledLog errorLog;
     private final Map<String, Feature> features = new ConcurrentHashMap<>();
     private final List<FlagListener> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong nextErrorLog = new AtomicLong(Long.MIN_VALUE);
     /** True from a reported change until the next fetch, while the SDK may still serve the old toggles. */
     private volatile boolean settling;
     /** The toggles of the last fetch, read and written on the SDK's event thread only. */
@@ -96,7 +110,7 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
             this.name = name;
             this.decisions = Caffeine.newBuilder()
                     .maximumSize(cacheMaximumSize)
-                    .ticker(clock::monotonicTime)
+                    .ticker(currentClock::monotonicTime)
                     .executor(Runnable::run)
                     .build();
         }
@@ -107,8 +121,10 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
         this.stickinessField = b.stickinessField;
         this.contextOf = contextFactory(b.stickinessField);
         this.cacheMaximumSize = b.cacheMaximumSize;
-        this.clock = b.clock;
+        this.clockGiven = b.clock != null;
+        this.clock = clockGiven ? b.clock : Clock.SYSTEM;
         this.errorLogIntervalNanos = b.errorLogInterval.toNanos();
+        this.errorLog = new ThrottledLog(currentClock, errorLogIntervalNanos);
         b.subscriber.attach(this);
     }
 
@@ -134,7 +150,7 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
     }
 
     @Override
-    public boolean isEnabled(String feature, String stickinessKey) {
+    public boolean isEnabled(String feature, @Nullable String stickinessKey) {
         Feature f = feature(feature);
         if (f.kill != Kill.NONE) {
             return false;
@@ -170,9 +186,7 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
     }
 
     private void logThrottled(String feature, RuntimeException e) {
-        long now = clock.monotonicTime();
-        long due = nextErrorLog.get();
-        if ((due == Long.MIN_VALUE || now - due >= 0) && nextErrorLog.compareAndSet(due, now + errorLogIntervalNanos)) {
+        if (errorLog.tryAcquire() > 0) {
             log.warn("Unleash failed to evaluate flag '{}'; taking the old path (logged at most once per {})",
                     feature, Duration.ofNanos(errorLogIntervalNanos), e);
         }
@@ -215,6 +229,9 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
     @Override
     public void addListener(FlagListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        if (!clockGiven) {
+            clock = listener.clock();
+        }
     }
 
     @Override
@@ -304,7 +321,7 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
         private String stickinessField = DEFAULT_STICKINESS_FIELD;
         private long cacheMaximumSize = DEFAULT_CACHE_MAXIMUM_SIZE;
         private Duration errorLogInterval = DEFAULT_ERROR_LOG_INTERVAL;
-        private Clock clock = Clock.SYSTEM;
+        private @Nullable Clock clock;
 
         private Builder(Unleash unleash, UnleashFlagSubscriber subscriber) {
             this.unleash = Objects.requireNonNull(unleash, "unleash");
@@ -350,8 +367,8 @@ public final class UnleashFlagSource implements FlagSource, UnleashFlagSubscribe
         }
 
         /**
-         * Sets the clock the cache and the log throttle read; use the registry's meter registry clock
-         * to run in its time. Default {@link Clock#SYSTEM}.
+         * Sets the clock the cache and the log throttle read. Default: the clock of the registry the
+         * flag source is given to ({@link FlagListener#clock()}), and the system clock until then.
          *
          * @param clock the clock
          * @return this builder

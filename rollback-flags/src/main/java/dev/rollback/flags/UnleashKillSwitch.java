@@ -1,8 +1,10 @@
 package dev.rollback.flags;
 
 import dev.rollback.core.RollbackRegistry;
+import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.flag.FeatureNames;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackScope;
 import io.micrometer.core.instrument.Clock;
 import java.io.IOException;
@@ -15,8 +17,11 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,21 +50,24 @@ import org.slf4j.LoggerFactory;
  * {@link UnleashKillSwitchConfig#maxAttempts()}. A 401 or 403 means the token will not do: it is
  * reported once, clearly, at ERROR, and never retried. A 404 (no such flag, project or environment) is
  * not retried either. Each outcome is published as a {@link KillSwitchEvent} and recorded in the
- * registry's ledger as a feature rollback by {@value #ACTOR}. While a request for a flag is under
- * way, another for the same flag joins it.
+ * registry's ledger as the {@linkplain RollbackOutcome outcome} of the rollback's one record: the
+ * record that the guard's rollback wrote (its {@link RollbackEvent#recordId()}), or, for a flag
+ * turned off through {@link #turnOff(String)} alone, a feature rollback by
+ * {@link RollbackActors#UNLEASH_KILL_SWITCH}. While a request for a flag is under way, another for
+ * the same flag joins it.
  */
 public final class UnleashKillSwitch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UnleashKillSwitch.class);
 
-    /** The actor recorded in the ledger. */
-    public static final String ACTOR = "unleash-kill-switch";
     private static final int MAX_BODY_IN_DETAIL = 200;
 
     private final UnleashKillSwitchConfig config;
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final Map<String, CompletableFuture<KillSwitchEvent>> inFlight = new ConcurrentHashMap<>();
+    /** Per request under way, the rollback records its outcome goes on (empty: a record of its own). */
+    private final Map<CompletableFuture<KillSwitchEvent>, List<Optional<String>>> toRecord = new ConcurrentHashMap<>();
     private final Set<String> onWire = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean unauthorizedReported = new AtomicBoolean();
     private volatile RollbackRegistry registry;
@@ -95,18 +104,42 @@ public final class UnleashKillSwitch implements AutoCloseable {
 
     private void onRollback(RollbackEvent event) {
         if (event.scope() == RollbackScope.FEATURE) {
-            turnOff(event.feature());
+            turnOff(event.feature(), event.recordId());
         }
     }
 
     /**
-     * Turns {@code feature}'s flag off in the configured project and environment.
+     * Turns {@code feature}'s flag off in the configured project and environment, and, when attached,
+     * records it in the registry's ledger as a feature rollback by
+     * {@link RollbackActors#UNLEASH_KILL_SWITCH} with its outcome.
      *
      * @param feature the feature, which is the flag's name
      * @return the outcome, when known; never completes exceptionally
      */
     public CompletableFuture<KillSwitchEvent> turnOff(String feature) {
+        return turnOff(feature, null);
+    }
+
+    /**
+     * Turns the flag off; the outcome goes on the rollback record {@code recordId}, or on a record
+     * of its own when there is none.
+     */
+    private CompletableFuture<KillSwitchEvent> turnOff(String feature, @Nullable String recordId) {
         FeatureNames.requireValid(feature);
+        CompletableFuture<KillSwitchEvent> outcome = join(feature);
+        Optional<String> record = Optional.ofNullable(recordId);
+        synchronized (outcome) {
+            // complete() takes the records to write under the same lock, before it completes the future.
+            if (outcome.isDone()) {
+                record(outcome.join(), record);
+            } else {
+                toRecord.computeIfAbsent(outcome, o -> new ArrayList<>()).add(record);
+            }
+        }
+        return outcome;
+    }
+
+    private CompletableFuture<KillSwitchEvent> join(String feature) {
         if (closed) {
             CompletableFuture<KillSwitchEvent> refused = new CompletableFuture<>();
             complete(refused, feature, KillSwitchEvent.Outcome.FAILED, 0, 0,
@@ -203,6 +236,8 @@ public final class UnleashKillSwitch implements AutoCloseable {
             }
             KillSwitchEvent event = event(feature, outcome, attempts, status, detail);
             report(event);
+            toRecord.getOrDefault(future, List.of()).forEach(record -> record(event, record));
+            toRecord.remove(future);
             future.complete(event);
         }
     }
@@ -231,10 +266,20 @@ public final class UnleashKillSwitch implements AutoCloseable {
             default -> log.error("Kill switch: {}", detail);
         }
         if (r != null) {
-            r.recordRollback(feature, "fleet-wide kill switch " + event.outcome() + ": " + detail,
-                    RollbackScope.FEATURE, ACTOR);
             r.getEventPublisher().publish(event);
         }
+    }
+
+    /** Records the outcome on the rollback's record, or as a feature rollback of the kill switch's own. */
+    private void record(KillSwitchEvent event, Optional<String> recordId) {
+        RollbackRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        RollbackOutcome outcome = event.outcome() == KillSwitchEvent.Outcome.TURNED_OFF ? RollbackOutcome.SUCCEEDED
+                : RollbackOutcome.FAILED;
+        recordId.ifPresentOrElse(id -> r.recordOutcome(id, outcome), () -> r.recordRollback(event.feature(),
+                event.detail(), RollbackScope.FEATURE, RollbackActors.UNLEASH_KILL_SWITCH, outcome));
     }
 
     private URI offUri(String feature) {

@@ -4,4 +4,7 @@
  * {@link dev.rollback.flags.UnleashKillSwitch} turns a rolled back feature's flag off for the whole
  * fleet through the Unleash admin API.
  */
+@NullMarked
 package dev.rollback.flags;
+
+import org.jspecify.annotations.NullMarked;

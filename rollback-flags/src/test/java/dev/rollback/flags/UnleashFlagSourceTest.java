@@ -33,6 +33,8 @@ import io.getunleash.util.UnleashConfig;
 import io.getunleash.util.UnleashScheduledExecutorImpl;
 import io.getunleash.variant.Variant;
 import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.simple.SimpleConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
@@ -293,6 +295,27 @@ class UnleashFlagSourceTest {
             throw new IllegalStateException("engine crashed");
         }), new UnleashFlagSubscriber()).clock(clock).errorLogInterval(Duration.ofMinutes(1)).build();
 
+        assertLoggedOncePerMinute(flags, clock);
+    }
+
+    @Test
+    void readsTheClockOfTheRegistryItIsGivenTo() {
+        MockClock clock = new MockClock();
+        UnleashFlagSource flags = UnleashFlagSource.builder(new ScriptedUnleash(() -> {
+            throw new IllegalStateException("engine crashed");
+        }), new UnleashFlagSubscriber()).errorLogInterval(Duration.ofMinutes(1)).build();
+
+        RollbackRegistry registry = RollbackRegistry.builder().flagSource(flags)
+                .meterRegistry(new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock)).build();
+        try {
+            assertLoggedOncePerMinute(flags, clock);
+        } finally {
+            registry.close();
+        }
+    }
+
+    /** Four failing calls over one virtual minute are logged twice: at the first, and a minute later. */
+    private static void assertLoggedOncePerMinute(UnleashFlagSource flags, MockClock clock) {
         String logged = stdoutOf(() -> {
             flags.isEnabled(FLAG, "user-1");
             flags.isEnabled(FLAG, "user-2");

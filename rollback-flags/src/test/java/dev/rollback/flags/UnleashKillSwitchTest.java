@@ -19,9 +19,11 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.rollback.core.RollbackRegistry;
+import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import java.time.Duration;
@@ -358,12 +360,7 @@ class UnleashKillSwitchTest {
         InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
         RollbackRegistry registry = RollbackRegistry.builder().ledger(ledger).service("checkout", "1.4.0").build();
         killSwitch(config().build()).attachTo(registry);
-        List<KillSwitchEvent> published = new CopyOnWriteArrayList<>();
-        registry.getEventPublisher().onEvent(e -> {
-            if (e instanceof KillSwitchEvent k) {
-                published.add(k);
-            }
-        });
+        List<KillSwitchEvent> published = killSwitchEventsOf(registry);
 
         registry.guard("checkout-v2").rollback("wrong totals");
 
@@ -375,13 +372,31 @@ class UnleashKillSwitchTest {
         admin.verify(1, postRequestedFor(urlEqualTo(offPath("checkout-v2"))));
         String deployment = registry.deployment().id();
         registry.close(); // ledger writes are asynchronous; close flushes them
+        // One rollback, one record: the kill switch's outcome is that record's.
         assertThat(ledger.rollbacks(deployment))
-                .extracting(RollbackRecord::feature, RollbackRecord::scope, RollbackRecord::actor)
-                .containsExactlyInAnyOrder(
-                        tuple("checkout-v2", RollbackScope.FEATURE, "manual"),
-                        tuple("checkout-v2", RollbackScope.FEATURE, UnleashKillSwitch.ACTOR));
-        assertThat(ledger.rollbacks(deployment)).filteredOn(r -> r.actor().equals(UnleashKillSwitch.ACTOR))
-                .singleElement().extracting(RollbackRecord::reason).asString().contains("TURNED_OFF");
+                .extracting(RollbackRecord::feature, RollbackRecord::scope, RollbackRecord::actor,
+                        RollbackRecord::outcome)
+                .containsExactly(tuple("checkout-v2", RollbackScope.FEATURE, "manual", RollbackOutcome.SUCCEEDED));
+    }
+
+    @Test
+    void recordsAFailedKillSwitchAsTheOutcomeOfTheRollbacksOneRecord() throws Exception {
+        admin.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(403)));
+        InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
+        RollbackRegistry registry = RollbackRegistry.builder().ledger(ledger).build();
+        killSwitch(config().build()).attachTo(registry);
+        List<KillSwitchEvent> published = killSwitchEventsOf(registry);
+
+        registry.guard("checkout-v2").rollback("wrong totals");
+        await().atMost(OUTCOME_TIMEOUT).until(() -> !published.isEmpty());
+        String deployment = registry.deployment().id();
+        registry.close();
+
+        assertThat(ledger.rollbacks(deployment)).singleElement().satisfies(r -> {
+            assertThat(r.actor()).isEqualTo(RollbackActors.MANUAL);
+            assertThat(r.reason()).isEqualTo("wrong totals");
+            assertThat(r.outcome()).isEqualTo(RollbackOutcome.FAILED);
+        });
     }
 
     @Test
@@ -412,8 +427,19 @@ class UnleashKillSwitchTest {
                 .containsExactly(offPath("checkout-v2"));
         String deployment = registry.deployment().id();
         registry.close();
-        assertThat(ledger.rollbacks(deployment)).filteredOn(r -> r.actor().equals(UnleashKillSwitch.ACTOR))
+        assertThat(ledger.rollbacks(deployment)).filteredOn(r -> r.outcome() != null)
                 .extracting(RollbackRecord::feature).containsExactly("checkout-v2");
+    }
+
+    /** Collects the kill switch events that {@code registry} publishes from now on. */
+    private static List<KillSwitchEvent> killSwitchEventsOf(RollbackRegistry registry) {
+        List<KillSwitchEvent> published = new CopyOnWriteArrayList<>();
+        registry.getEventPublisher().onEvent(e -> {
+            if (e instanceof KillSwitchEvent k) {
+                published.add(k);
+            }
+        });
+        return published;
     }
 
     // Closing
@@ -497,8 +523,11 @@ class UnleashKillSwitchTest {
         String deployment = registry.deployment().id();
         registry.close();
 
-        assertThat(ledger.rollbacks(deployment)).singleElement().extracting(RollbackRecord::reason).asString()
-                .contains("checkout-v2").doesNotContain(TOKEN);
+        assertThat(ledger.rollbacks(deployment)).singleElement().satisfies(r -> {
+            assertThat(r.actor()).isEqualTo(RollbackActors.UNLEASH_KILL_SWITCH);
+            assertThat(r.outcome()).isEqualTo(RollbackOutcome.FAILED);
+            assertThat(r.reason()).contains("checkout-v2").doesNotContain(TOKEN);
+        });
     }
 
     @Test

@@ -5,4 +5,7 @@
  * {@code autoconfigure}, the proxying in {@code aop}, the actuator endpoint and health indicator in
  * {@code actuate}.
  */
+@NullMarked
 package dev.rollback.spring;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,4 +6,7 @@
  * anything is changed, so that a request interrupted by a crash is finished after the restart by
  * the same plan, not by a new one.
  */
+@NullMarked
 package dev.rollback.agent.request;
+
+import org.jspecify.annotations.NullMarked;

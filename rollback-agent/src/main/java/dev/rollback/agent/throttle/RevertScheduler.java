@@ -1,6 +1,5 @@
 package dev.rollback.agent.throttle;
 
-import dev.rollback.agent.metrics.AgentMetricNames;
 import dev.rollback.agent.config.AgentConfig;
 import dev.rollback.agent.config.ServiceConfig;
 import dev.rollback.agent.execute.RevertException;
@@ -8,12 +7,14 @@ import dev.rollback.agent.execute.RevertExecutor;
 import dev.rollback.agent.execute.RevertJob;
 import dev.rollback.agent.execute.RevertOutcome;
 import dev.rollback.agent.leader.LeaderElection;
+import dev.rollback.agent.metrics.AgentMetricNames;
 import dev.rollback.agent.request.RequestState;
 import dev.rollback.agent.request.RequestStore;
 import dev.rollback.agent.request.RevertPlan;
 import dev.rollback.agent.request.RevertRequest;
 import dev.rollback.agent.request.Submission;
 import dev.rollback.agent.request.Trigger;
+import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.ledger.DeadLetters;
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.DeploymentResult;
@@ -21,6 +22,7 @@ import dev.rollback.core.ledger.LedgerFailure;
 import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.ledger.VersionStatus;
@@ -63,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * <li>a service has at most one request queued or running: a second one is merged into it;</li>
  * <li>after a service's revert ends, the next one waits for its cool-down;</li>
  * <li>each revert that ran is recorded once in the ledger, under the request's id, as an instance
- *     rollback by actor {@value #ACTOR} (see {@link #record}), its text escaped to one line
+ *     rollback by actor {@value RollbackActors#AGENT} (see {@link #record}), its text escaped to one line
  *     ({@link LedgerText}); a ledger write that fails because the database is unavailable is
  *     retried until it succeeds, backing off from half a second to a minute; one the database
  *     refuses as data is set aside ({@link #deadLetters()}) and never holds up the others;</li>
@@ -79,8 +81,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RevertScheduler implements AutoCloseable {
 
-    /** The actor of every ledger record the agent writes. */
-    public static final String ACTOR = "agent";
     /** How long deduplication keys are remembered. */
     public static final Duration DEDUPE_RETENTION = Duration.ofDays(7);
 
@@ -557,7 +557,16 @@ public final class RevertScheduler implements AutoCloseable {
         ledger.recordDeployment(deployment);
         ledger.recordRollback(new RollbackRecord(r.id(), deploymentId, at,
                 LedgerText.reason(r.reason() + " — " + r.detail()), null,
-                RollbackScope.INSTANCE, ACTOR, r.trigger().label(), from, to, r.state().name()));
+                RollbackScope.INSTANCE, RollbackActors.AGENT, r.trigger().label(), from, to, outcome(r.state())));
+    }
+
+    private static RollbackOutcome outcome(RequestState ended) {
+        return switch (ended) {
+            case SUCCEEDED -> RollbackOutcome.SUCCEEDED;
+            case SKIPPED -> RollbackOutcome.SKIPPED;
+            case CANCELLED -> RollbackOutcome.CANCELLED;
+            case FAILED, QUEUED, RUNNING, DRY_RUN -> RollbackOutcome.FAILED;
+        };
     }
 
     /** A version as the ledger keeps it: one escaped line of at most the ledger's name length. */

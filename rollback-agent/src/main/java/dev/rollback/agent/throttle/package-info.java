@@ -3,4 +3,7 @@
  * per service at a time, a cool-down per service, the queue in the request store, and one ledger
  * record per revert.
  */
+@NullMarked
 package dev.rollback.agent.throttle;
+
+import org.jspecify.annotations.NullMarked;

@@ -28,6 +28,7 @@ import dev.rollback.core.ledger.JdbcRollbackLedger;
 import dev.rollback.core.ledger.LedgerException;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.ledger.ServiceInstance;
@@ -126,7 +127,7 @@ class RevertSchedulerTest {
             assertThat(r.trigger()).isEqualTo("health");
             assertThat(r.fromVersion()).isEqualTo("revision 3 (shop/checkout:2.0.0)");
             assertThat(r.toVersion()).isEqualTo("revision 2 (shop/checkout:1.9.0)");
-            assertThat(r.outcome()).isEqualTo("SUCCEEDED");
+            assertThat(r.outcome()).isEqualTo(RollbackOutcome.SUCCEEDED);
             assertThat(r.reason()).contains("3 of 3 instances ask").contains("done");
         });
     }
@@ -183,7 +184,7 @@ class RevertSchedulerTest {
         assertThat(v.version()).isEqualTo("2.0.0");
         assertThat(v.status()).isEqualTo(VersionStatus.ROLLBACK_REQUESTED);
         assertThat(ledger.rollbacks(ledger.deployments(v.id()).get(0).id()))
-                .singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("FAILED"));
+                .singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(RollbackOutcome.FAILED));
     }
 
     @Test
@@ -290,6 +291,11 @@ class RevertSchedulerTest {
                 throw new LedgerException("database down");
             }
             delegate.recordRollback(rollback);
+        }
+
+        @Override
+        public void recordOutcome(String rollbackId, RollbackOutcome outcome) {
+            delegate.recordOutcome(rollbackId, outcome);
         }
 
         @Override

@@ -1,5 +1,8 @@
 package dev.rollback.core.flag;
 
+import io.micrometer.core.instrument.Clock;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told by a {@link FlagSource} when its flags change. Implementations must return quickly and must
  * not throw; the registry's listener only drops cached decisions and, on request, reinstates.
@@ -12,7 +15,7 @@ public interface FlagListener {
      *
      * @param feature the feature, or {@code null} when any feature may have changed
      */
-    void flagChanged(String feature);
+    void flagChanged(@Nullable String feature);
 
     /**
      * A person turned a rolled back feature's flag back on at the source, which counts as a
@@ -22,5 +25,16 @@ public interface FlagListener {
      * @param feature the feature
      */
     default void reinstateRequested(String feature) {
+    }
+
+    /**
+     * Returns the listener's clock, the registry's only source of time: a flag source that keeps time
+     * (a cache, a log throttle) reads it once it is given the listener, so that it runs in the
+     * registry's time (virtual time in tests). The default is the system clock.
+     *
+     * @return the clock
+     */
+    default Clock clock() {
+        return Clock.SYSTEM;
     }
 }

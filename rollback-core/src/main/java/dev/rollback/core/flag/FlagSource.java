@@ -1,5 +1,7 @@
 package dev.rollback.core.flag;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Decides, call by call, whether a feature's new path runs; the SPI behind every release guard.
  *
@@ -23,7 +25,7 @@ public interface FlagSource {
      *                      or {@code null} when the call has none
      * @return {@code true} for the new path, {@code false} for the old path
      */
-    boolean isEnabled(String feature, String stickinessKey);
+    boolean isEnabled(String feature, @Nullable String stickinessKey);
 
     /**
      * Returns whether the flag of {@code feature} is on for at least some calls. A guard that is
@@ -38,8 +40,13 @@ public interface FlagSource {
     }
 
     /**
-     * Told when {@code feature} has been rolled back on this instance. The default does nothing.
-     * Called off the guarded call's hot path, once per rollback; an exception is logged and ignored.
+     * Told when {@code feature} has been rolled back on this instance, so that a source that answers
+     * from state of its own (a cache, an SDK's last fetch) holds the feature off here from now on,
+     * until {@link #onReinstate(String)}. This is local only: the guard already takes the old path, and
+     * turning the flag off for the fleet is not the source's job but that of a consumer of the
+     * registry's {@link dev.rollback.core.event.RollbackEvent}s (the Unleash kill switch), which is the
+     * one path from a rollback to the fleet. The default does nothing. Called off the guarded call's
+     * hot path, once per rollback; an exception is logged and ignored.
      *
      * @param feature the feature
      * @param reason  why, in words a person can act on

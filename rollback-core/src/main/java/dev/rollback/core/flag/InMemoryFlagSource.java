@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Flags held in memory: the embedded default, and what tests use.
@@ -95,7 +96,7 @@ public final class InMemoryFlagSource implements FlagSource {
     }
 
     @Override
-    public boolean isEnabled(String feature, String stickinessKey) {
+    public boolean isEnabled(String feature, @Nullable String stickinessKey) {
         Integer percent = percentages.get(feature);
         if (percent == null || percent <= 0) {
             return false;

@@ -1,6 +1,7 @@
 package dev.rollback.core.guard;
 
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Guards one feature: runs its new path behind a flag and a circuit breaker, answers with the old
@@ -46,7 +47,7 @@ public interface ReleaseGuard {
      * @param <T>           the result type
      * @return the result of whichever path answered
      */
-    <T> T call(String stickinessKey, Supplier<? extends T> newPath, Supplier<? extends T> oldPath);
+    <T> T call(@Nullable String stickinessKey, Supplier<? extends T> newPath, Supplier<? extends T> oldPath);
 
     /**
      * Runs a new path that has no old path to fall back to. The path always runs, whatever the flag

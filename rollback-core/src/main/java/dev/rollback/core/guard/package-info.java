@@ -3,4 +3,7 @@
  * flag and a circuit breaker, falls back to the old path, and is configured by
  * {@link dev.rollback.core.guard.GuardConfig}.
  */
+@NullMarked
 package dev.rollback.core.guard;
+
+import org.jspecify.annotations.NullMarked;

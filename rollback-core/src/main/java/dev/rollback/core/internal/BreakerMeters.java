@@ -1,7 +1,6 @@
 package dev.rollback.core.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.micrometer.tagged.CircuitBreakerMetricNames;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -15,10 +14,23 @@ import java.util.Locale;
  * metrics when scraped. Resilience4j's binders would instead subscribe to the breaker's events, which
  * makes it allocate an event on every call; the calls themselves are already timed by
  * {@code rollback.calls}.
+ *
+ * <p>The names are {@code resilience4j-micrometer}'s defaults ({@code CircuitBreakerMetricNames}),
+ * written here so that the core does not pull that module (and with it Resilience4j's bulkhead, retry,
+ * rate limiter and time limiter) onto its users' class path for five strings.
  */
 final class BreakerMeters {
 
-    private static final CircuitBreakerMetricNames NAMES = CircuitBreakerMetricNames.ofDefaults();
+    /** Gauge per state, 1 for the breaker's current state. */
+    static final String STATE = "resilience4j.circuitbreaker.state";
+    /** Gauges of the calls in the sliding window, tag {@code kind} successful or failed. */
+    static final String BUFFERED_CALLS = "resilience4j.circuitbreaker.buffered.calls";
+    /** Gauge of the failure rate in percent, -1 until the window holds the minimum number of calls. */
+    static final String FAILURE_RATE = "resilience4j.circuitbreaker.failure.rate";
+    /** Gauge of the slow call rate in percent, -1 until the window holds the minimum number of calls. */
+    static final String SLOW_CALL_RATE = "resilience4j.circuitbreaker.slow.call.rate";
+    /** Counter of the calls the open breaker refused. */
+    static final String NOT_PERMITTED_CALLS = "resilience4j.circuitbreaker.not.permitted.calls";
 
     private BreakerMeters() {
     }
@@ -28,31 +40,31 @@ final class BreakerMeters {
         String name = breaker.getName();
         List<Meter> registered = new ArrayList<>();
         for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
-            registered.add(Gauge.builder(NAMES.getStateMetricName(), breaker, b -> b.getState() == state ? 1 : 0)
+            registered.add(Gauge.builder(STATE, breaker, b -> b.getState() == state ? 1 : 0)
                     .description("The states of the circuit breaker")
                     .tag("name", name).tag("state", state.name().toLowerCase(Locale.ROOT))
                     .register(meters));
         }
-        registered.add(Gauge.builder(NAMES.getBufferedCallsMetricName(), breaker,
+        registered.add(Gauge.builder(BUFFERED_CALLS, breaker,
                         b -> b.getMetrics().getNumberOfSuccessfulCalls())
                 .description("The number of buffered successful calls stored in the ring buffer")
                 .tag("name", name).tag("kind", "successful")
                 .register(meters));
-        registered.add(Gauge.builder(NAMES.getBufferedCallsMetricName(), breaker,
+        registered.add(Gauge.builder(BUFFERED_CALLS, breaker,
                         b -> b.getMetrics().getNumberOfFailedCalls())
                 .description("The number of buffered failed calls stored in the ring buffer")
                 .tag("name", name).tag("kind", "failed")
                 .register(meters));
-        registered.add(Gauge.builder(NAMES.getFailureRateMetricName(), breaker, b -> b.getMetrics().getFailureRate())
+        registered.add(Gauge.builder(FAILURE_RATE, breaker, b -> b.getMetrics().getFailureRate())
                 .description("The failure rate of the circuit breaker")
                 .tag("name", name)
                 .register(meters));
-        registered.add(Gauge.builder(NAMES.getSlowCallRateMetricName(), breaker,
+        registered.add(Gauge.builder(SLOW_CALL_RATE, breaker,
                         b -> b.getMetrics().getSlowCallRate())
                 .description("The slow call rate of the circuit breaker")
                 .tag("name", name)
                 .register(meters));
-        registered.add(FunctionCounter.builder(NAMES.getNotPermittedCallsMetricName(), breaker,
+        registered.add(FunctionCounter.builder(NOT_PERMITTED_CALLS, breaker,
                         b -> b.getMetrics().getNumberOfNotPermittedCalls())
                 .description("Total number of not permitted calls")
                 .tag("name", name).tag("kind", "not_permitted")

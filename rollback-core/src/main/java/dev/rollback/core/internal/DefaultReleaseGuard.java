@@ -2,6 +2,7 @@ package dev.rollback.core.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.event.StateTransitionEvent;
 import dev.rollback.core.flag.FlagSource;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +49,6 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
      */
     public static final String NO_CONCURRENT_CONTROL =
             "; no concurrent control: the judge compares with the pre-rollout baseline (set a holdback to keep one)";
-
-    /** Who rolled back: the judge. */
-    public static final String ACTOR_JUDGE = "judge";
-    /** Who rolled back: a person, through {@link #rollback(String)}. */
-    public static final String ACTOR_MANUAL = "manual";
-    /** Who rolled back: the circuit breaker of a feature without an old path. */
-    public static final String ACTOR_CIRCUIT_BREAKER = "circuit-breaker";
 
     private final String feature;
     private final GuardConfig config;
@@ -170,7 +165,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     }
 
     @Override
-    public <T> T call(String stickinessKey, Supplier<? extends T> newPath, Supplier<? extends T> oldPath) {
+    public <T> T call(@Nullable String stickinessKey, Supplier<? extends T> newPath, Supplier<? extends T> oldPath) {
         GuardState state = status.get().state;
         if (state == GuardState.ROLLED_BACK) {
             return runOld(oldPath, oldSuccess, false);
@@ -302,7 +297,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             evidence = newPath ? judge.recordNew(failed, nanos, endNanos) : judge.recordOld(failed, nanos, endNanos);
         }
         if (evidence != null) {
-            rollback("regression: " + evidence.summary(), ACTOR_JUDGE, evidence);
+            rollback("regression: " + evidence.summary(), RollbackActors.JUDGE, evidence);
         }
     }
 
@@ -321,7 +316,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         CircuitBreaker.Metrics m = breaker.getMetrics();
         rollback(String.format(Locale.ROOT,
                 "circuit breaker opened for a path without an old path: failure rate %.1f%% over the last %d calls",
-                m.getFailureRate(), m.getNumberOfBufferedCalls()), ACTOR_CIRCUIT_BREAKER, null);
+                m.getFailureRate(), m.getNumberOfBufferedCalls()), RollbackActors.CIRCUIT_BREAKER, null);
     }
 
     @Override
@@ -343,7 +338,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     public void rollback(String reason) {
         Objects.requireNonNull(reason, "reason");
         // Escaped here, where it enters, so that the log, the events and the ledger get one line.
-        rollback(reason.isBlank() ? "rolled back by hand" : LedgerText.reason(reason), ACTOR_MANUAL, null);
+        rollback(reason.isBlank() ? "rolled back by hand" : LedgerText.reason(reason), RollbackActors.MANUAL, null);
     }
 
     private void rollback(String reason, String actor, Evidence evidence) {

@@ -1,6 +1,7 @@
 package dev.rollback.core.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which calls stay on the old path as the judge's concurrent control whatever the flag says
@@ -32,7 +33,7 @@ final class Holdback {
      * @param stickinessKey the call's key, or {@code null}
      * @return {@code true} to hold the call back
      */
-    boolean holdsBack(String stickinessKey) {
+    boolean holdsBack(@Nullable String stickinessKey) {
         if (threshold == 0) {
             return false;
         }

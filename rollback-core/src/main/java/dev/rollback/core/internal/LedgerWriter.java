@@ -6,6 +6,7 @@ import dev.rollback.core.ledger.LedgerFailure;
 import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import io.micrometer.core.instrument.Counter;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -146,6 +148,34 @@ public final class LedgerWriter implements AutoCloseable {
         return submit(new Write("rollback", rollback, l -> l.recordRollback(rollback), escapedWrite));
     }
 
+    /**
+     * Queues the write of a recorded rollback's outcome, after the write of the rollback itself when
+     * both are queued. Never blocks.
+     *
+     * @param update the rollback's id and outcome
+     * @return whether it was queued
+     */
+    public boolean submit(OutcomeUpdate update) {
+        return submit(new Write("outcome", update, l -> l.recordOutcome(update.rollbackId(), update.outcome()), null));
+    }
+
+    /**
+     * How a recorded rollback ended, as the writer queues it.
+     *
+     * @param rollbackId the rollback's id
+     * @param outcome    how it ended
+     */
+    public record OutcomeUpdate(String rollbackId, RollbackOutcome outcome) {
+
+        /**
+         * Checks that no component is null.
+         */
+        public OutcomeUpdate {
+            Objects.requireNonNull(rollbackId, "rollbackId");
+            Objects.requireNonNull(outcome, "outcome");
+        }
+    }
+
     private boolean submit(Write write) {
         if (!closed && queue.offer(write)) {
             return true;
@@ -169,8 +199,8 @@ public final class LedgerWriter implements AutoCloseable {
      * Returns the records the database refused even escaped, oldest first: at most
      * {@value DeadLetters#DEFAULT_CAPACITY}, the most recent ones.
      *
-     * @return the records ({@link MicroserviceVersion}, {@link DeploymentRecord} or
-     *         {@link RollbackRecord}), as they were submitted
+     * @return the records ({@link MicroserviceVersion}, {@link DeploymentRecord}, {@link RollbackRecord}
+     *         or {@link OutcomeUpdate}), as they were submitted
      */
     public List<Object> deadLetters() {
         return deadLetters.list();

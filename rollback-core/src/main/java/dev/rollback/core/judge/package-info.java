@@ -26,4 +26,7 @@
  * path is then compared with the old path's samples from before the rollout, and
  * {@link dev.rollback.core.judge.Evidence#concurrent()} is {@code false}.
  */
+@NullMarked
 package dev.rollback.core.judge;
+
+import org.jspecify.annotations.NullMarked;

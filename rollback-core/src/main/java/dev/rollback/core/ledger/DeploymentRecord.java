@@ -2,6 +2,7 @@ package dev.rollback.core.ledger;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One instance running one version, as recorded in the {@code deployment_record} table.
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param result                how it went
  */
 public record DeploymentRecord(String id, String microserviceVersionId, String instanceId, Instant startTime,
-                               Instant endTime, DeploymentResult result) {
+                               @Nullable Instant endTime, DeploymentResult result) {
 
     /**
      * Checks that no component but {@code endTime} is null.

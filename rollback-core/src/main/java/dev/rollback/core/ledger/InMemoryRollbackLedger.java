@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -45,6 +46,12 @@ public final class InMemoryRollbackLedger implements RollbackLedger {
     @Override
     public void recordRollback(RollbackRecord rollback) {
         rollbacks.putIfAbsent(rollback.id(), rollback);
+    }
+
+    @Override
+    public void recordOutcome(String rollbackId, RollbackOutcome outcome) {
+        Objects.requireNonNull(outcome, "outcome");
+        rollbacks.computeIfPresent(rollbackId, (id, recorded) -> recorded.withOutcome(outcome));
     }
 
     @Override

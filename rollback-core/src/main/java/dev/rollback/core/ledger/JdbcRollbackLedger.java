@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +94,7 @@ public final class JdbcRollbackLedger implements RollbackLedger {
     private static final String INSERT_ROLLBACK =
             "INSERT INTO rollback_record (id, deployment_record_id, rollback_time, reason, feature, scope, actor,"
                     + " trigger_kind, from_version, to_version, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_OUTCOME = "UPDATE rollback_record SET outcome = ? WHERE id = ?";
     private static final String ROLLBACK_EXISTS = "SELECT 1 FROM rollback_record WHERE id = ?";
     private static final String SELECT_ROLLBACKS =
             "SELECT id, deployment_record_id, rollback_time, reason, feature, scope, actor, trigger_kind,"
@@ -221,7 +223,6 @@ public final class JdbcRollbackLedger implements RollbackLedger {
         checkLength("trigger", rollback.trigger(), NAME_LENGTH);
         checkLength("from-version", rollback.fromVersion(), NAME_LENGTH);
         checkLength("to-version", rollback.toVersion(), NAME_LENGTH);
-        checkLength("outcome", rollback.outcome(), NAME_LENGTH);
         withConnection("record rollback " + rollback.id(), connection -> {
             try (PreparedStatement insert = connection.prepareStatement(INSERT_ROLLBACK)) {
                 insert.setString(1, rollback.id());
@@ -234,7 +235,7 @@ public final class JdbcRollbackLedger implements RollbackLedger {
                 insert.setString(8, rollback.trigger());
                 insert.setString(9, rollback.fromVersion());
                 insert.setString(10, rollback.toVersion());
-                insert.setString(11, rollback.outcome());
+                insert.setString(11, rollback.outcome() == null ? null : rollback.outcome().name());
                 insert.executeUpdate();
             } catch (SQLException e) {
                 // Only a row with this id makes the violation harmless; a missing deployment is not.
@@ -273,7 +274,20 @@ public final class JdbcRollbackLedger implements RollbackLedger {
                         instant(row, "rollback_time"), row.getString("reason"), row.getString("feature"),
                         enumValue(RollbackScope.class, row, "scope", "rollback_record"), row.getString("actor"),
                         row.getString("trigger_kind"), row.getString("from_version"), row.getString("to_version"),
-                        row.getString("outcome")));
+                        optionalEnumValue(RollbackOutcome.class, row, "outcome", "rollback_record")));
+    }
+
+    @Override
+    public void recordOutcome(String rollbackId, RollbackOutcome outcome) {
+        Objects.requireNonNull(rollbackId, "rollbackId");
+        Objects.requireNonNull(outcome, "outcome");
+        withConnection("record the outcome of rollback " + rollbackId, connection -> {
+            try (PreparedStatement update = connection.prepareStatement(UPDATE_OUTCOME)) {
+                update.setString(1, outcome.name());
+                update.setString(2, rollbackId);
+                return update.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -419,6 +433,11 @@ public final class JdbcRollbackLedger implements RollbackLedger {
                     + "', which this version of rollback does not know; known are "
                     + List.of(type.getEnumConstants()), e);
         }
+    }
+
+    private static <E extends Enum<E>> @Nullable E optionalEnumValue(Class<E> type, ResultSet row, String column,
+                                                                     String table) throws SQLException {
+        return row.getString(column) == null ? null : enumValue(type, row, column, table);
     }
 
     private static void checkLength(String what, String value, int maxLength) {

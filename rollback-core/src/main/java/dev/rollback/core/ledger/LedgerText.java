@@ -1,5 +1,7 @@
 package dev.rollback.core.ledger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The rules for text that goes into the ledger, applied where it enters (the registry, the guard,
  * the agent) rather than where the database would refuse it, so that one bad string can never
@@ -37,7 +39,7 @@ public final class LedgerText {
      * @return the escaped text; the same instance when there was nothing to escape, {@code null} for
      *         {@code null}
      */
-    public static String escape(String text) {
+    public static @Nullable String escape(@Nullable String text) {
         if (text == null || !needsEscaping(text)) {
             return text;
         }

@@ -49,6 +49,17 @@ public interface RollbackLedger {
     void recordRollback(RollbackRecord rollback);
 
     /**
+     * Records how a recorded rollback ended, when another system carried it further after it was
+     * recorded (the fleet-wide kill switch after a feature rollback): sets the
+     * {@linkplain RollbackRecord#outcome() outcome} of the rollback with that id, so that one
+     * rollback stays one record. Idempotent; a rollback that is not recorded is left unrecorded.
+     *
+     * @param rollbackId the rollback's id
+     * @param outcome    how it ended
+     */
+    void recordOutcome(String rollbackId, RollbackOutcome outcome);
+
+    /**
      * Returns the recorded versions of a service, oldest deployment first.
      *
      * @param serviceName the service name

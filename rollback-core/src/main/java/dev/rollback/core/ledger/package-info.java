@@ -4,4 +4,7 @@
  * <p>{@link dev.rollback.core.ledger.RollbackLedger} is the SPI; the core ships an in-memory and a
  * plain-JDBC implementation (H2 and PostgreSQL, DDL under {@code dev/rollback/core/ledger/}).
  */
+@NullMarked
 package dev.rollback.core.ledger;
+
+import org.jspecify.annotations.NullMarked;

@@ -44,7 +44,10 @@ public final class RollbackMetricNames {
     public static final String TAG_PATH = "path";
     /** Tag: how the call ended. */
     public static final String TAG_OUTCOME = "outcome";
-    /** Tag: who rolled back, {@code judge} or {@code manual}. */
+    /**
+     * Tag: who rolled back on this instance, {@code judge}, {@code manual} or {@code circuit-breaker}
+     * (see {@link dev.rollback.core.event.RollbackActors}).
+     */
     public static final String TAG_ACTOR = "actor";
     /** Tag: the judge's criterion, lower case, e.g. {@code error_rate}. */
     public static final String TAG_CRITERION = "criterion";

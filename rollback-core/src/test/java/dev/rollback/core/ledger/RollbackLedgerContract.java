@@ -89,7 +89,7 @@ abstract class RollbackLedgerContract {
     void readsBackTheTriggerVersionsAndOutcomeOfAnInstanceRollback() {
         DeploymentRecord deployment = recordedDeployment();
         RollbackRecord revert = new RollbackRecord(unique("r"), deployment.id(), T0, "ROLLBACK_REQUESTED on 3 of 4",
-                null, RollbackScope.INSTANCE, "agent", "health", "2.0.0", "1.9.3", "SUCCEEDED");
+                null, RollbackScope.INSTANCE, "agent", "health", "2.0.0", "1.9.3", RollbackOutcome.SUCCEEDED);
 
         ledger().recordRollback(revert);
 
@@ -175,6 +175,21 @@ abstract class RollbackLedgerContract {
 
         assertThat(ledger().deployments(running.microserviceVersionId()))
                 .containsExactly(ended.withResult(DeploymentResult.ROLLED_BACK));
+    }
+
+    @Test
+    void recordsTheOutcomeOfARecordedRollbackOnItsOneRecord() {
+        DeploymentRecord deployment = recordedDeployment();
+        RollbackRecord rollback = new RollbackRecord(unique("r"), deployment.id(), T0, "error rate 4.1% vs 0.3%",
+                "checkout-v2", RollbackScope.FEATURE, "judge");
+        ledger().recordRollback(rollback);
+
+        ledger().recordOutcome(rollback.id(), RollbackOutcome.FAILED);
+        ledger().recordOutcome(rollback.id(), RollbackOutcome.FAILED);
+        ledger().recordOutcome(unique("never-recorded"), RollbackOutcome.SUCCEEDED);
+
+        assertThat(ledger().rollbacks(deployment.id())).singleElement()
+                .isEqualTo(rollback.withOutcome(RollbackOutcome.FAILED));
     }
 
     @Test

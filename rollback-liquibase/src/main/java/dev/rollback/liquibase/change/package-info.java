@@ -4,4 +4,7 @@
  * {@code expandRenameColumn}). Liquibase update runs their expand step; {@code ExpandContract}
  * runs contract and rollback from the phase table.
  */
+@NullMarked
 package dev.rollback.liquibase.change;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,21 +5,18 @@ import dev.rollback.liquibase.ExpandContract;
 import dev.rollback.liquibase.LintFinding;
 import dev.rollback.liquibase.MigrationException;
 import dev.rollback.liquibase.MigrationStatus;
+import dev.rollback.liquibase.internal.PlainDataSource;
 import java.io.FileNotFoundException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.CompositeResourceAccessor;
 import liquibase.resource.DirectoryResourceAccessor;
@@ -147,7 +144,17 @@ public final class ExpandContractCommand {
     }
 
     /** Connections from {@link DriverManager}, for the command line. */
-    private record DriverManagerDataSource(String url, String user, String password) implements DataSource {
+    private static final class DriverManagerDataSource extends PlainDataSource {
+
+        private final String url;
+        private final String user;
+        private final String password;
+
+        DriverManagerDataSource(String url, String user, String password) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
 
         @Override
         public Connection getConnection() throws SQLException {
@@ -157,41 +164,6 @@ public final class ExpandContractCommand {
         @Override
         public Connection getConnection(String username, String pass) throws SQLException {
             return DriverManager.getConnection(url, username, pass);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-            // none
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            // DriverManager's timeout is global: left alone
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException("no parent logger");
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
         }
     }
 }

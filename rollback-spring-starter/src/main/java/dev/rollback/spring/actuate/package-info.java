@@ -3,4 +3,7 @@
  * and the {@code rollback} health indicator ({@link dev.rollback.spring.actuate.RollbackHealthIndicator})
  * with its {@code ROLLBACK_REQUESTED} status.
  */
+@NullMarked
 package dev.rollback.spring.actuate;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,4 +3,7 @@
  * at start-up and proxies their beans, and the interceptor that runs each call through the feature's
  * guard.
  */
+@NullMarked
 package dev.rollback.spring.aop;
+
+import org.jspecify.annotations.NullMarked;

@@ -18,6 +18,10 @@ import java.util.Locale;
  * }</pre>
  * {@code --help} lists the options. The run takes about ten seconds and at most
  * {@value DemoOptions#TIME_LIMIT_SECONDS} seconds of traffic.
+ *
+ * <p>The example is self-contained on purpose: it depends on {@code rollback-core} alone, so that it
+ * can be copied out of this repository as it is. Its options, regression kinds and demo loop are
+ * therefore its own, although the Spring Boot example's demo has ones of the same shape.
  */
 public final class PlainJavaDemo {
 

@@ -3,4 +3,7 @@
  * {@code migration}; {@code demoadmin} is the demo's back door (off unless the demo turns it on), and
  * {@code demo} is the demo itself, a client of the service.
  */
+@NullMarked
 package dev.rollback.examples.checkout;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,4 +6,7 @@
  * dev.rollback.examples.checkout.reflex.ReflexRig}). Entry point: {@link
  * dev.rollback.examples.checkout.demo.CheckoutDemo}.
  */
+@NullMarked
 package dev.rollback.examples.checkout.demo;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,4 +3,7 @@
  * checkout path). Nothing here belongs in a real service; the controller exists only when
  * {@code checkout.demo.admin-enabled=true}.
  */
+@NullMarked
 package dev.rollback.examples.checkout.demoadmin;
+
+import org.jspecify.annotations.NullMarked;

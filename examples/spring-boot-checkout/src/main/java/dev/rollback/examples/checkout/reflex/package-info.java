@@ -4,4 +4,7 @@
  * that counts every answer. The demo's {@code --scenario=instance} and the reflex end-to-end tests
  * run the same {@link dev.rollback.examples.checkout.reflex.ReflexRig}.
  */
+@NullMarked
 package dev.rollback.examples.checkout.reflex;
+
+import org.jspecify.annotations.NullMarked;

@@ -98,7 +98,10 @@ class PostgresUnleashCheckoutTest {
                     .pollInterval(Duration.ofMillis(200)).until(() -> !unleash.isOn());
         }
         assertThat(count("SELECT COUNT(*) FROM " + SCHEMA + ".rollback_record WHERE deployment_record_id = ?"
-                + " AND feature = 'checkout-v2' AND actor = 'judge'", deployment)).isEqualTo(1);
+                + " AND feature = 'checkout-v2' AND actor = 'judge' AND outcome = 'SUCCEEDED'", deployment)).isEqualTo(1);
+        // One rollback, one record: the kill switch's fleet-wide outcome is that record's, not a second row.
+        assertThat(count("SELECT COUNT(*) FROM " + SCHEMA + ".rollback_record WHERE deployment_record_id = ?",
+                deployment)).isEqualTo(1);
     }
 
     private static ConfigurableApplicationContext start() {

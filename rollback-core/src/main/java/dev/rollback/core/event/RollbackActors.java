@@ -1,0 +1,26 @@
+package dev.rollback.core.event;
+
+/**
+ * Who acts on a rollback: the values of {@link RollbackEvent#actor()} and of a ledger record's
+ * {@link dev.rollback.core.ledger.RollbackRecord#actor() actor}, and the {@code actor} tag of
+ * {@link dev.rollback.core.metrics.RollbackMetricNames#ROLLBACKS}.
+ *
+ * <p>Constants rather than an enum: the ledger column is shared by every writer (this library's
+ * modules, an integration of the user's own), so a reader must accept an actor it does not know.
+ */
+public final class RollbackActors {
+
+    /** The judge: a significant regression of the new path against the old one. */
+    public static final String JUDGE = "judge";
+    /** A person, through {@link dev.rollback.core.guard.ReleaseGuard#rollback(String)}. */
+    public static final String MANUAL = "manual";
+    /** The circuit breaker of a feature without an old path (the instance asks to be reverted). */
+    public static final String CIRCUIT_BREAKER = "circuit-breaker";
+    /** The fleet-wide kill switch that turns a feature's flag off in Unleash. */
+    public static final String UNLEASH_KILL_SWITCH = "unleash-kill-switch";
+    /** The agent, which reverts whole instances to their previous version. */
+    public static final String AGENT = "agent";
+
+    private RollbackActors() {
+    }
+}
