@@ -1,7 +1,7 @@
 package dev.rollback.spring.autoconfigure;
 
 import dev.rollback.core.RollbackRegistry;
-import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.FeatureRollouts;
 import dev.rollback.spring.actuate.MigrationStatusCache;
 import dev.rollback.spring.actuate.RollbackEndpoint;
 import dev.rollback.spring.actuate.RollbackHealthIndicator;
@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = {RollbackAutoConfiguration.class, RollbackLiquibaseAutoConfiguration.class})
 @ConditionalOnClass({RollbackRegistry.class, Endpoint.class})
-@ConditionalOnBean(RollbackGuards.class)
+@ConditionalOnBean(RollbackRegistry.class)
 public final class RollbackActuatorAutoConfiguration {
 
     /** Creates the auto-configuration; Spring Boot does. */
@@ -48,7 +48,8 @@ public final class RollbackActuatorAutoConfiguration {
     /**
      * The {@code rollback} endpoint.
      *
-     * @param guards     the guards
+     * @param registry   the registry
+     * @param rollouts   each feature's rollout
      * @param history    the last rollbacks
      * @param migrations the schema migrations' status, if there are migrations
      * @param properties for {@code rollback.endpoint.schema-writes}
@@ -57,10 +58,10 @@ public final class RollbackActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
-    public RollbackEndpoint rollbackEndpoint(RollbackGuards guards, RollbackHistory history,
+    public RollbackEndpoint rollbackEndpoint(RollbackRegistry registry, FeatureRollouts rollouts, RollbackHistory history,
                                              ObjectProvider<MigrationStatusCache> migrations,
                                              RollbackProperties properties) {
-        return new RollbackEndpoint(guards, history, migrations.getIfAvailable(),
+        return new RollbackEndpoint(registry, rollouts, history, migrations.getIfAvailable(),
                 properties.getEndpoint().isSchemaWrites());
     }
 
@@ -80,7 +81,7 @@ public final class RollbackActuatorAutoConfiguration {
     public MigrationStatusCache rollbackMigrationStatusCache(RollbackMigrations migrations, RollbackRegistry registry,
                                                              RollbackProperties properties) {
         Duration refresh = properties.getEndpoint().getMigrationStatusRefresh();
-        return GuardConfigs.check("rollback.endpoint.migration-status-refresh", refresh,
+        return PropertyTranslator.check("rollback.endpoint.migration-status-refresh", refresh,
                 () -> new MigrationStatusCache(migrations, refresh, registry.meterRegistry().config().clock()));
     }
 
