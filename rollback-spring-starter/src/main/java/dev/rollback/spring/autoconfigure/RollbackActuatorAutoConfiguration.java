@@ -29,10 +29,6 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnBean(RollbackRegistry.class)
 public final class RollbackActuatorAutoConfiguration {
 
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackActuatorAutoConfiguration() {
-    }
-
     /**
      * The last rollback of each feature, for the endpoint.
      *
@@ -41,7 +37,7 @@ public final class RollbackActuatorAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public RollbackHistory rollbackHistory(RollbackRegistry registry) {
+    RollbackHistory rollbackHistory(RollbackRegistry registry) {
         return new RollbackHistory(registry);
     }
 
@@ -58,7 +54,7 @@ public final class RollbackActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
-    public RollbackEndpoint rollbackEndpoint(RollbackRegistry registry, FeatureRollouts rollouts, RollbackHistory history,
+    RollbackEndpoint rollbackEndpoint(RollbackRegistry registry, FeatureRollouts rollouts, RollbackHistory history,
                                              ObjectProvider<MigrationStatusCache> migrations,
                                              RollbackProperties properties) {
         return new RollbackEndpoint(registry, rollouts, history, migrations.getIfAvailable(),
@@ -78,7 +74,7 @@ public final class RollbackActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(RollbackMigrations.class)
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
-    public MigrationStatusCache rollbackMigrationStatusCache(RollbackMigrations migrations, RollbackRegistry registry,
+    MigrationStatusCache rollbackMigrationStatusCache(RollbackMigrations migrations, RollbackRegistry registry,
                                                              RollbackProperties properties) {
         Duration refresh = properties.getEndpoint().getMigrationStatusRefresh();
         return PropertyTranslator.check("rollback.endpoint.migration-status-refresh", refresh,

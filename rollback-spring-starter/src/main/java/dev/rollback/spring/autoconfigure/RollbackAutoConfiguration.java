@@ -52,10 +52,6 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(RollbackProperties.class)
 public final class RollbackAutoConfiguration {
 
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackAutoConfiguration() {
-    }
-
     /**
      * The flag source when no flag service is configured: the rollout shares of {@code rollback.*}.
      *
@@ -64,7 +60,7 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public FlagSource rollbackFlagSource(RollbackProperties properties) {
+    FlagSource rollbackFlagSource(RollbackProperties properties) {
         return new PropertiesFlagSource(properties);
     }
 
@@ -76,7 +72,7 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public GuardConfig rollbackGuardConfig(RollbackProperties properties) {
+    GuardConfig rollbackGuardConfig(RollbackProperties properties) {
         return GuardConfigMapping.defaults(properties);
     }
 
@@ -87,7 +83,7 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public RollbackLedger rollbackLedger() {
+    RollbackLedger rollbackLedger() {
         return new InMemoryRollbackLedger();
     }
 
@@ -106,7 +102,7 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public RollbackRegistry rollbackRegistry(RollbackProperties properties, Environment environment,
+    RollbackRegistry rollbackRegistry(RollbackProperties properties, Environment environment,
                                              ObjectProvider<MeterRegistry> meterRegistry,
                                              ObjectProvider<BuildProperties> build, FlagSource flagSource,
                                              RollbackLedger ledger, GuardConfig guardConfig) {
@@ -145,7 +141,7 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public FeatureRollouts rollbackFeatureRollouts(FlagSource flagSource) {
+    FeatureRollouts rollbackFeatureRollouts(FlagSource flagSource) {
         return flagSource instanceof PropertiesFlagSource shares
                 ? shares::rollout
                 : FeatureRollouts.decidedBy(flagSource.getClass().getSimpleName());
@@ -164,7 +160,7 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public FeatureStartupCheck rollbackFeatureStartupCheck(RollbackProperties properties,
+    FeatureStartupCheck rollbackFeatureStartupCheck(RollbackProperties properties,
                                                            ObjectProvider<RollbackableBeanPostProcessor> postProcessor,
                                                            ObjectProvider<FeatureRollouts> rollouts,
                                                            ObjectProvider<RollbackKeyResolver> keyResolver,
@@ -184,7 +180,7 @@ public final class RollbackAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    public static RollbackableBeanPostProcessor rollbackableBeanPostProcessor(ObjectProvider<RollbackRegistry> registry,
+    static RollbackableBeanPostProcessor rollbackableBeanPostProcessor(ObjectProvider<RollbackRegistry> registry,
                                                                              ObjectProvider<RollbackKeyResolver> keyResolver,
                                                                              Environment environment) {
         return new RollbackableBeanPostProcessor(registry, keyResolver,

@@ -48,10 +48,6 @@ import org.springframework.core.env.Environment;
 @ConditionalOnSingleCandidate(SpringLiquibase.class)
 public final class RollbackLiquibaseAutoConfiguration {
 
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackLiquibaseAutoConfiguration() {
-    }
-
     /**
      * The migrations of the change log Spring's Liquibase runs, on the application's data source,
      * with the registry's ledger (whose live instances block a contract) and service.
@@ -66,7 +62,7 @@ public final class RollbackLiquibaseAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(LiquibaseProperties.class)
     @ConditionalOnSingleCandidate(DataSource.class)
-    public ExpandContract rollbackExpandContract(LiquibaseProperties liquibase, DataSource dataSource,
+    ExpandContract rollbackExpandContract(LiquibaseProperties liquibase, DataSource dataSource,
                                                  RollbackRegistry registry, RollbackProperties properties) {
         RollbackProperties.Liquibase settings = properties.getLiquibase();
         ExpandContract.Builder builder = ExpandContract.builder(VersionSchemaDataSource.physical(dataSource),
@@ -97,7 +93,7 @@ public final class RollbackLiquibaseAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(ExpandContract.class)
-    public RollbackMigrations rollbackMigrations(ExpandContract migrations) {
+    RollbackMigrations rollbackMigrations(ExpandContract migrations) {
         return new LiquibaseRollbackMigrations(migrations);
     }
 
@@ -112,7 +108,7 @@ public final class RollbackLiquibaseAutoConfiguration {
      */
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    public static BeanPostProcessor rollbackVersionSchemaDataSourcePostProcessor(
+    static BeanPostProcessor rollbackVersionSchemaDataSourcePostProcessor(
             ObjectProvider<LiquibaseProperties> liquibase, Environment environment) {
         return new BeanPostProcessor() {
             @Override
@@ -140,7 +136,7 @@ public final class RollbackLiquibaseAutoConfiguration {
      */
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    public static ExpandContractLiquibasePostProcessor rollbackExpandContractLiquibasePostProcessor(
+    static ExpandContractLiquibasePostProcessor rollbackExpandContractLiquibasePostProcessor(
             ObjectProvider<ExpandContract> migrations, ObjectProvider<RollbackRegistry> registry,
             ObjectProvider<RollbackProperties> properties) {
         return new ExpandContractLiquibasePostProcessor(migrations, registry, properties);

@@ -41,10 +41,6 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(RollbackProperties.class)
 public final class RollbackUnleashAutoConfiguration {
 
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackUnleashAutoConfiguration() {
-    }
-
     /**
      * The Unleash flag source on the application's (or the starter's) client.
      *
@@ -56,7 +52,7 @@ public final class RollbackUnleashAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(FlagSource.class)
     @ConditionalOnBean(Unleash.class)
-    public FlagSource rollbackUnleashFlagSource(Unleash unleash, ObjectProvider<UnleashFlagSubscriber> subscriber,
+    FlagSource rollbackUnleashFlagSource(Unleash unleash, ObjectProvider<UnleashFlagSubscriber> subscriber,
                                                 RollbackProperties properties) {
         UnleashFlagSubscriber flagSubscriber = subscriber.getIfAvailable();
         if (flagSubscriber == null) {
@@ -90,7 +86,7 @@ public final class RollbackUnleashAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(Unleash.class)
     @ConditionalOnProperty("rollback.unleash.kill-switch.token")
-    public UnleashKillSwitch rollbackUnleashKillSwitch(RollbackProperties properties, RollbackRegistry registry) {
+    UnleashKillSwitch rollbackUnleashKillSwitch(RollbackProperties properties, RollbackRegistry registry) {
         RollbackProperties.KillSwitch settings = properties.getUnleash().getKillSwitch();
         String prefix = "rollback.unleash.kill-switch.";
         UnleashKillSwitchConfig.Builder config = UnleashKillSwitchConfig.custom();
