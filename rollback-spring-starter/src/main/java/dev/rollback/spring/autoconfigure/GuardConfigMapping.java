@@ -42,7 +42,8 @@ final class GuardConfigMapping {
     static GuardConfig map(GuardConfig base, String prefix, RollbackProperties.Guard settings) {
         GuardConfig.Builder builder = GuardConfig.from(base);
         PropertyMapper map = PropertyMapper.get();
-        map.from(settings::getSignificanceLevel).to(checked(prefix + ".significance-level", builder::significanceLevel));
+        map.from(settings::getSignificanceLevel)
+                .to(checked(prefix + ".significance-level", builder::significanceLevel));
         map.from(settings::getErrorRateTolerance)
                 .to(checked(prefix + ".error-rate-tolerance", builder::errorRateTolerance));
         map.from(settings::getLatencyTolerance).to(checked(prefix + ".latency-tolerance", builder::latencyTolerance));

@@ -55,8 +55,8 @@ public final class RollbackActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
     RollbackEndpoint rollbackEndpoint(RollbackRegistry registry, FeatureRollouts rollouts, RollbackHistory history,
-                                             ObjectProvider<MigrationStatusCache> migrations,
-                                             RollbackProperties properties) {
+                                      ObjectProvider<MigrationStatusCache> migrations,
+                                      RollbackProperties properties) {
         return new RollbackEndpoint(registry, rollouts, history, migrations.getIfAvailable(),
                 properties.getEndpoint().isSchemaWrites());
     }
@@ -75,7 +75,7 @@ public final class RollbackActuatorAutoConfiguration {
     @ConditionalOnBean(RollbackMigrations.class)
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
     MigrationStatusCache rollbackMigrationStatusCache(RollbackMigrations migrations, RollbackRegistry registry,
-                                                             RollbackProperties properties) {
+                                                      RollbackProperties properties) {
         Duration refresh = properties.getEndpoint().getMigrationStatusRefresh();
         return PropertyTranslator.check("rollback.endpoint.migration-status-refresh", refresh,
                 () -> new MigrationStatusCache(migrations, refresh, registry.meterRegistry().config().clock()));

@@ -103,9 +103,9 @@ public final class RollbackAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     RollbackRegistry rollbackRegistry(RollbackProperties properties, Environment environment,
-                                             ObjectProvider<MeterRegistry> meterRegistry,
-                                             ObjectProvider<BuildProperties> build, FlagSource flagSource,
-                                             RollbackLedger ledger, GuardConfig guardConfig) {
+                                      ObjectProvider<MeterRegistry> meterRegistry,
+                                      ObjectProvider<BuildProperties> build, FlagSource flagSource,
+                                      RollbackLedger ledger, GuardConfig guardConfig) {
         RollbackProperties.Service service = properties.getService();
         String name = firstText(service.getName(), environment.getProperty("spring.application.name"),
                 RollbackRegistry.Builder.DEFAULT_SERVICE_NAME);
@@ -161,10 +161,10 @@ public final class RollbackAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     FeatureStartupCheck rollbackFeatureStartupCheck(RollbackProperties properties,
-                                                           ObjectProvider<RollbackableBeanPostProcessor> postProcessor,
-                                                           ObjectProvider<FeatureRollouts> rollouts,
-                                                           ObjectProvider<RollbackKeyResolver> keyResolver,
-                                                           ListableBeanFactory beanFactory) {
+                                                    ObjectProvider<RollbackableBeanPostProcessor> postProcessor,
+                                                    ObjectProvider<FeatureRollouts> rollouts,
+                                                    ObjectProvider<RollbackKeyResolver> keyResolver,
+                                                    ListableBeanFactory beanFactory) {
         return new FeatureStartupCheck(properties, postProcessor, rollouts, keyResolver, beanFactory);
     }
 
@@ -181,8 +181,8 @@ public final class RollbackAutoConfiguration {
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static RollbackableBeanPostProcessor rollbackableBeanPostProcessor(ObjectProvider<RollbackRegistry> registry,
-                                                                             ObjectProvider<RollbackKeyResolver> keyResolver,
-                                                                             Environment environment) {
+                                                                       ObjectProvider<RollbackKeyResolver> keyResolver,
+                                                                       Environment environment) {
         return new RollbackableBeanPostProcessor(registry, keyResolver,
                 environment.getProperty("rollback.reject-self-invocation", Boolean.class, true));
     }

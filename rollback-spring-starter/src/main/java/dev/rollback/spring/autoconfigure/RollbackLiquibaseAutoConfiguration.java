@@ -63,7 +63,7 @@ public final class RollbackLiquibaseAutoConfiguration {
     @ConditionalOnBean(LiquibaseProperties.class)
     @ConditionalOnSingleCandidate(DataSource.class)
     ExpandContract rollbackExpandContract(LiquibaseProperties liquibase, DataSource dataSource,
-                                                 RollbackRegistry registry, RollbackProperties properties) {
+                                          RollbackRegistry registry, RollbackProperties properties) {
         RollbackProperties.Liquibase settings = properties.getLiquibase();
         ExpandContract.Builder builder = ExpandContract.builder(VersionSchemaDataSource.physical(dataSource),
                         ExpandContractLiquibasePostProcessor.classpathPath(liquibase.getChangeLog()))

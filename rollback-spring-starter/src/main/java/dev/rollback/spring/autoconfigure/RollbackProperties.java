@@ -9,7 +9,11 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * The {@code rollback.*} properties. Every default is the core's {@code DEFAULT_*} constant of the
- * same setting; {@code RollbackPropertiesTest} checks that they agree.
+ * same setting; {@code RollbackPropertiesTest} checks that they agree. Only fields are documented,
+ * as in Spring Boot's own properties classes: the comment is the property's description.
+ *
+ * <p>Each group of settings is one block: its field, its getter and its class; a new group is a
+ * block added at the end. {@link Feature} is {@link Guard} with every setting unset unless given.
  */
 @ConfigurationProperties("rollback")
 public class RollbackProperties {
@@ -243,7 +247,6 @@ public class RollbackProperties {
         public void setFlagErrorLogInterval(Duration flagErrorLogInterval) {
             this.flagErrorLogInterval = flagErrorLogInterval;
         }
-
     }
 
     /** Settings of single features, by feature name; each overrides rollback.guard and rollback.default-rollout. */

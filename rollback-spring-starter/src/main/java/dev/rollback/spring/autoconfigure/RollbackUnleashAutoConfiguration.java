@@ -53,7 +53,7 @@ public final class RollbackUnleashAutoConfiguration {
     @ConditionalOnMissingBean(FlagSource.class)
     @ConditionalOnBean(Unleash.class)
     FlagSource rollbackUnleashFlagSource(Unleash unleash, ObjectProvider<UnleashFlagSubscriber> subscriber,
-                                                RollbackProperties properties) {
+                                         RollbackProperties properties) {
         UnleashFlagSubscriber flagSubscriber = subscriber.getIfAvailable();
         if (flagSubscriber == null) {
             throw new InvalidRollbackPropertyException("rollback.unleash.enabled", true,
