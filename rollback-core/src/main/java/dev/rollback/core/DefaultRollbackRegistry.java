@@ -68,6 +68,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     private final String serviceVersion;
     private final String instanceId;
     private final GuardConfig defaultConfig;
+    private final Map<String, GuardConfig> featureConfigs;
     private final DefaultEventPublisher events = new DefaultEventPublisher();
     private final Map<String, DefaultReleaseGuard> guards = new ConcurrentHashMap<>();
     private final ExecutorService flagNotifier;
@@ -88,6 +89,7 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
         this.serviceVersion = b.serviceVersion;
         this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
         this.defaultConfig = b.defaultGuardConfig;
+        this.featureConfigs = Map.copyOf(b.guardConfigs);
         this.writer = new LedgerWriter(ledger, b.ledgerQueueCapacity, b.ledgerInitialBackoff,
                 b.ledgerMaximumBackoff, b.ledgerFlushTimeout, meters);
         this.flagNotifier = Executors.newSingleThreadExecutor(r -> {
@@ -143,17 +145,25 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
 
     @Override
     public ReleaseGuard guard(String feature) {
-        return guard(feature, defaultConfig);
+        FeatureNames.requireValid(feature);
+        DefaultReleaseGuard guard = guards.get(feature);
+        return guard != null ? guard : guard(feature, featureConfigs.getOrDefault(feature, defaultConfig));
     }
 
     @Override
     public ReleaseGuard guard(String feature, GuardConfig config) {
         FeatureNames.requireValid(feature);
         Objects.requireNonNull(config, "config");
+        GuardConfig configured = featureConfigs.get(feature);
+        if (configured != null && !configured.equals(config)) {
+            throw new IllegalArgumentException("the guard of feature '" + feature + "' is configured with " + configured
+                    + " by the builder's guardConfig, not with " + config + "; ask for it with guard(\"" + feature
+                    + "\")");
+        }
         DefaultReleaseGuard guard = guards.computeIfAbsent(feature, f -> newGuard(f, config));
-        if (guard.config() != config) {
+        if (!guard.config().equals(config)) {
             throw new IllegalArgumentException("a guard for feature '" + feature
-                    + "' already exists with another configuration: " + guard.config()
+                    + "' already exists with another configuration: " + guard.config() + ", not " + config
                     + "; ask for it with guard(\"" + feature + "\") or find(\"" + feature + "\")");
         }
         return guard;
@@ -197,6 +207,16 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
     @Override
     public DeploymentRecord deployment() {
         return deployment.get();
+    }
+
+    @Override
+    public String service() {
+        return serviceName;
+    }
+
+    @Override
+    public String version() {
+        return serviceVersion;
     }
 
     @Override

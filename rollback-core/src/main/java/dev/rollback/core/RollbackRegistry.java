@@ -6,6 +6,7 @@ import static dev.rollback.core.check.Arguments.requireText;
 
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.event.RollbackEventPublisher;
+import dev.rollback.core.flag.FeatureNames;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.guard.ReleaseGuard;
@@ -20,6 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +59,9 @@ public interface RollbackRegistry extends AutoCloseable {
     }
 
     /**
-     * Returns the guard of {@code feature}, creating it with the default configuration.
+     * Returns the guard of {@code feature}, creating it with the configuration given for it to
+     * {@link Builder#guardConfig(String, GuardConfig)}, else the {@linkplain Builder#defaultGuardConfig
+     * default configuration}.
      *
      * @param feature the feature, which is also the flag's name
      * @return the guard
@@ -65,13 +70,14 @@ public interface RollbackRegistry extends AutoCloseable {
     ReleaseGuard guard(String feature);
 
     /**
-     * Returns the guard of {@code feature}, creating it with {@code config}.
+     * Returns the guard of {@code feature}, creating it with {@code config}. Asking again with an
+     * equal configuration returns the same guard.
      *
      * @param feature the feature, which is also the flag's name
      * @param config  the configuration
      * @return the guard
-     * @throws IllegalArgumentException if the name is invalid, or a guard of that name exists with
-     *                                  another configuration
+     * @throws IllegalArgumentException if the name is invalid, or the guard exists, or was configured
+     *                                  in the builder, with a configuration not equal to {@code config}
      */
     ReleaseGuard guard(String feature, GuardConfig config);
 
@@ -163,6 +169,20 @@ public interface RollbackRegistry extends AutoCloseable {
     void recordOutcome(String recordId, RollbackOutcome outcome);
 
     /**
+     * Returns this instance's service name, as given to {@link Builder#service(String, String)}.
+     *
+     * @return the service name
+     */
+    String service();
+
+    /**
+     * Returns this instance's service version, as given to {@link Builder#service(String, String)}.
+     *
+     * @return the version
+     */
+    String version();
+
+    /**
      * Returns the meter registry, whose clock is the registry's only source of time.
      *
      * @return the meter registry
@@ -203,6 +223,7 @@ public interface RollbackRegistry extends AutoCloseable {
         String serviceVersion = DEFAULT_SERVICE_VERSION;
         String instanceId;
         GuardConfig defaultGuardConfig = GuardConfig.ofDefaults();
+        final Map<String, GuardConfig> guardConfigs = new LinkedHashMap<>();
         int ledgerQueueCapacity = DEFAULT_LEDGER_QUEUE_CAPACITY;
         Duration ledgerInitialBackoff = DEFAULT_LEDGER_INITIAL_BACKOFF;
         Duration ledgerMaximumBackoff = DEFAULT_LEDGER_MAXIMUM_BACKOFF;
@@ -283,6 +304,23 @@ public interface RollbackRegistry extends AutoCloseable {
          */
         public Builder defaultGuardConfig(GuardConfig config) {
             this.defaultGuardConfig = Objects.requireNonNull(config, "defaultGuardConfig");
+            return this;
+        }
+
+        /**
+         * Sets the configuration of one feature's guard, created by {@link RollbackRegistry#guard(String)}
+         * and accepted by {@link RollbackRegistry#guard(String, GuardConfig)} only if equal. Default the
+         * {@linkplain #defaultGuardConfig(GuardConfig) default configuration}; setting a feature again
+         * replaces its configuration.
+         *
+         * @param feature the feature, a valid flag name
+         * @param config  the configuration
+         * @return this builder
+         * @throws IllegalArgumentException if the feature name is invalid
+         */
+        public Builder guardConfig(String feature, GuardConfig config) {
+            FeatureNames.requireValid(feature);
+            this.guardConfigs.put(feature, Objects.requireNonNull(config, "config"));
             return this;
         }
 

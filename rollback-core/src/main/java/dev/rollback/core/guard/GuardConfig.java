@@ -5,6 +5,7 @@ import static dev.rollback.core.check.Arguments.requirePositive;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -14,6 +15,12 @@ import java.util.function.Predicate;
  *
  * <p>Every builder method checks its argument at once and throws {@link IllegalArgumentException}
  * naming the bad value.
+ *
+ * <p>Two configurations are equal when every setting is: the numbers and durations by value,
+ * {@link #fallbackOn()} by the predicate's own {@code equals} (the one made by
+ * {@link Builder#fallbackOn(Class[])} compares its types), and {@link #circuitBreakerConfig()} by
+ * every setting Resilience4j exposes as a value (its predicates and functions, which Resilience4j
+ * makes anew on each build, are left out).
  */
 public final class GuardConfig {
 
@@ -42,7 +49,7 @@ public final class GuardConfig {
     /** Default {@link #flagErrorLogInterval()}: one minute. */
     public static final Duration DEFAULT_FLAG_ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
     /** Default {@link #fallbackOn()}: any {@link RuntimeException}. */
-    public static final Predicate<Throwable> DEFAULT_FALLBACK_ON = RuntimeException.class::isInstance;
+    public static final Predicate<Throwable> DEFAULT_FALLBACK_ON = new InstanceOf(List.of(RuntimeException.class));
     /**
      * Default {@link #circuitBreakerConfig()}: opens at a 50% failure rate over the last 50 calls (at
      * least 20), stays open 30 seconds, then lets 5 calls try. It never moves from open to half-open
@@ -273,6 +280,16 @@ public final class GuardConfig {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof GuardConfig other && settings().equals(other.settings());
+    }
+
+    @Override
+    public int hashCode() {
+        return settings().hashCode();
+    }
+
+    @Override
     public String toString() {
         return "GuardConfig{significanceLevel=" + significanceLevel
                 + ", errorRateTolerance=" + errorRateTolerance
@@ -285,7 +302,49 @@ public final class GuardConfig {
                 + ", holdback=" + holdback
                 + ", stickyKeysMaximumSize=" + stickyKeysMaximumSize
                 + ", stickyKeysExpireAfterAccess=" + stickyKeysExpireAfterAccess
-                + ", flagErrorLogInterval=" + flagErrorLogInterval + '}';
+                + ", flagErrorLogInterval=" + flagErrorLogInterval
+                + ", fallbackOn=" + fallbackOn
+                + ", circuitBreakerConfig=" + breakerSettings(circuitBreakerConfig) + '}';
+    }
+
+    /** Every setting, in one list, so that equals and hashCode cannot miss one. */
+    private List<Object> settings() {
+        return List.of(significanceLevel, errorRateTolerance, latencyTolerance, latencyResolution, minimumSamples,
+                maximumErrorRate, maximumLatency, maximumLatencyQuantile, holdback, stickyKeysMaximumSize,
+                stickyKeysExpireAfterAccess, flagErrorLogInterval, fallbackOn, breakerSettings(circuitBreakerConfig));
+    }
+
+    /**
+     * The breaker's settings that are values; the wait in the open state as the wait after the first
+     * opening, since Resilience4j keeps it as a function.
+     */
+    private static List<Object> breakerSettings(CircuitBreakerConfig c) {
+        return List.of(c.getFailureRateThreshold(), c.getSlowCallRateThreshold(), c.getSlowCallDurationThreshold(),
+                c.getSlidingWindowType(), c.getSlidingWindowSize(), c.getMinimumNumberOfCalls(),
+                c.getWaitIntervalFunctionInOpenState().apply(1), c.getPermittedNumberOfCallsInHalfOpenState(),
+                c.getMaxWaitDurationInHalfOpenState(), c.isAutomaticTransitionFromOpenToHalfOpenEnabled(),
+                c.getTransitionToStateAfterWaitDuration(), c.getInitialState(),
+                c.getSlidingWindowSynchronizationStrategy(), c.isWritableStackTraceEnabled(),
+                c.isIgnoreExceptionsPrecedenceEnabled());
+    }
+
+    /** Accepts instances of any of some exception types; equal when the types are. */
+    private record InstanceOf(List<Class<?>> types) implements Predicate<Throwable> {
+
+        @Override
+        public boolean test(Throwable t) {
+            for (Class<?> type : types) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "instances of " + types.stream().map(Class::getName).toList();
+        }
     }
 
     /**
@@ -509,7 +568,7 @@ public final class GuardConfig {
                 throw new IllegalArgumentException("fallbackOn needs at least one exception type and no null, was "
                         + (types == null ? "null" : Arrays.toString(copy)));
             }
-            this.fallbackOn = t -> Arrays.stream(copy).anyMatch(type -> type.isInstance(t));
+            this.fallbackOn = new InstanceOf(List.of(copy));
             return this;
         }
 

@@ -3,7 +3,9 @@ package dev.rollback.core.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GuardConfigTest {
@@ -75,5 +77,43 @@ class GuardConfigTest {
 
         assertThat(config.fallbackOn().test(new IllegalStateException())).isTrue();
         assertThat(config.fallbackOn().test(new IllegalArgumentException())).isFalse();
+    }
+
+    @Test
+    void configsWithTheSameSettingsAreEqualAndHashAlike() {
+        GuardConfig one = GuardConfig.custom().minimumSamples(7).holdback(5)
+                .fallbackOn(IllegalStateException.class, UnsupportedOperationException.class)
+                .circuitBreakerConfig(CircuitBreakerConfig.custom().slidingWindowSize(10).build()).build();
+        GuardConfig two = GuardConfig.custom().minimumSamples(7).holdback(5)
+                .fallbackOn(IllegalStateException.class, UnsupportedOperationException.class)
+                .circuitBreakerConfig(CircuitBreakerConfig.custom().slidingWindowSize(10).build()).build();
+
+        assertThat(one).isEqualTo(two).hasSameHashCodeAs(two).hasToString(two.toString());
+        assertThat(GuardConfig.custom().build()).isEqualTo(GuardConfig.ofDefaults());
+    }
+
+    @Test
+    void configsThatDifferInAnySettingAreNotEqual() {
+        GuardConfig base = GuardConfig.ofDefaults();
+
+        assertThat(List.of(
+                GuardConfig.from(base).significanceLevel(0.05).build(),
+                GuardConfig.from(base).errorRateTolerance(0.01).build(),
+                GuardConfig.from(base).latencyTolerance(0.2).build(),
+                GuardConfig.from(base).latencyResolution(Duration.ZERO).build(),
+                GuardConfig.from(base).minimumSamples(5).build(),
+                GuardConfig.from(base).maximumErrorRate(0.5).build(),
+                GuardConfig.from(base).maximumLatency(Duration.ofMillis(300), 0.99).build(),
+                GuardConfig.from(base).maximumLatency(Duration.ZERO, 0.95).build(),
+                GuardConfig.from(base).holdback(5).build(),
+                GuardConfig.from(base).stickyKeysMaximumSize(10).build(),
+                GuardConfig.from(base).stickyKeysExpireAfterAccess(Duration.ofMinutes(1)).build(),
+                GuardConfig.from(base).flagErrorLogInterval(Duration.ofSeconds(5)).build(),
+                GuardConfig.from(base).fallbackOn(IllegalStateException.class).build(),
+                GuardConfig.from(base).circuitBreakerConfig(CircuitBreakerConfig.from(
+                        GuardConfig.DEFAULT_CIRCUIT_BREAKER_CONFIG).waitDurationInOpenState(Duration.ofSeconds(5))
+                        .build()).build()))
+                .allSatisfy(changed -> assertThat(changed).isNotEqualTo(base)
+                        .doesNotHaveToString(base.toString()));
     }
 }

@@ -10,7 +10,7 @@ import dev.rollback.core.health.HealthStatus;
 import dev.rollback.core.judge.Evidence;
 import dev.rollback.core.ledger.LedgerText;
 import dev.rollback.spring.FeatureRollout;
-import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.FeatureRollouts;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +70,7 @@ public final class RollbackEndpoint {
             Pattern.compile("[A-Za-z0-9._~-]{1," + FeatureNames.MAXIMUM_LENGTH + "}");
 
     private final RollbackRegistry registry;
-    private final RollbackGuards guards;
+    private final FeatureRollouts rollouts;
     private final RollbackHistory history;
     private final @Nullable MigrationStatusCache migrations;
     private final boolean schemaWrites;
@@ -78,25 +78,26 @@ public final class RollbackEndpoint {
     /**
      * Creates the endpoint, without schema migrations.
      *
-     * @param guards  the feature guards
-     * @param history the last rollbacks, for their evidence
+     * @param registry the registry
+     * @param history  the last rollbacks, for their evidence
      */
-    public RollbackEndpoint(RollbackGuards guards, RollbackHistory history) {
-        this(guards, history, null, false);
+    public RollbackEndpoint(RollbackRegistry registry, RollbackHistory history) {
+        this(registry, FeatureRollouts.decidedBy("the application's FlagSource"), history, null, false);
     }
 
     /**
      * Creates the endpoint.
      *
-     * @param guards       the feature guards
+     * @param registry     the registry
+     * @param rollouts     each feature's rollout
      * @param history      the last rollbacks, for their evidence
      * @param migrations   the schema migrations' status, or {@code null} if there are none
      * @param schemaWrites whether {@code contract} and {@code rollback-migrations} are allowed
      */
-    public RollbackEndpoint(RollbackGuards guards, RollbackHistory history, @Nullable MigrationStatusCache migrations,
-                            boolean schemaWrites) {
-        this.registry = guards.registry();
-        this.guards = guards;
+    public RollbackEndpoint(RollbackRegistry registry, FeatureRollouts rollouts, RollbackHistory history,
+                            @Nullable MigrationStatusCache migrations, boolean schemaWrites) {
+        this.registry = registry;
+        this.rollouts = rollouts;
         this.history = history;
         this.migrations = migrations;
         this.schemaWrites = schemaWrites;
@@ -241,7 +242,7 @@ public final class RollbackEndpoint {
 
     private Map<String, Object> feature(FeatureHealth health) {
         Map<String, Object> json = new LinkedHashMap<>(health.toMap());
-        FeatureRollout rollout = guards.rollout(health.feature());
+        FeatureRollout rollout = rollouts.rollout(health.feature());
         json.put("rollout", rollout.percent());
         json.put("rolloutSource", rollout.source());
         history.last(health.feature()).ifPresent(event -> json.put("lastRollback", rollback(event)));

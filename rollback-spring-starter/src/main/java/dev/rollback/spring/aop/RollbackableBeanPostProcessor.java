@@ -1,6 +1,6 @@
 package dev.rollback.spring.aop;
 
-import dev.rollback.spring.RollbackGuards;
+import dev.rollback.core.RollbackRegistry;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.Rollbackable;
 import java.lang.reflect.Method;
@@ -33,26 +33,28 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
 
     private static final long serialVersionUID = 1L;
 
-    private final transient ObjectProvider<RollbackGuards> guards;
+    private final transient ObjectProvider<RollbackRegistry> registry;
+    /** The registry, looked up once: a bean lookup costs more than the guard. */
+    private transient volatile RollbackRegistry rollbackRegistry;
     private final boolean rejectSelfInvocation;
-    private final transient Map<Method, GuardedMethod> methods = new ConcurrentHashMap<>();
+    private final transient Map<Method, GuardedCall> methods = new ConcurrentHashMap<>();
     private final transient Set<String> features = ConcurrentHashMap.newKeySet();
     private final transient Set<String> keyless = ConcurrentHashMap.newKeySet();
 
     /**
      * Creates the post-processor.
      *
-     * @param guards               the guards, looked up when first needed
+     * @param registry             the registry of the features' guards, looked up when first needed
      * @param keyResolver          the resolver of stickiness keys for methods without {@code @RollbackKey}, if any
      * @param rejectSelfInvocation whether a bean that calls its own {@code @Rollbackable} method fails the start-up
      */
-    public RollbackableBeanPostProcessor(ObjectProvider<RollbackGuards> guards,
+    public RollbackableBeanPostProcessor(ObjectProvider<RollbackRegistry> registry,
                                          ObjectProvider<RollbackKeyResolver> keyResolver,
                                          boolean rejectSelfInvocation) {
-        this.guards = guards;
+        this.registry = registry;
         this.rejectSelfInvocation = rejectSelfInvocation;
         this.advisor = new DefaultPointcutAdvisor(new AnnotationMatchingPointcut(null, Rollbackable.class, true),
-                new RollbackableInterceptor(this::method, guards, keyResolver));
+                new RollbackableInterceptor(this::method, this::registry, keyResolver));
         setBeforeExistingAdvisors(true);
         setProxyTargetClass(true);
     }
@@ -76,7 +78,7 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
             }
         }
         for (GuardedMethod method : guarded) {
-            methods.put(method.method(), method);
+            methods.put(method.method(), new GuardedCall(method));
             features.add(method.feature());
             if (method.keyParameter() < 0) {
                 keyless.add(method.feature());
@@ -85,9 +87,9 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
         return super.postProcessAfterInitialization(bean, beanName);
     }
 
-    private GuardedMethod method(MethodInvocation invocation) {
+    private GuardedCall method(MethodInvocation invocation) {
         Method called = invocation.getMethod();
-        GuardedMethod method = methods.get(called);
+        GuardedCall method = methods.get(called);
         if (method != null) {
             return method;
         }
@@ -96,6 +98,7 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
         return methods.computeIfAbsent(called, m -> RollbackableMethods.inspect("?", type).stream()
                 .filter(g -> g.method().equals(specific))
                 .findFirst()
+                .map(GuardedCall::new)
                 .orElseThrow(() -> new IllegalStateException("no @Rollbackable method " + specific)));
     }
 
@@ -118,11 +121,20 @@ public final class RollbackableBeanPostProcessor extends AbstractBeanFactoryAwar
         return Set.copyOf(keyless);
     }
 
+    private RollbackRegistry registry() {
+        RollbackRegistry resolved = rollbackRegistry;
+        if (resolved == null) {
+            resolved = registry.getObject();
+            rollbackRegistry = resolved;
+        }
+        return resolved;
+    }
+
+    /** Creates the guard of every feature found, so that health and the endpoint list them before a call. */
     @Override
     public void afterSingletonsInstantiated() {
-        RollbackGuards rollbackGuards = guards.getIfAvailable();
-        if (rollbackGuards != null) {
-            features.forEach(rollbackGuards::guard);
+        if (registry.getIfAvailable() != null) {
+            methods.values().forEach(call -> call.guard(this::registry));
         }
     }
 }

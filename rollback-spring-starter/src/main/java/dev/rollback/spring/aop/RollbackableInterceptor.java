@@ -1,7 +1,7 @@
 package dev.rollback.spring.aop;
 
+import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.guard.ReleaseGuard;
-import dev.rollback.spring.RollbackGuards;
 import dev.rollback.spring.RollbackKeyResolver;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -18,29 +18,24 @@ import org.springframework.beans.factory.ObjectProvider;
  */
 final class RollbackableInterceptor implements MethodInterceptor {
 
-    private final Function<MethodInvocation, GuardedMethod> methods;
-    private final ObjectProvider<RollbackGuards> guards;
+    private final Function<MethodInvocation, GuardedCall> calls;
+    private final Supplier<RollbackRegistry> registry;
     private final ObjectProvider<RollbackKeyResolver> keyResolver;
     /** Looked up on the first call, not per call: a bean lookup costs more than the guard. */
-    private volatile RollbackGuards rollbackGuards;
     private volatile Optional<RollbackKeyResolver> resolver;
 
-    RollbackableInterceptor(Function<MethodInvocation, GuardedMethod> methods, ObjectProvider<RollbackGuards> guards,
+    RollbackableInterceptor(Function<MethodInvocation, GuardedCall> calls, Supplier<RollbackRegistry> registry,
                             ObjectProvider<RollbackKeyResolver> keyResolver) {
-        this.methods = methods;
-        this.guards = guards;
+        this.calls = calls;
+        this.registry = registry;
         this.keyResolver = keyResolver;
     }
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        GuardedMethod method = methods.apply(invocation);
-        RollbackGuards featureGuards = rollbackGuards;
-        if (featureGuards == null) {
-            featureGuards = guards.getObject();
-            rollbackGuards = featureGuards;
-        }
-        ReleaseGuard guard = featureGuards.guard(method.feature());
+        GuardedCall call = calls.apply(invocation);
+        GuardedMethod method = call.method();
+        ReleaseGuard guard = call.guard(registry);
         Supplier<Object> newPath = () -> proceed(invocation);
         try {
             if (method.fallback() == null) {

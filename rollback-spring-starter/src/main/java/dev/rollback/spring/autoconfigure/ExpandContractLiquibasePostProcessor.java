@@ -51,7 +51,7 @@ public final class ExpandContractLiquibasePostProcessor implements BeanPostProce
             liquibase.setDataSource(VersionSchemaDataSource.physical(liquibase.getDataSource()));
             RollbackProperties.Liquibase settings = properties.getObject().getLiquibase();
             liquibase.setChangeLogParameters(parameters(ownParameters(liquibase), settings,
-                    registry.getObject().health().version()));
+                    registry.getObject().version()));
             ExpandContract expandContract = migrations.getIfAvailable();
             if (expandContract != null && settings.getLint() != RollbackProperties.Liquibase.Lint.OFF) {
                 lint(expandContract, settings.getLint());

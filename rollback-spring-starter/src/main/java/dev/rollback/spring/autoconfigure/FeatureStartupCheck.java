@@ -1,7 +1,7 @@
 package dev.rollback.spring.autoconfigure;
 
 import dev.rollback.spring.FeatureRollout;
-import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.FeatureRollouts;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.Rollbackable;
 import dev.rollback.spring.aop.RollbackableBeanPostProcessor;
@@ -36,7 +36,7 @@ public final class FeatureStartupCheck implements SmartInitializingSingleton {
 
     private final RollbackProperties properties;
     private final ObjectProvider<RollbackableBeanPostProcessor> postProcessor;
-    private final ObjectProvider<RollbackGuards> guards;
+    private final ObjectProvider<FeatureRollouts> rollouts;
     private final ObjectProvider<RollbackKeyResolver> keyResolver;
     private final ListableBeanFactory beanFactory;
 
@@ -45,18 +45,18 @@ public final class FeatureStartupCheck implements SmartInitializingSingleton {
      *
      * @param properties    the properties
      * @param postProcessor the proxying, which knows the {@code @Rollbackable} features
-     * @param guards        the guards, for each feature's rollout
+     * @param rollouts      each feature's rollout
      * @param keyResolver   the application's key resolver, if any
      * @param beanFactory   the beans, for the {@code @Rollbackable} methods of those not created yet
      */
     public FeatureStartupCheck(RollbackProperties properties,
                                ObjectProvider<RollbackableBeanPostProcessor> postProcessor,
-                               ObjectProvider<RollbackGuards> guards,
+                               ObjectProvider<FeatureRollouts> rollouts,
                                ObjectProvider<RollbackKeyResolver> keyResolver,
                                ListableBeanFactory beanFactory) {
         this.properties = properties;
         this.postProcessor = postProcessor;
-        this.guards = guards;
+        this.rollouts = rollouts;
         this.keyResolver = keyResolver;
         this.beanFactory = beanFactory;
     }
@@ -87,14 +87,14 @@ public final class FeatureStartupCheck implements SmartInitializingSingleton {
                         null);
             }
         }
-        RollbackGuards rollbackGuards = guards.getIfAvailable();
-        if (rollbackGuards == null) {
+        FeatureRollouts featureRollouts = rollouts.getIfAvailable();
+        if (featureRollouts == null) {
             return;
         }
         boolean resolver = keyResolver.getIfAvailable() != null;
         Set<String> withoutKey = proxying.featuresWithoutKey();
         for (String feature : features) {
-            FeatureRollout rollout = rollbackGuards.rollout(feature);
+            FeatureRollout rollout = featureRollouts.rollout(feature);
             log.info("Feature '{}': rollout {}", feature, rollout);
             if (rollout.partial() && withoutKey.contains(feature) && !resolver) {
                 log.warn("Feature '{}' has a partial rollout ({}) but its @Rollbackable method has no @RollbackKey"

@@ -1,7 +1,7 @@
 package dev.rollback.spring.autoconfigure;
 
 import dev.rollback.core.RollbackRegistry;
-import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.FeatureRollouts;
 import dev.rollback.spring.actuate.MigrationStatusCache;
 import dev.rollback.spring.actuate.RollbackEndpoint;
 import dev.rollback.spring.actuate.RollbackHealthIndicator;
@@ -26,12 +26,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = {RollbackAutoConfiguration.class, RollbackLiquibaseAutoConfiguration.class})
 @ConditionalOnClass({RollbackRegistry.class, Endpoint.class})
-@ConditionalOnBean(RollbackGuards.class)
+@ConditionalOnBean(RollbackRegistry.class)
 public final class RollbackActuatorAutoConfiguration {
-
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackActuatorAutoConfiguration() {
-    }
 
     /**
      * The last rollback of each feature, for the endpoint.
@@ -41,14 +37,15 @@ public final class RollbackActuatorAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public RollbackHistory rollbackHistory(RollbackRegistry registry) {
+    RollbackHistory rollbackHistory(RollbackRegistry registry) {
         return new RollbackHistory(registry);
     }
 
     /**
      * The {@code rollback} endpoint.
      *
-     * @param guards     the guards
+     * @param registry   the registry
+     * @param rollouts   each feature's rollout
      * @param history    the last rollbacks
      * @param migrations the schema migrations' status, if there are migrations
      * @param properties for {@code rollback.endpoint.schema-writes}
@@ -57,10 +54,10 @@ public final class RollbackActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
-    public RollbackEndpoint rollbackEndpoint(RollbackGuards guards, RollbackHistory history,
-                                             ObjectProvider<MigrationStatusCache> migrations,
-                                             RollbackProperties properties) {
-        return new RollbackEndpoint(guards, history, migrations.getIfAvailable(),
+    RollbackEndpoint rollbackEndpoint(RollbackRegistry registry, FeatureRollouts rollouts, RollbackHistory history,
+                                      ObjectProvider<MigrationStatusCache> migrations,
+                                      RollbackProperties properties) {
+        return new RollbackEndpoint(registry, rollouts, history, migrations.getIfAvailable(),
                 properties.getEndpoint().isSchemaWrites());
     }
 
@@ -77,10 +74,10 @@ public final class RollbackActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(RollbackMigrations.class)
     @ConditionalOnAvailableEndpoint(RollbackEndpoint.class)
-    public MigrationStatusCache rollbackMigrationStatusCache(RollbackMigrations migrations, RollbackRegistry registry,
-                                                             RollbackProperties properties) {
+    MigrationStatusCache rollbackMigrationStatusCache(RollbackMigrations migrations, RollbackRegistry registry,
+                                                      RollbackProperties properties) {
         Duration refresh = properties.getEndpoint().getMigrationStatusRefresh();
-        return GuardConfigs.check("rollback.endpoint.migration-status-refresh", refresh,
+        return PropertyTranslator.check("rollback.endpoint.migration-status-refresh", refresh,
                 () -> new MigrationStatusCache(migrations, refresh, registry.meterRegistry().config().clock()));
     }
 

@@ -1,18 +1,18 @@
 package dev.rollback.spring.autoconfigure;
 
+import static dev.rollback.spring.autoconfigure.PropertyTranslator.checked;
+
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.JdbcRollbackLedger;
 import dev.rollback.core.ledger.RollbackLedger;
-import dev.rollback.spring.FeatureRollout;
-import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.FeatureRollouts;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.aop.RollbackableBeanPostProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,7 +35,8 @@ import org.springframework.core.env.Environment;
  * Auto-configuration of the rollback registry and {@code @Rollbackable}: the registry on Boot's
  * {@link MeterRegistry}, the flag source ({@code rollback.*} rollout shares, or Unleash through
  * {@link RollbackUnleashAutoConfiguration}), the ledger (JDBC on the application's single
- * {@link DataSource}, in memory otherwise), the feature guards and the proxying of
+ * {@link DataSource}, in memory otherwise), each feature's guard configuration
+ * ({@code rollback.features.<name>.*} on top of {@code rollback.guard.*}) and the proxying of
  * {@code @Rollbackable} beans. Each bean can be replaced by one of the application's own;
  * {@code rollback.enabled=false} turns it all off.
  *
@@ -50,10 +52,6 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(RollbackProperties.class)
 public final class RollbackAutoConfiguration {
 
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackAutoConfiguration() {
-    }
-
     /**
      * The flag source when no flag service is configured: the rollout shares of {@code rollback.*}.
      *
@@ -62,7 +60,7 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public FlagSource rollbackFlagSource(RollbackProperties properties) {
+    FlagSource rollbackFlagSource(RollbackProperties properties) {
         return new PropertiesFlagSource(properties);
     }
 
@@ -74,8 +72,8 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public GuardConfig rollbackGuardConfig(RollbackProperties properties) {
-        return GuardConfigs.apply(GuardConfig.ofDefaults(), "rollback.guard", properties.getGuard());
+    GuardConfig rollbackGuardConfig(RollbackProperties properties) {
+        return GuardConfigMapping.defaults(properties);
     }
 
     /**
@@ -85,7 +83,7 @@ public final class RollbackAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public RollbackLedger rollbackLedger() {
+    RollbackLedger rollbackLedger() {
         return new InMemoryRollbackLedger();
     }
 
@@ -99,15 +97,15 @@ public final class RollbackAutoConfiguration {
      * @param build          the build info, if any
      * @param flagSource     the flag source
      * @param ledger         the ledger
-     * @param guardConfig    the default guard configuration
+     * @param guardConfig    the default guard configuration, to which each feature's own settings are applied
      * @return the registry
      */
     @Bean
     @ConditionalOnMissingBean
-    public RollbackRegistry rollbackRegistry(RollbackProperties properties, Environment environment,
-                                             ObjectProvider<MeterRegistry> meterRegistry,
-                                             ObjectProvider<BuildProperties> build, FlagSource flagSource,
-                                             RollbackLedger ledger, GuardConfig guardConfig) {
+    RollbackRegistry rollbackRegistry(RollbackProperties properties, Environment environment,
+                                      ObjectProvider<MeterRegistry> meterRegistry,
+                                      ObjectProvider<BuildProperties> build, FlagSource flagSource,
+                                      RollbackLedger ledger, GuardConfig guardConfig) {
         RollbackProperties.Service service = properties.getService();
         String name = firstText(service.getName(), environment.getProperty("spring.application.name"),
                 RollbackRegistry.Builder.DEFAULT_SERVICE_NAME);
@@ -121,36 +119,32 @@ public final class RollbackAutoConfiguration {
                 .ledger(ledger)
                 .defaultGuardConfig(guardConfig);
         meterRegistry.ifAvailable(builder::meterRegistry);
-        if (service.getInstanceId() != null) {
-            GuardConfigs.set("rollback.service.instance-id", service.getInstanceId(), builder::instanceId);
-        }
-        GuardConfigs.set("rollback.ledger.queue-capacity", ledgerProperties.getQueueCapacity(),
-                builder::ledgerQueueCapacity);
-        GuardConfigs.set("rollback.ledger.initial-backoff", ledgerProperties.getInitialBackoff(),
-                initial -> builder.ledgerRetryBackoff(initial, ledgerProperties.getMaximumBackoff()));
-        GuardConfigs.set("rollback.ledger.flush-timeout", ledgerProperties.getFlushTimeout(),
-                builder::ledgerFlushTimeout);
-        GuardConfigs.set("rollback.heartbeat-interval", properties.getHeartbeatInterval(), builder::heartbeatInterval);
+        GuardConfigMapping.features(builder, guardConfig, properties);
+        PropertyMapper map = PropertyMapper.get();
+        map.from(service::getInstanceId).to(checked("rollback.service.instance-id", builder::instanceId));
+        map.from(ledgerProperties::getQueueCapacity)
+                .to(checked("rollback.ledger.queue-capacity", builder::ledgerQueueCapacity));
+        map.from(ledgerProperties::getInitialBackoff).to(checked("rollback.ledger.initial-backoff",
+                initial -> builder.ledgerRetryBackoff(initial, ledgerProperties.getMaximumBackoff())));
+        map.from(ledgerProperties::getFlushTimeout)
+                .to(checked("rollback.ledger.flush-timeout", builder::ledgerFlushTimeout));
+        map.from(properties::getHeartbeatInterval)
+                .to(checked("rollback.heartbeat-interval", builder::heartbeatInterval));
         return builder.build();
     }
 
     /**
-     * The guards of the features, with {@code rollback.features.<name>.*} applied.
+     * Each feature's rollout: the {@code rollback.*} shares, or what the flag source decides.
      *
-     * @param registry    the registry
-     * @param guardConfig the configuration the features' own settings are applied to
-     * @param properties  the properties
-     * @param flagSource  the flag source, for each feature's rollout
-     * @return the guards
+     * @param flagSource the flag source
+     * @return the rollouts
      */
     @Bean
     @ConditionalOnMissingBean
-    public RollbackGuards rollbackGuards(RollbackRegistry registry, GuardConfig guardConfig,
-                                         RollbackProperties properties, FlagSource flagSource) {
-        Function<String, FeatureRollout> rollouts = flagSource instanceof PropertiesFlagSource shares
+    FeatureRollouts rollbackFeatureRollouts(FlagSource flagSource) {
+        return flagSource instanceof PropertiesFlagSource shares
                 ? shares::rollout
-                : feature -> new FeatureRollout(null, flagSource.getClass().getSimpleName());
-        return new RollbackGuards(registry, GuardConfigs.features(guardConfig, properties.getFeatures()), rollouts);
+                : FeatureRollouts.decidedBy(flagSource.getClass().getSimpleName());
     }
 
     /**
@@ -159,26 +153,26 @@ public final class RollbackAutoConfiguration {
      *
      * @param properties     the properties
      * @param postProcessor  the proxying, which knows the {@code @Rollbackable} features
-     * @param guards         the guards, for each feature's rollout
+     * @param rollouts       each feature's rollout
      * @param keyResolver    the application's key resolver, if any
      * @param beanFactory    the beans
      * @return the check
      */
     @Bean
     @ConditionalOnMissingBean
-    public FeatureStartupCheck rollbackFeatureStartupCheck(RollbackProperties properties,
-                                                           ObjectProvider<RollbackableBeanPostProcessor> postProcessor,
-                                                           ObjectProvider<RollbackGuards> guards,
-                                                           ObjectProvider<RollbackKeyResolver> keyResolver,
-                                                           ListableBeanFactory beanFactory) {
-        return new FeatureStartupCheck(properties, postProcessor, guards, keyResolver, beanFactory);
+    FeatureStartupCheck rollbackFeatureStartupCheck(RollbackProperties properties,
+                                                    ObjectProvider<RollbackableBeanPostProcessor> postProcessor,
+                                                    ObjectProvider<FeatureRollouts> rollouts,
+                                                    ObjectProvider<RollbackKeyResolver> keyResolver,
+                                                    ListableBeanFactory beanFactory) {
+        return new FeatureStartupCheck(properties, postProcessor, rollouts, keyResolver, beanFactory);
     }
 
     /**
      * Proxies the beans with {@code @Rollbackable} methods. Static, as a post-processor must be, so it
      * reads its one setting from the environment and finds the rest when first needed.
      *
-     * @param guards      the guards
+     * @param registry    the registry of the features' guards
      * @param keyResolver the application's key resolver, if any
      * @param environment for {@code rollback.reject-self-invocation}
      * @return the post-processor
@@ -186,10 +180,10 @@ public final class RollbackAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    public static RollbackableBeanPostProcessor rollbackableBeanPostProcessor(ObjectProvider<RollbackGuards> guards,
-                                                                             ObjectProvider<RollbackKeyResolver> keyResolver,
-                                                                             Environment environment) {
-        return new RollbackableBeanPostProcessor(guards, keyResolver,
+    static RollbackableBeanPostProcessor rollbackableBeanPostProcessor(ObjectProvider<RollbackRegistry> registry,
+                                                                       ObjectProvider<RollbackKeyResolver> keyResolver,
+                                                                       Environment environment) {
+        return new RollbackableBeanPostProcessor(registry, keyResolver,
                 environment.getProperty("rollback.reject-self-invocation", Boolean.class, true));
     }
 
@@ -232,7 +226,7 @@ public final class RollbackAutoConfiguration {
         @ConditionalOnMissingBean(RollbackLedger.class)
         LedgerDataSource rollbackLedgerDataSource(DataSource dataSource, RollbackProperties properties) {
             Duration timeout = properties.getLedger().getConnectionTimeout();
-            GuardConfigs.check("rollback.ledger.connection-timeout", timeout, () -> {
+            PropertyTranslator.check("rollback.ledger.connection-timeout", timeout, () -> {
                 if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                     throw new IllegalArgumentException("the ledger's connection timeout must be positive");
                 }

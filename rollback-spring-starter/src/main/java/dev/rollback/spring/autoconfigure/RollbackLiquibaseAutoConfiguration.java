@@ -1,5 +1,7 @@
 package dev.rollback.spring.autoconfigure;
 
+import static dev.rollback.spring.autoconfigure.PropertyTranslator.checked;
+
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.liquibase.ExpandContract;
 import dev.rollback.liquibase.LintMode;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -45,10 +48,6 @@ import org.springframework.core.env.Environment;
 @ConditionalOnSingleCandidate(SpringLiquibase.class)
 public final class RollbackLiquibaseAutoConfiguration {
 
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackLiquibaseAutoConfiguration() {
-    }
-
     /**
      * The migrations of the change log Spring's Liquibase runs, on the application's data source,
      * with the registry's ledger (whose live instances block a contract) and service.
@@ -63,24 +62,25 @@ public final class RollbackLiquibaseAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(LiquibaseProperties.class)
     @ConditionalOnSingleCandidate(DataSource.class)
-    public ExpandContract rollbackExpandContract(LiquibaseProperties liquibase, DataSource dataSource,
-                                                 RollbackRegistry registry, RollbackProperties properties) {
+    ExpandContract rollbackExpandContract(LiquibaseProperties liquibase, DataSource dataSource,
+                                          RollbackRegistry registry, RollbackProperties properties) {
         RollbackProperties.Liquibase settings = properties.getLiquibase();
         ExpandContract.Builder builder = ExpandContract.builder(VersionSchemaDataSource.physical(dataSource),
                         ExpandContractLiquibasePostProcessor.classpathPath(liquibase.getChangeLog()))
                 .ledger(registry.ledger())
-                .serviceName(registry.health().service())
-                .serviceVersion(registry.health().version())
+                .serviceName(registry.service())
+                .serviceVersion(registry.version())
                 .meterRegistry(registry.meterRegistry())
                 .lint(LintMode.valueOf(settings.getLint().name()));
-        GuardConfigs.set("rollback.liquibase.bake-time", settings.getBakeTime(), builder::bakeTime);
-        GuardConfigs.set("rollback.liquibase.instance-timeout", settings.getInstanceTimeout(),
-                builder::instanceTimeout);
-        GuardConfigs.set("rollback.liquibase.backfill-batch-size", settings.getBackfillBatchSize(),
-                builder::backfillBatchSize);
-        GuardConfigs.set("rollback.liquibase.backfill-pause", settings.getBackfillPause(), builder::backfillPause);
-        GuardConfigs.set("rollback.liquibase.lock-timeout", settings.getLockTimeout(), builder::lockTimeout);
-        GuardConfigs.set("rollback.liquibase.lock-retries", settings.getLockRetries(), builder::lockRetries);
+        PropertyMapper map = PropertyMapper.get();
+        map.from(settings::getBakeTime).to(checked("rollback.liquibase.bake-time", builder::bakeTime));
+        map.from(settings::getInstanceTimeout)
+                .to(checked("rollback.liquibase.instance-timeout", builder::instanceTimeout));
+        map.from(settings::getBackfillBatchSize)
+                .to(checked("rollback.liquibase.backfill-batch-size", builder::backfillBatchSize));
+        map.from(settings::getBackfillPause).to(checked("rollback.liquibase.backfill-pause", builder::backfillPause));
+        map.from(settings::getLockTimeout).to(checked("rollback.liquibase.lock-timeout", builder::lockTimeout));
+        map.from(settings::getLockRetries).to(checked("rollback.liquibase.lock-retries", builder::lockRetries));
         return builder.build();
     }
 
@@ -93,7 +93,7 @@ public final class RollbackLiquibaseAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(ExpandContract.class)
-    public RollbackMigrations rollbackMigrations(ExpandContract migrations) {
+    RollbackMigrations rollbackMigrations(ExpandContract migrations) {
         return new LiquibaseRollbackMigrations(migrations);
     }
 
@@ -108,7 +108,7 @@ public final class RollbackLiquibaseAutoConfiguration {
      */
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    public static BeanPostProcessor rollbackVersionSchemaDataSourcePostProcessor(
+    static BeanPostProcessor rollbackVersionSchemaDataSourcePostProcessor(
             ObjectProvider<LiquibaseProperties> liquibase, Environment environment) {
         return new BeanPostProcessor() {
             @Override
@@ -136,7 +136,7 @@ public final class RollbackLiquibaseAutoConfiguration {
      */
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    public static ExpandContractLiquibasePostProcessor rollbackExpandContractLiquibasePostProcessor(
+    static ExpandContractLiquibasePostProcessor rollbackExpandContractLiquibasePostProcessor(
             ObjectProvider<ExpandContract> migrations, ObjectProvider<RollbackRegistry> registry,
             ObjectProvider<RollbackProperties> properties) {
         return new ExpandContractLiquibasePostProcessor(migrations, registry, properties);

@@ -1,6 +1,5 @@
 package dev.rollback.spring.autoconfigure;
 
-import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.spring.internal.ClosestName;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -69,8 +68,7 @@ final class RollbackPropertiesCheck {
                 percent("rollback.features." + feature + ".rollout", settings.getRollout());
             }
         });
-        GuardConfig guard = GuardConfigs.apply(GuardConfig.ofDefaults(), "rollback.guard", properties.getGuard());
-        GuardConfigs.features(guard, properties.getFeatures());
+        GuardConfigMapping.check(properties);
     }
 
     /**
@@ -144,7 +142,7 @@ final class RollbackPropertiesCheck {
 
     /** Adds the keys of a properties class: its fields, nested classes of the properties recursively. */
     private static void collect(Class<?> type, List<String> prefix, List<List<String>> keys) {
-        for (Field field : type.getDeclaredFields()) {
+        for (Field field : fields(type)) {
             if (Modifier.isStatic(field.getModifiers()) || field.isSynthetic()) {
                 continue;
             }
@@ -161,6 +159,15 @@ final class RollbackPropertiesCheck {
                 keys.add(List.copyOf(key));
             }
         }
+    }
+
+    /** The fields of a properties group and of the group it extends (a feature's, the guard's). */
+    private static List<Field> fields(Class<?> type) {
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            fields.addAll(List.of(c.getDeclaredFields()));
+        }
+        return fields;
     }
 
     private static Class<?> mapValueType(Type mapType) {

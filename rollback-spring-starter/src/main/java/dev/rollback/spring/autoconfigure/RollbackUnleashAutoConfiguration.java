@@ -1,5 +1,7 @@
 package dev.rollback.spring.autoconfigure;
 
+import static dev.rollback.spring.autoconfigure.PropertyTranslator.checked;
+
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.flags.UnleashFlagSource;
@@ -17,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -38,10 +41,6 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(RollbackProperties.class)
 public final class RollbackUnleashAutoConfiguration {
 
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackUnleashAutoConfiguration() {
-    }
-
     /**
      * The Unleash flag source on the application's (or the starter's) client.
      *
@@ -53,8 +52,8 @@ public final class RollbackUnleashAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(FlagSource.class)
     @ConditionalOnBean(Unleash.class)
-    public FlagSource rollbackUnleashFlagSource(Unleash unleash, ObjectProvider<UnleashFlagSubscriber> subscriber,
-                                                RollbackProperties properties) {
+    FlagSource rollbackUnleashFlagSource(Unleash unleash, ObjectProvider<UnleashFlagSubscriber> subscriber,
+                                         RollbackProperties properties) {
         UnleashFlagSubscriber flagSubscriber = subscriber.getIfAvailable();
         if (flagSubscriber == null) {
             throw new InvalidRollbackPropertyException("rollback.unleash.enabled", true,
@@ -65,11 +64,13 @@ public final class RollbackUnleashAutoConfiguration {
         }
         RollbackProperties.Unleash settings = properties.getUnleash();
         UnleashFlagSource.Builder builder = UnleashFlagSource.builder(unleash, flagSubscriber);
-        GuardConfigs.set("rollback.unleash.stickiness-field", settings.getStickinessField(), builder::stickinessField);
-        GuardConfigs.set("rollback.unleash.cache-maximum-size", settings.getCacheMaximumSize(),
-                builder::cacheMaximumSize);
-        GuardConfigs.set("rollback.unleash.error-log-interval", settings.getErrorLogInterval(),
-                builder::errorLogInterval);
+        PropertyMapper map = PropertyMapper.get();
+        map.from(settings::getStickinessField)
+                .to(checked("rollback.unleash.stickiness-field", builder::stickinessField));
+        map.from(settings::getCacheMaximumSize)
+                .to(checked("rollback.unleash.cache-maximum-size", builder::cacheMaximumSize));
+        map.from(settings::getErrorLogInterval)
+                .to(checked("rollback.unleash.error-log-interval", builder::errorLogInterval));
         return builder.build();
     }
 
@@ -85,21 +86,21 @@ public final class RollbackUnleashAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(Unleash.class)
     @ConditionalOnProperty("rollback.unleash.kill-switch.token")
-    public UnleashKillSwitch rollbackUnleashKillSwitch(RollbackProperties properties, RollbackRegistry registry) {
+    UnleashKillSwitch rollbackUnleashKillSwitch(RollbackProperties properties, RollbackRegistry registry) {
         RollbackProperties.KillSwitch settings = properties.getUnleash().getKillSwitch();
         String prefix = "rollback.unleash.kill-switch.";
         UnleashKillSwitchConfig.Builder config = UnleashKillSwitchConfig.custom();
         String adminUrl = settings.getAdminUrl() != null ? settings.getAdminUrl() : adminUrlOf(properties);
-        GuardConfigs.check(prefix + "admin-url", adminUrl, () -> config.adminUrl(adminUrl));
-        GuardConfigs.check(prefix + "token", "(hidden)", () -> config.token(settings.getToken()));
-        GuardConfigs.check(prefix + "project", settings.getProject(), () -> config.project(settings.getProject()));
-        GuardConfigs.check(prefix + "environment", settings.getEnvironment(),
+        PropertyTranslator.check(prefix + "admin-url", adminUrl, () -> config.adminUrl(adminUrl));
+        PropertyTranslator.check(prefix + "token", "(hidden)", () -> config.token(settings.getToken()));
+        PropertyTranslator.check(prefix + "project", settings.getProject(), () -> config.project(settings.getProject()));
+        PropertyTranslator.check(prefix + "environment", settings.getEnvironment(),
                 () -> config.environment(settings.getEnvironment()));
-        GuardConfigs.check(prefix + "request-timeout", settings.getRequestTimeout(),
+        PropertyTranslator.check(prefix + "request-timeout", settings.getRequestTimeout(),
                 () -> config.requestTimeout(settings.getRequestTimeout()));
-        GuardConfigs.check(prefix + "max-attempts", settings.getMaxAttempts(),
+        PropertyTranslator.check(prefix + "max-attempts", settings.getMaxAttempts(),
                 () -> config.maxAttempts(settings.getMaxAttempts()));
-        GuardConfigs.check(prefix + "initial-backoff", settings.getInitialBackoff(),
+        PropertyTranslator.check(prefix + "initial-backoff", settings.getInitialBackoff(),
                 () -> config.backoff(settings.getInitialBackoff(), settings.getMaxBackoff()));
         return new UnleashKillSwitch(config.build()).attachTo(registry);
     }
@@ -138,14 +139,14 @@ public final class RollbackUnleashAutoConfiguration {
                     .fetchTogglesInterval(Math.max(1, settings.getFetchInterval().toSeconds()))
                     .synchronousFetchOnInitialisation(settings.isSynchronousFetchOnInitialisation())
                     .subscriber(subscriber);
-            GuardConfigs.check("rollback.unleash.url", settings.getUrl(), () -> config.unleashAPI(settings.getUrl()));
+            PropertyTranslator.check("rollback.unleash.url", settings.getUrl(), () -> config.unleashAPI(settings.getUrl()));
             if (settings.getClientToken() != null) {
                 config.apiKey(settings.getClientToken());
             }
             if (properties.getService().getInstanceId() != null) {
                 config.instanceId(properties.getService().getInstanceId());
             }
-            return GuardConfigs.check("rollback.unleash.url", settings.getUrl(), () -> new DefaultUnleash(config.build()));
+            return PropertyTranslator.check("rollback.unleash.url", settings.getUrl(), () -> new DefaultUnleash(config.build()));
         }
     }
 }

@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.health.FeatureHealth;
+import dev.rollback.core.metrics.RollbackMetricNames;
 import dev.rollback.spring.RollbackKey;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.Rollbackable;
 import dev.rollback.spring.autoconfigure.RollbackAutoConfiguration;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +72,38 @@ class RollbackableTest {
             assertThat(registry.health().features()).extracting(FeatureHealth::feature)
                     .containsExactly("checkout-v2", "export-v2", "receipt-v2");
         });
+    }
+
+    @Test
+    void asksTheRegistryForEachGuardOnceAtStartUpAndNotPerCall() {
+        RollbackRegistry real = RollbackRegistry.builder().build();
+        List<String> asked = new CopyOnWriteArrayList<>();
+        RollbackRegistry counting = (RollbackRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RollbackRegistry.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("guard")) {
+                        asked.add((String) arguments[0]);
+                    }
+                    try {
+                        return method.invoke(real, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        runner.withBean(RollbackRegistry.class, () -> counting).run(context -> {
+            List<String> atStartUp = List.copyOf(asked);
+            Checkout checkout = context.getBean(Checkout.class);
+            for (int i = 0; i < 5; i++) {
+                checkout.checkoutV2("user-" + i, i);
+            }
+
+            assertThat(atStartUp).containsExactlyInAnyOrder("checkout-v2", "export-v2", "receipt-v2");
+            assertThat(asked).isEqualTo(atStartUp);
+            long guarded = real.meterRegistry().get(RollbackMetricNames.CALLS)
+                    .tag(RollbackMetricNames.TAG_FEATURE, "checkout-v2").timers().stream()
+                    .mapToLong(Timer::count).sum();
+            assertThat(guarded).as("calls through the guard").isEqualTo(5);
+        });
+        real.close();
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.rollback.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.FeatureRollouts;
 import dev.rollback.spring.RollbackKey;
 import dev.rollback.spring.RollbackKeyResolver;
 import dev.rollback.spring.Rollbackable;
@@ -68,7 +68,7 @@ class FeatureStartupCheckTest {
         runner.withBean("pricing", KeyedPricing.class).withBean("search", KeyedSearch.class)
                 .withPropertyValues("rollback.features.pricing-v2.rollout=50").run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context.getBean(RollbackGuards.class).rollout("pricing-v2").percent()).isEqualTo(50);
+                    assertThat(context.getBean(FeatureRollouts.class).rollout("pricing-v2").percent()).isEqualTo(50);
                 });
         assertThat(output.getAll())
                 .containsOnlyOnce("Feature 'pricing-v2': rollout 50% (rollback.features.pricing-v2.rollout)")

@@ -9,7 +9,7 @@ import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
 import dev.rollback.core.ledger.JdbcRollbackLedger;
 import dev.rollback.core.ledger.RollbackLedger;
-import dev.rollback.spring.RollbackGuards;
+import dev.rollback.spring.FeatureRollouts;
 import dev.rollback.spring.RollbackKey;
 import dev.rollback.spring.Rollbackable;
 import dev.rollback.spring.RollbackKeyResolver;
@@ -21,7 +21,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -48,7 +47,7 @@ class RollbackAutoConfigurationTest {
     void wiresRegistryGuardsAndProxyingWithInMemoryLedgerWithoutDataSource() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(RollbackRegistry.class)
-                    .hasSingleBean(RollbackGuards.class)
+                    .hasSingleBean(FeatureRollouts.class)
                     .hasSingleBean(RollbackableBeanPostProcessor.class)
                     .hasSingleBean(RollbackEndpoint.class)
                     .hasSingleBean(RollbackHealthIndicator.class);
@@ -107,16 +106,15 @@ class RollbackAutoConfigurationTest {
                 Arguments.of(GuardConfig.class, (Supplier<Object>) () -> GuardConfig.custom().minimumSamples(7).build()),
                 Arguments.of(RollbackLedger.class, (Supplier<Object>) InMemoryRollbackLedger::new),
                 Arguments.of(RollbackRegistry.class, (Supplier<Object>) () -> RollbackRegistry.builder().build()),
-                Arguments.of(RollbackGuards.class,
-                        (Supplier<Object>) () -> new RollbackGuards(RollbackRegistry.builder().build(), Map.of())),
+                Arguments.of(FeatureRollouts.class, (Supplier<Object>) () -> FeatureRollouts.decidedBy("own")),
                 Arguments.of(RollbackableBeanPostProcessor.class, (Supplier<Object>) () ->
-                        new RollbackableBeanPostProcessor(new StaticListableBeanFactory().getBeanProvider(RollbackGuards.class),
+                        new RollbackableBeanPostProcessor(new StaticListableBeanFactory().getBeanProvider(RollbackRegistry.class),
                                 new StaticListableBeanFactory().getBeanProvider(RollbackKeyResolver.class), true)),
                 Arguments.of(RollbackHistory.class,
                         (Supplier<Object>) () -> new RollbackHistory(RollbackRegistry.builder().build())),
                 Arguments.of(RollbackEndpoint.class, (Supplier<Object>) () -> {
                     RollbackRegistry registry = RollbackRegistry.builder().build();
-                    return new RollbackEndpoint(new RollbackGuards(registry, Map.of()), new RollbackHistory(registry));
+                    return new RollbackEndpoint(registry, new RollbackHistory(registry));
                 }),
                 Arguments.of(RollbackHealthIndicator.class,
                         (Supplier<Object>) () -> new RollbackHealthIndicator(RollbackRegistry.builder().build())));
@@ -140,7 +138,7 @@ class RollbackAutoConfigurationTest {
                 .withBean("checkout", Checkout.class)
                 .withPropertyValues("rollback.features.checkout-v2.minimum-samples=9")
                 .run(context -> {
-                    RollbackGuards guards = context.getBean(RollbackGuards.class);
+                    RollbackRegistry guards = context.getBean(RollbackRegistry.class);
                     assertThat(guards.guard("checkout-v2").config().minimumSamples()).isEqualTo(9);
                     assertThat(guards.guard("checkout-v2").config().significanceLevel()).isEqualTo(0.05);
                     assertThat(guards.guard("other").config().minimumSamples()).isEqualTo(7);
@@ -199,7 +197,7 @@ class RollbackAutoConfigurationTest {
         runner.withBean(MeterRegistry.class, () -> meters).run(context -> {
             RollbackRegistry registry = context.getBean(RollbackRegistry.class);
             assertThat(registry.meterRegistry()).isSameAs(meters);
-            context.getBean(RollbackGuards.class).guard("checkout-v2").call(() -> "new", () -> "old");
+            context.getBean(RollbackRegistry.class).guard("checkout-v2").call(() -> "new", () -> "old");
             assertThat(meters.find("rollback.calls").tag("feature", "checkout-v2").timers()).isNotEmpty();
         });
     }
@@ -212,7 +210,7 @@ class RollbackAutoConfigurationTest {
                         "rollback.features.checkout-v2.maximum-latency=250ms",
                         "rollback.features.checkout-v2.rollout=0")
                 .run(context -> {
-                    RollbackGuards guards = context.getBean(RollbackGuards.class);
+                    RollbackRegistry guards = context.getBean(RollbackRegistry.class);
                     GuardConfig checkout = guards.guard("checkout-v2").config();
                     assertThat(checkout.minimumSamples()).isEqualTo(5);
                     assertThat(checkout.significanceLevel()).isEqualTo(0.02);

@@ -42,9 +42,9 @@ class RollbackPropertiesTest {
 
     @Test
     void guardDefaultsBuildTheCoreDefaultConfiguration() {
-        GuardConfig config = GuardConfigs.apply(GuardConfig.ofDefaults(), "rollback.guard", properties.getGuard());
+        GuardConfig config = GuardConfigMapping.defaults(properties);
 
-        assertThat(config.toString()).isEqualTo(GuardConfig.ofDefaults().toString());
+        assertThat(config).isEqualTo(GuardConfig.ofDefaults());
     }
 
     @Test

@@ -3,10 +3,10 @@ package dev.rollback.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.flags.UnleashFlagSource;
-import dev.rollback.spring.RollbackGuards;
 import dev.rollback.testing.RequiredServer;
 import java.io.IOException;
 import java.net.URI;
@@ -89,7 +89,7 @@ class RollbackRealUnleashTest {
                         "rollback.unleash.kill-switch.environment=" + ENVIRONMENT)
                 .run(context -> {
                     assertThat(context.getBean(FlagSource.class)).isInstanceOf(UnleashFlagSource.class);
-                    ReleaseGuard guard = context.getBean(RollbackGuards.class).guard(flag);
+                    ReleaseGuard guard = context.getBean(RollbackRegistry.class).guard(flag);
                     assertThat(guard.call("user-1", () -> "new", () -> "old")).isEqualTo("new");
                     assertThat(enabledInUnleash()).isTrue();
 
