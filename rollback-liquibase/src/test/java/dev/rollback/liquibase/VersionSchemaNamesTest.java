@@ -36,6 +36,27 @@ class VersionSchemaNamesTest {
     }
 
     @Test
+    void theReadmeLinesPutEachPathOfAPlainJdbcApplicationOnItsVersionAfterAnExpand() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "names")) {
+            ExpandContract.builder(db.dataSource(), "versions/v1.yaml").build().expand();
+            ExpandContract.builder(db.dataSource(), "versions/v2.yaml").build().expand();
+
+            try (Connection connection = db.dataSource().getConnection()) {
+                // as in the README, with this test's schema for "public"
+                VersionSchema.Names names = VersionSchema.resolveNames(connection, db.schema(),
+                        VersionSchema.changeSetIds("versions/v2.yaml"));
+                VersionSchema.use(connection, names.current());
+
+                assertThat(names).isEqualTo(new VersionSchema.Names(VersionSchema.name(db.schema(), "v2-release"),
+                        VersionSchema.name(db.schema(), "v1-baseline")));
+                assertThat(currentSchema(connection)).isEqualTo(names.current());
+                VersionSchema.use(connection, names.previous());
+                assertThat(currentSchema(connection)).isEqualTo(names.previous());
+            }
+        }
+    }
+
+    @Test
     void usesTheCurrentSchemaForBothWhereThereIsNoPreviousOneAndThePhysicalWhereThereIsNone() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "names")) {
             try (Connection connection = db.dataSource().getConnection()) {
@@ -66,14 +87,18 @@ class VersionSchemaNamesTest {
             db.execute("CREATE SCHEMA " + VersionSchema.quote(odd));
             try (Connection connection = db.dataSource().getConnection()) {
                 VersionSchema.use(connection, odd);
-                try (Statement statement = connection.createStatement();
-                     ResultSet row = statement.executeQuery("SELECT current_schema()")) {
-                    row.next();
-                    assertThat(row.getString(1)).isEqualTo(odd);
-                }
+                assertThat(currentSchema(connection)).isEqualTo(odd);
             } finally {
                 db.execute("DROP SCHEMA " + VersionSchema.quote(odd));
             }
+        }
+    }
+
+    private static String currentSchema(Connection connection) throws Exception {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT current_schema()")) {
+            row.next();
+            return row.getString(1);
         }
     }
 }
