@@ -90,10 +90,30 @@ public final class VersionSchemaDataSource extends DelegatingDataSource {
         return new Physical();
     }
 
-    /** @return the schema the application's connections use outside every guarded path, found at the first connection; null before */
-    public String versionSchema() {
+    /**
+     * Returns the schema a connection is on while a path of a kind runs, or outside every path; looks
+     * the schemas up first (one connection) if they are not known yet.
+     *
+     * @param kind {@link RunningPath.Kind#NEW}, {@link RunningPath.Kind#OLD}, or null for outside every
+     *             guarded path
+     * @return the schema's name, the physical schema's while there is no version schema; null where
+     *         connections are handed out unchanged (not PostgreSQL)
+     * @throws SQLException if no connection can be had or the catalog cannot be read
+     */
+    public String schemaOf(RunningPath.Kind kind) throws SQLException {
         Paths known = paths;
-        return known == null ? null : known.outsideSchema;
+        if (known == null) {
+            try (Connection connection = target.getConnection()) {
+                if (!postgres(connection)) {
+                    return null;
+                }
+                known = find(connection);
+            }
+        }
+        if (kind == null) {
+            return known.outsideSchema;
+        }
+        return kind == RunningPath.Kind.NEW ? known.newSchema : known.oldSchema;
     }
 
     @Override
@@ -132,9 +152,11 @@ public final class VersionSchemaDataSource extends DelegatingDataSource {
         String outside = searchPath != null ? searchPath : names.current();
         if (names.current().equals(schema)) {
             // no version schema (yet): every path on the physical one, or the one configured; asked again next time
-            return new Paths(outside, outside.equals(schema) ? physicalPath : setTo(outside), physicalPath, physicalPath);
+            return new Paths(outside, schema, schema, outside.equals(schema) ? physicalPath : setTo(outside),
+                    physicalPath, physicalPath);
         }
-        Paths found = new Paths(outside, setTo(outside), setTo(names.current()), setTo(names.previous()));
+        Paths found = new Paths(outside, names.current(), names.previous(), setTo(outside), setTo(names.current()),
+                setTo(names.previous()));
         paths = found;
         LOG.info("the application's connections use the schema {} (search_path), its new paths {}, its old paths {}",
                 outside, names.current(), names.previous());
@@ -181,8 +203,9 @@ public final class VersionSchemaDataSource extends DelegatingDataSource {
         return "SET search_path TO " + VersionSchema.quote(schema);
     }
 
-    /** The {@code SET search_path} statements outside every path, on a new path and on an old one. */
-    private record Paths(String outsideSchema, String outside, String newPath, String oldPath) {
+    /** The schemas outside every path, on a new path and on an old one, and their {@code SET search_path} statements. */
+    private record Paths(String outsideSchema, String newSchema, String oldSchema,
+                         String outside, String newPath, String oldPath) {
 
         String forCurrentPath() {
             RunningPath path = RunningPath.current();

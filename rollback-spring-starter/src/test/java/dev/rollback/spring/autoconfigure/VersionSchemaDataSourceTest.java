@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.guard.RunningPath;
 import dev.rollback.liquibase.ExpandContract;
 import dev.rollback.liquibase.MigrationPhase;
 import dev.rollback.liquibase.MigrationStatus;
@@ -34,6 +35,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -71,6 +73,10 @@ class VersionSchemaDataSourceTest {
             Signup signup = context.getBean(Signup.class);
             ReleaseGuard guard = context.getBean(RollbackRegistry.class).find("email-v2").orElseThrow();
             assertThat(signup.currentSchema()).as("outside every path").isEqualTo(newSchema);
+            VersionSchemaDataSource dataSource = context.getBean(VersionSchemaDataSource.class);
+            assertThat(dataSource.schemaOf(null)).isEqualTo(newSchema);
+            assertThat(dataSource.schemaOf(RunningPath.Kind.NEW)).isEqualTo(newSchema);
+            assertThat(dataSource.schemaOf(RunningPath.Kind.OLD)).isEqualTo(oldSchema);
 
             signup.signUp(2, "grace@new.example");
             signup.breakNewPath();
@@ -114,6 +120,17 @@ class VersionSchemaDataSourceTest {
             assertThat(signup.schemas()).containsExactly(oldSchema, oldSchema, oldSchema);
             assertThat(emails(oldSchema, "email")).containsOnlyKeys(1L, 2L, 4L);
         });
+    }
+
+    @Test
+    void handsOutConnectionsUnchangedWhereThereAreNoVersionSchemas() throws SQLException {
+        DriverManagerDataSource h2 = new DriverManagerDataSource("jdbc:h2:mem:paths-" + schema + ";DB_CLOSE_DELAY=-1", "sa", "");
+        VersionSchemaDataSource dataSource = new VersionSchemaDataSource(h2, () -> List.of("create-customer"), null);
+
+        try (Connection connection = dataSource.getConnection()) {
+            assertThat(Proxy.isProxyClass(connection.getClass())).isFalse();
+        }
+        assertThat(dataSource.schemaOf(RunningPath.Kind.OLD)).isNull();
     }
 
     @Test
