@@ -43,9 +43,9 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * transaction that set it is rolled back. A statement prepared on one path and run on another, or a
  * {@code SET search_path} of the application's own, is not followed.
  *
- * <p>Liquibase and the expand/contract steps work on the physical schema: {@link #physical()}.
+ * <p>Liquibase, the expand/contract steps and the ledger work on the physical schema: {@link #physical()}.
  */
-public final class VersionSchemaDataSource extends DelegatingDataSource {
+public final class VersionSchemaDataSource extends DelegatingDataSource implements OnVersionSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(VersionSchemaDataSource.class);
 
@@ -86,6 +86,7 @@ public final class VersionSchemaDataSource extends DelegatingDataSource {
     }
 
     /** @return the data source on the physical schema */
+    @Override
     public DataSource physical() {
         return new Physical();
     }

@@ -123,6 +123,22 @@ class VersionSchemaDataSourceTest {
     }
 
     @Test
+    void keepsTheLedgerOnThePhysicalSchemaWhenTheServiceStartsAgainAfterTheExpand() throws SQLException {
+        ApplicationContextRunner runner = runner();
+        runner.run(context -> assertThat(context).hasNotFailed());
+
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Signup.class).currentSchema()).isEqualTo(newSchema);
+        });
+        try (Connection connection = TestPostgresServer.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + schema + ".deployment_record")) {
+            rows.next();
+            assertThat(rows.getLong(1)).as("a deployment record per start, in the physical schema").isEqualTo(2);
+        }
+    }
+
+    @Test
     void handsOutConnectionsUnchangedWhereThereAreNoVersionSchemas() throws SQLException {
         DriverManagerDataSource h2 = new DriverManagerDataSource("jdbc:h2:mem:paths-" + schema + ";DB_CLOSE_DELAY=-1", "sa", "");
         VersionSchemaDataSource dataSource = new VersionSchemaDataSource(h2, () -> List.of("create-customer"), null);
