@@ -108,7 +108,7 @@ public final class VersionSchemaDataSource extends DelegatingDataSource implemen
                 if (!postgres(connection)) {
                     return null;
                 }
-                known = find(connection);
+                known = find(new OnVersion(connection));
             }
         }
         if (kind == null) {
@@ -132,12 +132,11 @@ public final class VersionSchemaDataSource extends DelegatingDataSource implemen
             if (!postgres(connection)) {
                 return connection;
             }
+            OnVersion handler = new OnVersion(connection);
             Paths known = paths;
-            if (known == null) {
-                known = find(connection);
-            }
+            handler.paths = known != null ? known : find(handler);
             return (Connection) Proxy.newProxyInstance(VersionSchemaDataSource.class.getClassLoader(),
-                    new Class<?>[] {Connection.class}, new OnVersion(connection, known));
+                    new Class<?>[] {Connection.class}, handler);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -145,9 +144,9 @@ public final class VersionSchemaDataSource extends DelegatingDataSource implemen
     }
 
     /** Looks the schemas up on the physical schema; keeps them once a version schema exists. */
-    private Paths find(Connection connection) throws SQLException {
-        execute(connection, physicalPath);
-        applied.remove(driver(connection));
+    private Paths find(OnVersion handler) throws SQLException {
+        handler.use(physicalPath);
+        Connection connection = handler.connection;
         String schema = connection.getSchema();
         VersionSchema.Names names = VersionSchema.resolveNames(connection, schema, ids());
         String outside = searchPath != null ? searchPath : names.current();
@@ -226,16 +225,16 @@ public final class VersionSchemaDataSource extends DelegatingDataSource implemen
 
         private final Connection connection;
         private final Connection driver;
-        private final Paths paths;
+        /** The schemas, set once they are known. */
+        private Paths paths;
         /** The statement that put the connection on its schema last; null where unknown. */
         private String has;
         /** Whether {@link #has} was set inside a transaction that has not ended yet. */
         private boolean pending;
 
-        OnVersion(Connection connection, Paths paths) throws SQLException {
+        OnVersion(Connection connection) throws SQLException {
             this.connection = connection;
             this.driver = driver(connection);
-            this.paths = paths;
             this.has = applied.get(driver);
         }
 
@@ -243,7 +242,7 @@ public final class VersionSchemaDataSource extends DelegatingDataSource implemen
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             String name = method.getName();
             switch (name) {
-                case "createStatement", "prepareStatement", "prepareCall", "getSchema" -> onPath();
+                case "createStatement", "prepareStatement", "prepareCall", "getSchema" -> use(paths.forCurrentPath());
                 case "equals" -> {
                     return proxy == args[0];
                 }
@@ -277,8 +276,8 @@ public final class VersionSchemaDataSource extends DelegatingDataSource implemen
             return result;
         }
 
-        private void onPath() throws SQLException {
-            String statement = paths.forCurrentPath();
+        /** Puts the connection on a schema by its {@code SET search_path} statement, unless it is on it. */
+        void use(String statement) throws SQLException {
             if (statement.equals(has)) {
                 return;
             }

@@ -153,13 +153,8 @@ class VersionSchemaDataSourceTest {
     void setsTheSearchPathOnlyWhenTheSchemaAConnectionNeedsChanges() throws SQLException {
         TestPostgresServer.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE", "CREATE SCHEMA " + schema,
                 "CREATE SCHEMA " + oldSchema, "CREATE SCHEMA " + newSchema);
-        try (HikariDataSource pool = new HikariDataSource()) {
-            pool.setJdbcUrl(TestPostgresServer.URL + (TestPostgresServer.URL.contains("?") ? "&" : "?")
-                    + "currentSchema=" + schema);
-            pool.setUsername(TestPostgresServer.USER);
-            pool.setPassword(TestPostgresServer.PASSWORD);
-            pool.setMaximumPoolSize(1);
-            AtomicInteger sets = new AtomicInteger();
+        AtomicInteger sets = new AtomicInteger();
+        try (HikariDataSource pool = onePool()) {
             VersionSchemaDataSource dataSource = new VersionSchemaDataSource(new CountingSets(pool, sets),
                     () -> List.of("create-customer", "rename-email"), null);
             ReleaseGuard oldOnly = RollbackRegistry.builder().service("checkout", "2.0.0").build().guard("email-v2");
@@ -177,6 +172,32 @@ class VersionSchemaDataSourceTest {
             }
             assertThat(sets).as("twice per round: to the old path's schema and back").hasValue(2 + 200);
         }
+    }
+
+    @Test
+    void setsTheSearchPathOnceWhileThereIsNoVersionSchema() throws SQLException {
+        TestPostgresServer.freshSchema(schema);
+        AtomicInteger sets = new AtomicInteger();
+        try (HikariDataSource pool = onePool()) {
+            VersionSchemaDataSource dataSource = new VersionSchemaDataSource(new CountingSets(pool, sets),
+                    () -> List.of("create-customer", "rename-email"), null);
+
+            for (int i = 0; i < 100; i++) {
+                assertThat(currentSchema(dataSource)).isEqualTo(schema);
+            }
+            assertThat(sets).as("looked up at each checkout, but set once").hasValue(1);
+        }
+    }
+
+    /** A pool of one connection, so that every checkout gets the same. */
+    private HikariDataSource onePool() {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(TestPostgresServer.URL + (TestPostgresServer.URL.contains("?") ? "&" : "?")
+                + "currentSchema=" + schema);
+        pool.setUsername(TestPostgresServer.USER);
+        pool.setPassword(TestPostgresServer.PASSWORD);
+        pool.setMaximumPoolSize(1);
+        return pool;
     }
 
     private ApplicationContextRunner runner() throws SQLException {

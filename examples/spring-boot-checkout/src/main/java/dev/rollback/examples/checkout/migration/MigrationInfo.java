@@ -67,21 +67,18 @@ public class MigrationInfo implements InfoContributor {
      *         schemas, or {@code none} with {@link #NO_VERSION_SCHEMAS} where there are none
      */
     public Map<String, String> schemas() {
-        Map<String, String> schemas = new LinkedHashMap<>();
         try {
-            String rest = dataSource instanceof VersionSchemaDataSource versions ? versions.schemaOf(null) : null;
-            if (rest == null) {
-                schemas.put("none", NO_VERSION_SCHEMAS);
+            if (dataSource instanceof VersionSchemaDataSource versions && versions.schemaOf(null) != null) {
+                Map<String, String> schemas = new LinkedHashMap<>();
+                schemas.put("newPath", versions.schemaOf(RunningPath.Kind.NEW));
+                schemas.put("oldPath", versions.schemaOf(RunningPath.Kind.OLD));
+                schemas.put("rest", versions.schemaOf(null));
                 return schemas;
             }
-            VersionSchemaDataSource versions = (VersionSchemaDataSource) dataSource;
-            schemas.put("newPath", versions.schemaOf(RunningPath.Kind.NEW));
-            schemas.put("oldPath", versions.schemaOf(RunningPath.Kind.OLD));
-            schemas.put("rest", rest);
+            return Map.of("none", NO_VERSION_SCHEMAS);
         } catch (SQLException e) {
-            schemas.put("unknown", e.getMessage());
+            return Map.of("unknown", String.valueOf(e.getMessage()));
         }
-        return schemas;
     }
 
     @Override
