@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +30,9 @@ import liquibase.resource.ResourceAccessor;
  * ({@link #resolve}). Rollback drops the new version's schema; contract drops every older one. On H2
  * there are no version schemas: every version uses the physical schema.
  *
- * <p>Plain JDBC, on each new connection: {@code SET search_path TO <VersionSchema.resolve(...)>}.
+ * <p>Plain JDBC, on each new connection: {@code VersionSchema.use(connection, VersionSchema.resolve(...))}; an
+ * application that runs its previous version's code too puts that code's connections on
+ * {@link Names#previous()} ({@link #resolveNames}).
  */
 public final class VersionSchema {
 
@@ -99,7 +102,7 @@ public final class VersionSchema {
     /**
      * Returns the schema an application whose change log has these change sets should put on its
      * {@code search_path}: the version schema of the last of them that has one, else the physical
-     * schema.
+     * schema. The same as {@code resolveNames(...).current()}.
      *
      * @param connection   a connection to the database
      * @param schema       the physical schema
@@ -108,8 +111,30 @@ public final class VersionSchema {
      * @throws SQLException if the catalog cannot be read
      */
     public static String resolve(Connection connection, String schema, List<String> changeSetIds) throws SQLException {
+        return resolveNames(connection, schema, changeSetIds).current();
+    }
+
+    /**
+     * Returns the schemas of an application's version and of the version before it, for an application
+     * that runs the previous version's code too (an old path beside the new one): its new code uses
+     * {@link Names#current()}, its old code {@link Names#previous()}.
+     *
+     * <p>The current schema is the one {@link #resolve} finds. The previous one is the earliest version
+     * schema of the application's change sets before it: between two contracts that is the one the
+     * previous version uses (expand made it, or the last contract left it), also when this version
+     * expanded several change sets. Where there is none (no expand since the last contract, or not
+     * PostgreSQL) the previous schema is the current one.
+     *
+     * @param connection   a connection to the database, on the physical schema
+     * @param schema       the physical schema
+     * @param changeSetIds the application's change set ids in order (see {@link #changeSetIds})
+     * @return the two schemas
+     * @throws SQLException if the catalog cannot be read
+     */
+    public static Names resolveNames(Connection connection, String schema, List<String> changeSetIds)
+            throws SQLException {
         if (!connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
-            return schema;
+            return new Names(schema, schema);
         }
         List<String> names = changeSetIds.stream().map(id -> name(schema, id)).toList();
         Set<String> found = new HashSet<>();
@@ -121,11 +146,42 @@ public final class VersionSchema {
                 }
             }
         }
-        for (int i = names.size() - 1; i >= 0; i--) {
-            if (found.contains(names.get(i))) {
-                return names.get(i);
-            }
+        List<String> existing = names.stream().filter(found::contains).toList();
+        if (existing.isEmpty()) {
+            return new Names(schema, schema);
         }
-        return schema;
+        return new Names(existing.get(existing.size() - 1), existing.get(0));
+    }
+
+    /**
+     * Puts a connection on one schema: {@code SET search_path TO "<schema>"}, the name quoted.
+     *
+     * @param connection a connection to PostgreSQL
+     * @param schema     the schema, e.g. {@link Names#current()}
+     * @throws SQLException if the statement fails
+     */
+    public static void use(Connection connection, String schema) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET search_path TO " + quote(schema));
+        }
+    }
+
+    /**
+     * Returns a schema's name quoted as a PostgreSQL identifier.
+     *
+     * @param schema the name
+     * @return the name in double quotes, inner double quotes doubled
+     */
+    public static String quote(String schema) {
+        return '"' + schema.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * The schemas of an application's version and of the version before it.
+     *
+     * @param current  the schema of the application's version
+     * @param previous the schema of the version before it, or the current one where it has none
+     */
+    public record Names(String current, String previous) {
     }
 }

@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * which ran only because the new path could not answer and so are no control samples. Calls held back
  * by {@link GuardConfig#holdback()} take the old path as in step 2. If the old path throws, the
  * caller gets its exception, exactly as without the guard.
+ *
+ * <p>While a path runs, {@link RunningPath#current()} on its thread names it: the new path as
+ * {@link RunningPath.Kind#NEW}, the old path (fallbacks included) as {@link RunningPath.Kind#OLD}.
  */
 public interface ReleaseGuard {
 

@@ -9,6 +9,7 @@ import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.guard.RunningPath;
 import dev.rollback.core.health.FeatureHealth;
 import dev.rollback.core.judge.Criterion;
 import dev.rollback.core.judge.Evidence;
@@ -51,6 +52,9 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
             "; no concurrent control: the judge compares with the pre-rollout baseline (set a holdback to keep one)";
 
     private final String feature;
+    /** The feature's paths as {@link RunningPath#current()} tells them, made once. */
+    private final RunningPath newRunning;
+    private final RunningPath oldRunning;
     private final GuardConfig config;
     private final Clock clock;
     private final FlagSource flags;
@@ -90,6 +94,8 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     public DefaultReleaseGuard(String feature, GuardConfig config, MeterRegistry meters, FlagSource flags,
                                CircuitBreaker breaker, GuardCallbacks callbacks) {
         this.feature = feature;
+        this.newRunning = RunningPath.of(feature, RunningPath.Kind.NEW);
+        this.oldRunning = RunningPath.of(feature, RunningPath.Kind.OLD);
         this.config = config;
         this.meters = meters;
         this.clock = meters.config().clock();
@@ -211,7 +217,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         long start = clock.monotonicTime();
         T result;
         try {
-            result = newPath.get();
+            result = newRunning.run(newPath);
         } catch (Throwable t) {
             long nanos = clock.monotonicTime() - start;
             boolean failure = fallbackOn.test(t);
@@ -274,7 +280,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         long start = clock.monotonicTime();
         T result;
         try {
-            result = oldPath.get();
+            result = oldRunning.run(oldPath);
         } catch (Throwable t) {
             long nanos = clock.monotonicTime() - start;
             oldFailure.record(nanos, TimeUnit.NANOSECONDS);

@@ -14,7 +14,8 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
  * that the ledger neither waits the application pool's timeout (HikariCP: 30 s) nor competes with
  * the application for its connections. Where no such pool can be derived (a pool type without a
  * {@code connectionTimeout}, a wrapped data source), the ledger uses the application's data source,
- * as said once at INFO. Closed with the context.
+ * as said once at INFO; on the physical schema where the application's connections are on a version's
+ * schema ({@link OnVersionSchema}). Closed with the context.
  */
 final class LedgerDataSource implements AutoCloseable {
 
@@ -40,9 +41,12 @@ final class LedgerDataSource implements AutoCloseable {
      * @return the ledger's connections
      */
     static LedgerDataSource derivedFrom(DataSource application, Duration connectionTimeout) {
+        // the ledger's tables are on the physical schema, never behind a version's schema of views
+        DataSource physical = application instanceof OnVersionSchema versions ? versions.physical() : application;
+        DataSource base = application instanceof OnVersionSchema versions ? versions.getTargetDataSource() : application;
         DataSource derived = null;
         try {
-            derived = DataSourceBuilder.derivedFrom(application).build();
+            derived = DataSourceBuilder.derivedFrom(base).build();
             BeanWrapper pool = new BeanWrapperImpl(derived);
             if (pool.isWritableProperty("connectionTimeout") && pool.isWritableProperty("maximumPoolSize")) {
                 pool.setPropertyValue("connectionTimeout", connectionTimeout.toMillis());
@@ -57,8 +61,8 @@ final class LedgerDataSource implements AutoCloseable {
         }
         close(derived);
         log.info("The rollback ledger uses the application's DataSource ({}): no pool of its own with a connection"
-                + " timeout could be derived from it", application.getClass().getName());
-        return new LedgerDataSource(application, false);
+                + " timeout could be derived from it", base.getClass().getName());
+        return new LedgerDataSource(physical, false);
     }
 
     private static void setIfWritable(BeanWrapper pool, String property, Object value) {

@@ -107,6 +107,7 @@ final class DemoRun {
         ClientStats stats = new ClientStats(options.durationSeconds() + 1);
         ServerSeries series = new ServerSeries(FEATURE);
         String phaseBefore = migrationPhase(client);
+        String schemas = versionSchemas(client);
         warmUp(client);
 
         long start = System.nanoTime();
@@ -118,6 +119,7 @@ final class DemoRun {
                 options.rate(), options.durationSeconds(), options.users()), "client");
         timeline.add(0, "migration phase", phaseBefore + " (expand ran at start-up: both shapes of the orders table live)",
                 "service");
+        timeline.add(0, "version schemas", schemas, "service");
         observer.start();
         traffic.start();
 
@@ -218,6 +220,21 @@ final class DemoRun {
             return "schema " + client.info().path("migration").path("phase").asString("unknown");
         } catch (DemoException e) {
             return "schema phase unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Which schema each version uses, as {@code /actuator/info} says. */
+    private String versionSchemas(ServiceClient client) {
+        try {
+            JsonNode schemas = client.info().path("migration").path("schemas");
+            if (schemas.has("newPath")) {
+                return String.format(Locale.ROOT, "new path (v2) on %s, old path (v1) on %s, the rest of the service on %s",
+                        schemas.path("newPath").asString(), schemas.path("oldPath").asString(),
+                        schemas.path("rest").asString());
+            }
+            return schemas.path("none").asString(schemas.toString()) + " (--flags=unleash runs on PostgreSQL)";
+        } catch (DemoException e) {
+            return "unknown (" + e.getMessage() + ")";
         }
     }
 

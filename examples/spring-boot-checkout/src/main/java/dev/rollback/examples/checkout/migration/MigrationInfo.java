@@ -1,12 +1,16 @@
 package dev.rollback.examples.checkout.migration;
 
+import dev.rollback.core.guard.RunningPath;
 import dev.rollback.liquibase.ExpandContract;
 import dev.rollback.liquibase.MigrationStatus;
+import dev.rollback.spring.autoconfigure.VersionSchemaDataSource;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.stereotype.Component;
@@ -15,20 +19,29 @@ import org.springframework.stereotype.Component;
  * Shows in {@code /actuator/info} where the schema change that the new checkout needs stands, from
  * rollback-liquibase's phase table: {@code expanded} (both shapes of the orders table live side by
  * side, kept in sync: the release can still be rolled back), {@code contracted} (the old shape is
- * gone), {@code rolled_back}, or a step in progress.
+ * gone), {@code rolled_back}, or a step in progress; and the schema each version uses: on PostgreSQL
+ * the new checkout's statements run on the new version's schema of views, the old checkout's on the
+ * previous version's, the rest of the service on its own version's (H2 has no version schemas).
  */
 @Component
 public class MigrationInfo implements InfoContributor {
 
+    /** What {@link #schemas()} says where there are no version schemas. */
+    public static final String NO_VERSION_SCHEMAS =
+            "none: H2 has no version schemas, every version and path uses the physical schema";
+
     private final ExpandContract migrations;
+    private final DataSource dataSource;
 
     /**
      * Creates the contributor.
      *
      * @param migrations the service's expand/contract migrations
+     * @param dataSource the service's data source, which puts each path on its version's schema
      */
-    public MigrationInfo(ExpandContract migrations) {
+    public MigrationInfo(ExpandContract migrations, DataSource dataSource) {
         this.migrations = migrations;
+        this.dataSource = dataSource;
     }
 
     /**
@@ -47,6 +60,27 @@ public class MigrationInfo implements InfoContributor {
                 .collect(Collectors.joining(","));
     }
 
+    /**
+     * Returns the schema each version of the service uses.
+     *
+     * @return {@code newPath}, {@code oldPath} and {@code rest} (the rest of the service) with their
+     *         schemas, or {@code none} with {@link #NO_VERSION_SCHEMAS} where there are none
+     */
+    public Map<String, String> schemas() {
+        try {
+            if (dataSource instanceof VersionSchemaDataSource versions && versions.schemaOf(null) != null) {
+                Map<String, String> schemas = new LinkedHashMap<>();
+                schemas.put("newPath", versions.schemaOf(RunningPath.Kind.NEW));
+                schemas.put("oldPath", versions.schemaOf(RunningPath.Kind.OLD));
+                schemas.put("rest", versions.schemaOf(null));
+                return schemas;
+            }
+            return Map.of("none", NO_VERSION_SCHEMAS);
+        } catch (SQLException e) {
+            return Map.of("unknown", String.valueOf(e.getMessage()));
+        }
+    }
+
     @Override
     public void contribute(Info.Builder builder) {
         Map<String, Object> migration = new LinkedHashMap<>();
@@ -55,6 +89,7 @@ public class MigrationInfo implements InfoContributor {
         migration.put("steps", migrations.status().stream()
                 .map(m -> m.changeType() + " " + m.tableName() + ": " + m.phase().name().toLowerCase(Locale.ROOT))
                 .toList());
+        migration.put("schemas", schemas());
         migration.put("contract", "ExpandContract.contract(), once no instance of the previous version is left");
         builder.withDetail("migration", migration);
     }

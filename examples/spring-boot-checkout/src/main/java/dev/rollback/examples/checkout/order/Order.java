@@ -17,4 +17,14 @@ import java.time.Instant;
  */
 public record Order(long id, String userId, String customerName, String firstName, String lastName, String sku,
                     int quantity, long totalCents, Instant createdAt) {
+
+    /**
+     * Returns the same order with a full name.
+     *
+     * @param name the full name
+     * @return the order
+     */
+    public Order withCustomerName(String name) {
+        return new Order(id, userId, name, firstName, lastName, sku, quantity, totalCents, createdAt);
+    }
 }

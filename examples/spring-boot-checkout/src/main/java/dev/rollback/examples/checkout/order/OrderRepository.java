@@ -1,5 +1,6 @@
 package dev.rollback.examples.checkout.order;
 
+import dev.rollback.core.guard.RunningPath;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -11,10 +12,15 @@ import org.springframework.stereotype.Repository;
  * Orders and products in the service's database, with plain JDBC. The old checkout writes
  * {@code customer_name}; the new one writes {@code first_name} and {@code last_name}, the columns the
  * expand migration added. While the migration is expanded its triggers keep both shapes in sync (see
- * {@code db/changelog/002-split-customer-name.yaml}), so each version reads what the other wrote.
+ * {@code db/changelog/002-split-customer-name.yaml}), so each version reads what the other wrote. On
+ * PostgreSQL each path's statements run on its own version's schema of views (the starter's data source
+ * does it): the old checkout sees only {@code customer_name}, the new one only the split name.
  */
 @Repository
 public class OrderRepository {
+
+    /** The old checkout's path: what runs in it reads as the previous version does. */
+    private static final RunningPath PREVIOUS_VERSION = RunningPath.of(CheckoutService.FEATURE, RunningPath.Kind.OLD);
 
     private final JdbcClient jdbc;
 
@@ -71,21 +77,24 @@ public class OrderRepository {
     }
 
     /**
-     * Reads an order.
+     * Reads an order as both versions see it: first and last name as this version stores them, the
+     * full name as the previous version sees it (on PostgreSQL through the previous version's schema,
+     * where the new version has no {@code customer_name}; the expand's triggers derived it).
      *
      * @param id the order's id
      * @return the order, or empty if there is none
      */
     public Optional<Order> find(long id) {
-        return jdbc.sql("""
-                        SELECT id, user_id, customer_name, first_name, last_name, sku, quantity, total_cents, created_at
-                        FROM orders WHERE id = ?""")
+        return jdbc.sql("SELECT id, user_id, first_name, last_name, sku, quantity, total_cents, created_at"
+                        + " FROM orders WHERE id = ?")
                 .param(id)
-                .query((rs, row) -> new Order(rs.getLong("id"), rs.getString("user_id"), rs.getString("customer_name"),
+                .query((rs, row) -> new Order(rs.getLong("id"), rs.getString("user_id"), null,
                         rs.getString("first_name"), rs.getString("last_name"), rs.getString("sku"),
                         rs.getInt("quantity"), rs.getLong("total_cents"),
                         rs.getObject("created_at", OffsetDateTime.class).toInstant()))
-                .optional();
+                .optional()
+                .map(order -> order.withCustomerName(PREVIOUS_VERSION.run(() -> jdbc
+                        .sql("SELECT customer_name FROM orders WHERE id = ?").param(id).query(String.class).single())));
     }
 
     /**

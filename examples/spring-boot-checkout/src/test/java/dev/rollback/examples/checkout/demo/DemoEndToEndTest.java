@@ -2,6 +2,7 @@ package dev.rollback.examples.checkout.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rollback.examples.checkout.migration.MigrationInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +32,9 @@ class DemoEndToEndTest {
         assertThat(status).as("exit status; printed:%n%s%nerrors:%n%s", printed, err).isEqualTo(CheckoutDemo.EXIT_OK);
         assertThat(printed).contains("verdict: rolled back", "by judge, error_rate", "first fallback",
                 "migration phase", "schema expanded", "requests that failed for the client: 0 of",
-                "claim holds");
+                "claim holds", "version schemas", MigrationInfo.NO_VERSION_SCHEMAS);
         String report = Files.readString(reportDirectory.resolve(ReportWriter.FILE_NAME));
         assertThat(report).contains("<svg", Chart.NEW_PATH_COLOUR, Chart.OLD_PATH_COLOUR, Chart.ROLLBACK_COLOUR,
-                ">rolled back<", "verdict: rolled back");
+                ">rolled back<", "verdict: rolled back", MigrationInfo.NO_VERSION_SCHEMAS);
     }
 }

@@ -79,10 +79,24 @@ class PostgresUnleashCheckoutTest {
                     .as("the PostgreSQL trigger filled the new column").isEqualTo("Allen");
             assertThat(client.info().path("migration").path("phase").asString()).isEqualTo("expanded");
 
+            assertThat(client.info().path("migration").path("schemas").path("newPath").asString())
+                    .isEqualTo(SCHEMA + "_expand_split_customer_name");
+            assertThat(client.info().path("migration").path("schemas").path("oldPath").asString())
+                    .isEqualTo(SCHEMA + "_create_orders");
+            assertThat(client.info().path("migration").path("schemas").path("rest").asString())
+                    .as("no physical-schema setting: the service runs on its version schema")
+                    .isEqualTo(SCHEMA + "_expand_split_customer_name");
+
             unleash.setRollout(50);
+            ServiceClient.OrderResult[] byV2 = new ServiceClient.OrderResult[1];
             await("Unleash's 50% rollout reaches the service").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200))
-                    .until(() -> client.placeOrder("user-" + System.nanoTime() % 1000, "Ada Lovelace", "BOOK-1", 1)
-                            .answer() == ClientStats.Answer.V2);
+                    .until(() -> {
+                        byV2[0] = client.placeOrder("user-" + System.nanoTime() % 1000, "Ada King Lovelace", "BOOK-1", 1);
+                        return byV2[0].answer() == ClientStats.Answer.V2;
+                    });
+            assertThat(client.order(byV2[0].orderId()).path("customerName").asString())
+                    .as("the new path's write, as the previous version's schema shows it").isEqualTo("Ada King Lovelace");
+            assertThat(client.order(byV2[0].orderId()).path("firstName").asString()).isEqualTo("Ada King");
 
             client.setFault("errors", 1.0, 0);
             ClientStats stats = new ClientStats(1);
