@@ -214,7 +214,10 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
                 .tag(RollbackMetricNames.TAG_ACTOR, event.actor())
                 .register(meters)
                 .increment();
-        record(event.feature(), event.reason(), event.time(), event.scope(), event.actor());
+        if (!DefaultReleaseGuard.ACTOR_FLEET_JUDGE.equals(event.actor())) {
+            // A fleet verdict is recorded once for the whole fleet, by the fleet.
+            record(event.feature(), event.reason(), event.time(), event.scope(), event.actor());
+        }
         if (event.scope() == RollbackScope.INSTANCE && instanceRollbackRecorded.compareAndSet(false, true)) {
             DeploymentRecord requested = deployment.updateAndGet(d -> d.withResult(DeploymentResult.ROLLBACK_REQUESTED));
             MicroserviceVersion version = MicroserviceVersion.of(serviceName, serviceVersion, requested.startTime(),

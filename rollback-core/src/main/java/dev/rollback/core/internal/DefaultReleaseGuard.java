@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.event.StateTransitionEvent;
 import dev.rollback.core.flag.FlagSource;
+import dev.rollback.core.fleet.FleetBlock;
 import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
@@ -54,6 +55,11 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     public static final String ACTOR_MANUAL = "manual";
     /** Who rolled back: the circuit breaker of a feature without an old path. */
     public static final String ACTOR_CIRCUIT_BREAKER = "circuit-breaker";
+    /**
+     * Who rolled back: the fleet judge, on the pooled evidence of every instance. The registry does not
+     * record such a rollback itself: the fleet records it once for all instances.
+     */
+    public static final String ACTOR_FLEET_JUDGE = "fleet-judge";
 
     private final String feature;
     private final GuardConfig config;
@@ -304,6 +310,32 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         if (evidence != null) {
             rollback("regression: " + evidence.summary(), ACTOR_JUDGE, evidence);
         }
+    }
+
+    /**
+     * Returns the pairs the judge formed since the last call, as one block, and starts a new one;
+     * {@code null} if it formed none. Called by the fleet, off the call path.
+     *
+     * @param instance this instance's id
+     * @param start    when the block started
+     * @param end      when it ended
+     * @return the block, or {@code null}
+     */
+    public FleetBlock takePairs(String instance, Instant start, Instant end) {
+        synchronized (judge) {
+            return judge.tally.take(feature, instance, start, end);
+        }
+    }
+
+    /**
+     * Rolls the feature back on a verdict of the fleet judge, as {@value #ACTOR_FLEET_JUDGE}; does
+     * nothing if it is rolled back already.
+     *
+     * @param reason   the verdict in words, with the pooled evidence
+     * @param evidence the pooled evidence
+     */
+    public void rollbackByFleet(String reason, Evidence evidence) {
+        rollback(LedgerText.reason(reason), ACTOR_FLEET_JUDGE, evidence);
     }
 
     private double logEvidence(Criterion criterion) {
