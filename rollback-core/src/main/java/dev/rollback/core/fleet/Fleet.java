@@ -65,6 +65,7 @@ public final class Fleet implements AutoCloseable {
     private final Object lock = new Object();
     private ScheduledExecutorService thread;
     private Instant blockStart;
+    private final Instant joined;
     private volatile int liveInstances;
     private boolean failing;
 
@@ -88,6 +89,7 @@ public final class Fleet implements AutoCloseable {
         this.service = health.service();
         this.instance = health.instance();
         this.blockStart = now();
+        this.joined = blockStart;
         this.publishFailures = register(Counter.builder(RollbackMetricNames.FLEET_PUBLISH_FAILURES)
                 .description("Times the fleet store could not be reached; the blocks wait and are published later")
                 .register(meters));
@@ -191,8 +193,7 @@ public final class Fleet implements AutoCloseable {
         FeatureView view = view(feature);
         Optional<FleetVerdict> latest = store.latestVerdict(service, feature);
         int epoch = latest.map(FleetVerdict::epoch).orElse(0);
-        if (view.seenEpoch < 0) {
-            // Verdicts from before this instance took part were followed, or reinstated, then.
+        if (view.seenEpoch < 0 && !(latest.isPresent() && applies(latest.get()))) {
             view.seenEpoch = epoch;
         } else if (epoch > view.seenEpoch) {
             follow(guard, view, latest.get());
@@ -232,6 +233,15 @@ public final class Fleet implements AutoCloseable {
         } else {
             store.latestVerdict(service, feature).ifPresent(v -> follow(guard, view, v));
         }
+    }
+
+    /**
+     * Whether a verdict seen for the first time concerns this instance: it pooled this instance's pairs,
+     * or it was reached since this instance joined (less {@code staleAfter}, for clock skew). An older
+     * one was followed, or reinstated, before this instance took part.
+     */
+    private boolean applies(FleetVerdict verdict) {
+        return verdict.instances().contains(instance) || !verdict.time().isBefore(joined.minus(config.staleAfter()));
     }
 
     private void follow(DefaultReleaseGuard guard, FeatureView view, FleetVerdict verdict) {
