@@ -5,7 +5,7 @@
  * <h2>What is shared</h2>
  * Each instance's judge pairs its own new-path and old-path calls as it does alone (see
  * {@link dev.rollback.core.judge}). Every {@link dev.rollback.core.fleet.FleetConfig#publishInterval()}
- * (a time block) the {@link dev.rollback.core.fleet.Fleet} member of the instance takes the block's
+ * (a time block) the {@link dev.rollback.core.fleet.Fleet} member of the instance ({@code dev.rollback.core.RollbackFleet}) takes the block's
  * sufficient statistics from each guard, a {@link dev.rollback.core.fleet.FleetBlock}: the pairs, the
  * discordant pairs by which call failed, and for the pairs in which both succeeded the count and the
  * sums of the log latency ratio and of its square. It publishes them with its heartbeat to a

@@ -2,6 +2,7 @@ package dev.rollback.core.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rollback.core.RollbackFleet;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.flag.InMemoryFlagSource;
 import dev.rollback.core.guard.GuardState;
@@ -62,7 +63,7 @@ class FleetTest {
     }
 
     private Fleet fleet(RollbackRegistry registry, FleetStore store) {
-        Fleet fleet = Fleet.create(registry, store, FleetConfig.ofDefaults());
+        Fleet fleet = RollbackFleet.create(registry, store, FleetConfig.ofDefaults());
         open.push(fleet);
         return fleet;
     }

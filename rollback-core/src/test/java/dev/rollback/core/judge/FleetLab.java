@@ -1,5 +1,6 @@
 package dev.rollback.core.judge;
 
+import dev.rollback.core.RollbackFleet;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.flag.InMemoryFlagSource;
 import dev.rollback.core.fleet.Fleet;
@@ -106,7 +107,7 @@ final class FleetLab {
                     .instanceId(id)
                     .build();
             this.guard = registry.guard(FEATURE);
-            this.fleet = store == null ? null : Fleet.create(registry, store, FleetConfig.ofDefaults());
+            this.fleet = store == null ? null : RollbackFleet.create(registry, store, FleetConfig.ofDefaults());
             advanceTo(now);
             this.nextPublish = now + random.nextDouble();
         }

@@ -1655,4 +1655,104 @@ public class RollbackProperties {
             this.migrationStatusRefresh = migrationStatusRefresh;
         }
     }
+
+    /** Fleet evidence: this instance's judge statistics pooled with the other instances' in the ledger's database. */
+    private final Fleet fleet = new Fleet();
+
+    /**
+     * Returns the fleet settings.
+     *
+     * @return the fleet settings
+     */
+    public Fleet getFleet() {
+        return fleet;
+    }
+
+    /** Fleet evidence: this instance's judge statistics pooled with the other instances' in the ledger's database. */
+    public static class Fleet {
+
+        /** Whether to publish this instance's judge statistics and judge the fleet's, when the ledger is on the application's DataSource. */
+        private boolean enabled = true;
+
+        /** How long a time block lasts: how often this instance publishes its statistics and heartbeat and judges the fleet's. */
+        private Duration publishInterval = Duration.ofSeconds(1);
+
+        /** How old an instance's last heartbeat may be before it counts as gone. */
+        private Duration staleAfter = Duration.ofSeconds(30);
+
+        /** Blocks that may wait while the ledger's database cannot be reached; beyond, the oldest are dropped and counted. */
+        private int maximumPendingBlocks = 10000;
+
+        /**
+         * Returns whether the fleet judge runs.
+         *
+         * @return whether the fleet judge runs
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets whether the fleet judge runs.
+         *
+         * @param enabled whether the fleet judge runs
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * Returns the publish interval.
+         *
+         * @return the interval
+         */
+        public Duration getPublishInterval() {
+            return publishInterval;
+        }
+
+        /**
+         * Sets the publish interval.
+         *
+         * @param publishInterval the interval
+         */
+        public void setPublishInterval(Duration publishInterval) {
+            this.publishInterval = publishInterval;
+        }
+
+        /**
+         * Returns how old a heartbeat may be.
+         *
+         * @return the age
+         */
+        public Duration getStaleAfter() {
+            return staleAfter;
+        }
+
+        /**
+         * Sets how old a heartbeat may be.
+         *
+         * @param staleAfter the age
+         */
+        public void setStaleAfter(Duration staleAfter) {
+            this.staleAfter = staleAfter;
+        }
+
+        /**
+         * Returns how many blocks may wait.
+         *
+         * @return the number of blocks
+         */
+        public int getMaximumPendingBlocks() {
+            return maximumPendingBlocks;
+        }
+
+        /**
+         * Sets how many blocks may wait.
+         *
+         * @param maximumPendingBlocks the number of blocks
+         */
+        public void setMaximumPendingBlocks(int maximumPendingBlocks) {
+            this.maximumPendingBlocks = maximumPendingBlocks;
+        }
+    }
 }
