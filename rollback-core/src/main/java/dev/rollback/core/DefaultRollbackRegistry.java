@@ -1,5 +1,6 @@
 package dev.rollback.core;
 
+import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.event.RollbackEventPublisher;
 import dev.rollback.core.event.StateTransitionEvent;
@@ -240,8 +241,11 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
                 .register(meters);
         rollbackCounters.add(rollbacks);
         rollbacks.increment();
-        writer.submit(new RollbackRecord(event.recordId(), deployment.get().id(), event.time(), event.reason(),
-                event.feature(), event.scope(), event.actor()));
+        if (!RollbackActors.FLEET_JUDGE.equals(event.actor())) {
+            // A fleet verdict is recorded once for the whole fleet, by the fleet.
+            writer.submit(new RollbackRecord(event.recordId(), deployment.get().id(), event.time(), event.reason(),
+                    event.feature(), event.scope(), event.actor()));
+        }
         if (event.scope() == RollbackScope.INSTANCE && instanceRollbackRecorded.compareAndSet(false, true)) {
             DeploymentRecord requested = deployment.updateAndGet(d -> d.withResult(DeploymentResult.ROLLBACK_REQUESTED));
             MicroserviceVersion version = MicroserviceVersion.of(serviceName, serviceVersion, requested.startTime(),

@@ -33,7 +33,8 @@ class LedgerChangelogTest {
             TreeSet<String> fromCore = db.objects();
             assertThat(normalized(fromChangelog)).isEqualTo(normalized(fromCore))
                     .anyMatch(o -> o.startsWith("constraint fk_rollback_record_deployment"))
-                    .contains("index ix_deployment_record_version", "index ix_rollback_record_deployment");
+                    .contains("index ix_deployment_record_version", "index ix_rollback_record_deployment",
+                            "index ix_fleet_block_feature");
             assertThat(fromCore).contains("column deployment_record.heartbeat_time timestamp with time zone nullable=no",
                     "column rollback_record.trigger_kind character varying nullable=yes",
                     "column rollback_record.outcome character varying nullable=yes");

@@ -18,6 +18,11 @@ public final class RollbackActors {
     public static final String CIRCUIT_BREAKER = "circuit-breaker";
     /** The fleet-wide kill switch that turns a feature's flag off in Unleash. */
     public static final String UNLEASH_KILL_SWITCH = "unleash-kill-switch";
+    /**
+     * The fleet judge, on the pooled evidence of every instance. The registry does not record such a
+     * rollback itself: the fleet records it once for all instances.
+     */
+    public static final String FLEET_JUDGE = "fleet-judge";
     /** The agent, which reverts whole instances to their previous version. */
     public static final String AGENT = "agent";
 

@@ -6,6 +6,7 @@ import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.event.StateTransitionEvent;
 import dev.rollback.core.flag.FlagSource;
+import dev.rollback.core.fleet.FleetBlock;
 import dev.rollback.core.guard.GuardConfig;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
@@ -305,6 +306,32 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         if (evidence != null) {
             rollback("regression: " + evidence.summary(), RollbackActors.JUDGE, evidence);
         }
+    }
+
+    /**
+     * Returns the pairs the judge formed since the last call, as one block, and starts a new one;
+     * {@code null} if it formed none. Called by the fleet, off the call path.
+     *
+     * @param instance this instance's id
+     * @param start    when the block started
+     * @param end      when it ended
+     * @return the block, or {@code null}
+     */
+    public FleetBlock takePairs(String instance, Instant start, Instant end) {
+        synchronized (judge) {
+            return judge.tally.take(feature, instance, start, end);
+        }
+    }
+
+    /**
+     * Rolls the feature back on a verdict of the fleet judge, as {@value RollbackActors#FLEET_JUDGE}; does
+     * nothing if it is rolled back already.
+     *
+     * @param reason   the verdict in words, with the pooled evidence
+     * @param evidence the pooled evidence
+     */
+    public void rollbackByFleet(String reason, Evidence evidence) {
+        rollback(LedgerText.reason(reason), RollbackActors.FLEET_JUDGE, evidence);
     }
 
     private double logEvidence(Criterion criterion) {

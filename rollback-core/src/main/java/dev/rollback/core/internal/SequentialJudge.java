@@ -82,13 +82,13 @@ final class SequentialJudge {
     /** Prior scales for differences of proportions (0.02 is two percentage points). */
     private static final double[] PROPORTION_SCALES = {0.02, 0.08};
     /** Prior scales for differences of mean log latency (0.2 is about 22% slower). */
-    private static final double[] LOG_LATENCY_SCALES = {0.05, 0.2, 0.8};
+    static final double[] LOG_LATENCY_SCALES = {0.05, 0.2, 0.8};
     private static final double MIN_VARIANCE = 1e-12;
     private static final double LN_2 = Math.log(2);
     /** The share of {@code alpha} spent by the tests on all samples; the windows spend the rest. */
     private static final double ALL_SHARE = 0.9;
     /** The error rate's share of {@code alpha}; latency has the rest. */
-    private static final double ERROR_RATE_SHARE = 2.0 / 3;
+    static final double ERROR_RATE_SHARE = 2.0 / 3;
     /**
      * What the latency tests' log e-values are reduced by, so that one threshold spends the error
      * rate's share of {@code alpha} on the error rate and the rest on latency.
@@ -140,6 +140,8 @@ final class SequentialJudge {
     private long newSinceOld;
     private long lastOldNanos;
     private boolean concurrent = true;
+    /** The pairs since the fleet last took them; never read by the judge itself. */
+    final PairTally tally = new PairTally();
 
     SequentialJudge(GuardConfig config) {
         this.logAlpha = Math.log(config.significanceLevel());
@@ -269,6 +271,7 @@ final class SequentialJudge {
     private Evidence pair(boolean newFailed, double newX, boolean oldFailed, double oldX) {
         double prior = oldErrorRatePrior();
         double priorWeight = 1 + Math.min(baseline.calls, MAX_PRIOR_WEIGHT);
+        tally.add(newFailed, newX, oldFailed, oldX);
         all.pairs.add(newFailed, newX, oldFailed, oldX, prior, priorWeight);
         recent.pairs.add(newFailed, newX, oldFailed, oldX, prior, priorWeight);
         Evidence evidence = pairedErrors(all.pairs, logThreshold, true);
@@ -420,7 +423,7 @@ final class SequentialJudge {
         return slowCalls.evidence(Criterion.MAXIMUM_LATENCY, logThreshold, verdictOnly);
     }
 
-    private static Evidence decide(Criterion criterion, boolean verdictOnly, double threshold, double d,
+    static Evidence decide(Criterion criterion, boolean verdictOnly, double threshold, double d,
                                    double variance, double[] scales, long nNew, long nOld, double newEstimate,
                                    double oldEstimate, double effect, double tolerance, boolean concurrent) {
         if (verdictOnly && d <= 0) {
@@ -487,7 +490,7 @@ final class SequentialJudge {
     }
 
     /** The geometric mean of latency plus resolution: the scale on which the effect is measured. */
-    private static double geometricMeanMillis(double meanLog) {
+    static double geometricMeanMillis(double meanLog) {
         return (Math.exp(meanLog) - 1) / 1_000.0;
     }
 

@@ -37,6 +37,23 @@ public final class RollbackMetricNames {
      * writer's dead-letter list and not retried.
      */
     public static final String LEDGER_REJECTED = "rollback.ledger.rejected";
+    /**
+     * Gauge of the fleet judge's log e-value on the pooled pairs of every instance, tagged
+     * {@value #TAG_FEATURE} and {@value #TAG_CRITERION} ({@code error_rate} or {@code latency}).
+     */
+    public static final String FLEET_EVIDENCE = "rollback.fleet.evidence";
+    /** Gauge of the pairs the fleet judge pooled since the feature's last fleet verdict, tagged {@value #TAG_FEATURE}. */
+    public static final String FLEET_PAIRS = "rollback.fleet.pairs";
+    /** Gauge of the instances whose pairs the fleet judge pooled, tagged {@value #TAG_FEATURE}. */
+    public static final String FLEET_CONTRIBUTORS = "rollback.fleet.contributors";
+    /** Gauge of the service's instances with a fresh heartbeat in the fleet store. */
+    public static final String FLEET_INSTANCES = "rollback.fleet.instances";
+    /** Gauge of blocks waiting to be published to the fleet store. */
+    public static final String FLEET_PENDING = "rollback.fleet.pending";
+    /** Counter of times the fleet store could not be reached. */
+    public static final String FLEET_PUBLISH_FAILURES = "rollback.fleet.publish.failures";
+    /** Counter of blocks dropped unpublished because too many waited. */
+    public static final String FLEET_DROPPED = "rollback.fleet.dropped";
 
     /** Tag: the feature. */
     public static final String TAG_FEATURE = "feature";

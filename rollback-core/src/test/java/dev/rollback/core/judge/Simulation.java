@@ -234,7 +234,7 @@ final class Simulation {
         }
     }
 
-    private static String step(Path path, double factor, double shared, SplittableRandom random, MockClock clock,
+    static String step(Path path, double factor, double shared, SplittableRandom random, MockClock clock,
                                long[] counts, int index) {
         counts[index]++;
         clock.add((long) (path.millis(random) * factor * 1_000_000), TimeUnit.NANOSECONDS);

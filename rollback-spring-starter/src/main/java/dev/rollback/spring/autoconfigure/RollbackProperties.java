@@ -723,16 +723,11 @@ public class RollbackProperties {
     /** OpenFeature as the flag source, when rollback-openfeature is on the class path. */
     private final OpenFeature openfeature = new OpenFeature();
 
-    /**
-     * Returns the OpenFeature settings ({@code rollback.openfeature.*}).
-     *
-     * @return the settings
-     */
     public OpenFeature getOpenfeature() {
         return openfeature;
     }
 
-    /** OpenFeature as the flag source ({@code rollback.openfeature.*}). */
+    /** OpenFeature as the flag source. */
     public static class OpenFeature {
 
         /** Whether to use the application's OpenFeature client as the flag source when there is one and Unleash is not used. */
@@ -744,58 +739,83 @@ public class RollbackProperties {
         /** How often, at most, a failing flag evaluation is logged. */
         private Duration errorLogInterval = Duration.ofMinutes(1);
 
-        /**
-         * Returns whether OpenFeature is used.
-         *
-         * @return whether enabled
-         */
         public boolean isEnabled() {
             return enabled;
         }
 
-        /**
-         * Sets whether OpenFeature is used.
-         *
-         * @param enabled whether enabled
-         */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
 
-        /**
-         * Returns how many decisions are cached per feature.
-         *
-         * @return the size
-         */
         public long getCacheMaximumSize() {
             return cacheMaximumSize;
         }
 
-        /**
-         * Sets how many decisions are cached per feature.
-         *
-         * @param cacheMaximumSize the size, at least 1
-         */
         public void setCacheMaximumSize(long cacheMaximumSize) {
             this.cacheMaximumSize = cacheMaximumSize;
         }
 
-        /**
-         * Returns how often, at most, a failing evaluation is logged.
-         *
-         * @return the interval
-         */
         public Duration getErrorLogInterval() {
             return errorLogInterval;
         }
 
-        /**
-         * Sets how often, at most, a failing evaluation is logged.
-         *
-         * @param errorLogInterval a positive interval
-         */
         public void setErrorLogInterval(Duration errorLogInterval) {
             this.errorLogInterval = errorLogInterval;
+        }
+    }
+
+    /** Fleet evidence: this instance's judge statistics pooled with the other instances' in the ledger's database. */
+    private final Fleet fleet = new Fleet();
+
+    public Fleet getFleet() {
+        return fleet;
+    }
+
+    /** Fleet evidence: this instance's judge statistics pooled with the other instances' in the ledger's database. */
+    public static class Fleet {
+
+        /** Whether to publish this instance's judge statistics and judge the fleet's, when the ledger is on the application's DataSource. */
+        private boolean enabled = true;
+
+        /** How long a time block lasts: how often this instance publishes its statistics and heartbeat and judges the fleet's. */
+        private Duration publishInterval = Duration.ofSeconds(1);
+
+        /** How old an instance's last heartbeat may be before it counts as gone. */
+        private Duration staleAfter = Duration.ofSeconds(30);
+
+        /** Blocks that may wait while the ledger's database cannot be reached; beyond, the oldest are dropped and counted. */
+        private int maximumPendingBlocks = 10000;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getPublishInterval() {
+            return publishInterval;
+        }
+
+        public void setPublishInterval(Duration publishInterval) {
+            this.publishInterval = publishInterval;
+        }
+
+        public Duration getStaleAfter() {
+            return staleAfter;
+        }
+
+        public void setStaleAfter(Duration staleAfter) {
+            this.staleAfter = staleAfter;
+        }
+
+        public int getMaximumPendingBlocks() {
+            return maximumPendingBlocks;
+        }
+
+        public void setMaximumPendingBlocks(int maximumPendingBlocks) {
+            this.maximumPendingBlocks = maximumPendingBlocks;
         }
     }
 }

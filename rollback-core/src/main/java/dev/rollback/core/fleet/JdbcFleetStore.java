@@ -1,0 +1,248 @@
+package dev.rollback.core.fleet;
+
+import dev.rollback.core.ledger.LedgerException;
+import dev.rollback.core.ledger.LedgerText;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A {@link FleetStore} in the ledger's database through plain JDBC, H2 or PostgreSQL. Its tables
+ * ({@code fleet_block}, {@code fleet_instance}, {@code fleet_verdict}) are part of the ledger's schema:
+ * {@link dev.rollback.core.ledger.JdbcRollbackLedger#createSchema()} creates them, as does the
+ * ledger's Liquibase change log.
+ *
+ * <p>A publication is one transaction (the blocks in one batch and the heartbeat), so a failed one
+ * leaves nothing and is repeated whole. Blocks are only ever inserted; the fleet judge reads them added
+ * up per instance, after the id of the newest block of the feature's last verdict. A verdict's primary
+ * key is its service, feature and epoch: of two instances reaching the same verdict at once, the
+ * database keeps the first and refuses the second. A failure throws {@link LedgerException} with the
+ * {@link SQLException} as its cause.
+ *
+ * <p>Instances are safe for use from several threads and hold no resources of their own.
+ */
+public final class JdbcFleetStore implements FleetStore {
+
+    private static final String INTEGRITY_VIOLATION_CLASS = "23";
+    private static final int TEXT_LENGTH = LedgerText.MAX_REASON_LENGTH;
+
+    private static final String INSERT_BLOCK = "INSERT INTO fleet_block (service_name, feature, instance_id,"
+            + " block_start, block_end, pairs, new_only_failures, old_only_failures, latency_pairs, sum_log_ratio,"
+            + " sum_squared_log_ratio, sum_new_log) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_HEARTBEAT =
+            "UPDATE fleet_instance SET heartbeat_time = ? WHERE service_name = ? AND instance_id = ?";
+    private static final String INSERT_HEARTBEAT =
+            "INSERT INTO fleet_instance (service_name, instance_id, heartbeat_time) VALUES (?, ?, ?)";
+    private static final String SELECT_POOLED = "SELECT instance_id, MIN(block_start) AS first_start,"
+            + " MAX(block_end) AS last_end, SUM(pairs) AS pairs, SUM(new_only_failures) AS new_only,"
+            + " SUM(old_only_failures) AS old_only, SUM(latency_pairs) AS latency_pairs,"
+            + " SUM(sum_log_ratio) AS s1, SUM(sum_squared_log_ratio) AS s2, SUM(sum_new_log) AS s3,"
+            + " MAX(id) AS last_id FROM fleet_block WHERE service_name = ? AND feature = ? AND id > ?"
+            + " GROUP BY instance_id ORDER BY instance_id";
+    private static final String SELECT_LATEST_VERDICT = "SELECT feature, epoch, last_block_id, decided_by,"
+            + " decision_time, evidence, instances FROM fleet_verdict WHERE service_name = ? AND feature = ?"
+            + " ORDER BY epoch DESC FETCH FIRST 1 ROWS ONLY";
+    private static final String INSERT_VERDICT = "INSERT INTO fleet_verdict (service_name, feature, epoch,"
+            + " last_block_id, decided_by, decision_time, evidence, instances) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String SELECT_LIVE = "SELECT instance_id FROM fleet_instance"
+            + " WHERE service_name = ? AND heartbeat_time >= ? ORDER BY instance_id";
+
+    private final DataSource dataSource;
+
+    /**
+     * Creates a store on the ledger's data source; nothing is read or written until the first call.
+     *
+     * @param dataSource where the ledger's tables are
+     */
+    public JdbcFleetStore(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    @Override
+    public void publish(String service, String instance, Instant heartbeat, List<FleetBlock> blocks) {
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        withConnection("publish " + blocks.size() + " block(s) of instance " + instance, connection -> {
+            connection.setAutoCommit(false);
+            try {
+                if (!blocks.isEmpty()) {
+                    try (PreparedStatement insert = connection.prepareStatement(INSERT_BLOCK)) {
+                        for (FleetBlock b : blocks) {
+                            insert.setString(1, service);
+                            insert.setString(2, b.feature());
+                            insert.setString(3, b.instance());
+                            insert.setObject(4, utc(b.start()));
+                            insert.setObject(5, utc(b.end()));
+                            insert.setLong(6, b.pairs());
+                            insert.setLong(7, b.newOnlyFailures());
+                            insert.setLong(8, b.oldOnlyFailures());
+                            insert.setLong(9, b.latencyPairs());
+                            insert.setDouble(10, b.sumLogRatio());
+                            insert.setDouble(11, b.sumSquaredLogRatio());
+                            insert.setDouble(12, b.sumNewLog());
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                    }
+                }
+                beat(connection, service, instance, heartbeat);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    /** Updates the heartbeat, or inserts it: only the instance itself writes its row. */
+    private static void beat(Connection connection, String service, String instance, Instant heartbeat)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(UPDATE_HEARTBEAT)) {
+            update.setObject(1, utc(heartbeat));
+            update.setString(2, service);
+            update.setString(3, instance);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_HEARTBEAT)) {
+            insert.setString(1, service);
+            insert.setString(2, instance);
+            insert.setObject(3, utc(heartbeat));
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public PooledBlocks pooled(String service, String feature, long afterBlockId) {
+        return withConnection("read the blocks of feature " + feature, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(SELECT_POOLED)) {
+                select.setString(1, service);
+                select.setString(2, feature);
+                select.setLong(3, afterBlockId);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<FleetBlock> instances = new ArrayList<>();
+                    long last = afterBlockId;
+                    while (rows.next()) {
+                        instances.add(new FleetBlock(feature, rows.getString("instance_id"),
+                                instant(rows, "first_start"), instant(rows, "last_end"), rows.getLong("pairs"),
+                                rows.getLong("new_only"), rows.getLong("old_only"), rows.getLong("latency_pairs"),
+                                rows.getDouble("s1"), rows.getDouble("s2"), rows.getDouble("s3")));
+                        last = Math.max(last, rows.getLong("last_id"));
+                    }
+                    return new PooledBlocks(instances, last);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<FleetVerdict> latestVerdict(String service, String feature) {
+        return withConnection("read the fleet verdicts of feature " + feature, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(SELECT_LATEST_VERDICT)) {
+                select.setString(1, service);
+                select.setString(2, feature);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    String instances = rows.getString("instances");
+                    return Optional.of(new FleetVerdict(rows.getString("feature"), rows.getInt("epoch"),
+                            rows.getLong("last_block_id"), rows.getString("decided_by"),
+                            instant(rows, "decision_time"), rows.getString("evidence"),
+                            instances.isEmpty() ? List.of() : Arrays.asList(instances.split(","))));
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean recordVerdict(String service, FleetVerdict verdict) {
+        return withConnection("record fleet verdict " + verdict.epoch() + " of feature " + verdict.feature(),
+                connection -> {
+                    try (PreparedStatement insert = connection.prepareStatement(INSERT_VERDICT)) {
+                        insert.setString(1, service);
+                        insert.setString(2, verdict.feature());
+                        insert.setInt(3, verdict.epoch());
+                        insert.setLong(4, verdict.lastBlockId());
+                        insert.setString(5, verdict.decidedBy());
+                        insert.setObject(6, utc(verdict.time()));
+                        insert.setString(7, LedgerText.cut(verdict.evidence(), TEXT_LENGTH));
+                        insert.setString(8, LedgerText.cut(String.join(",", verdict.instances()), TEXT_LENGTH));
+                        insert.executeUpdate();
+                        return true;
+                    } catch (SQLException e) {
+                        if (isIntegrityViolation(e)) {
+                            return false;
+                        }
+                        throw e;
+                    }
+                });
+    }
+
+    @Override
+    public List<String> liveInstances(String service, Instant since) {
+        return withConnection("read the live instances of service " + service, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(SELECT_LIVE)) {
+                select.setString(1, service);
+                select.setObject(2, utc(since));
+                try (ResultSet rows = select.executeQuery()) {
+                    List<String> ids = new ArrayList<>();
+                    while (rows.next()) {
+                        ids.add(rows.getString(1));
+                    }
+                    return List.copyOf(ids);
+                }
+            }
+        });
+    }
+
+    private <T> T withConnection(String what, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            try {
+                return work.apply(connection);
+            } finally {
+                // A pool hands the connection on: leave it as it came.
+                if (!connection.getAutoCommit()) {
+                    connection.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("The fleet store could not " + what + ": " + e.getMessage()
+                    + " (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static boolean isIntegrityViolation(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith(INTEGRITY_VIOLATION_CLASS);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        return row.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    /** Work with a connection. */
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+}

@@ -1,0 +1,69 @@
+/**
+ * Fleet evidence: every instance's pairs in one verdict, so that a fleet of twenty decides about as
+ * fast as one instance with all the traffic.
+ *
+ * <h2>What is shared</h2>
+ * Each instance's judge pairs its own new-path and old-path calls as it does alone (see
+ * {@link dev.rollback.core.judge}). Every {@link dev.rollback.core.fleet.FleetConfig#publishInterval()}
+ * (a time block) the {@link dev.rollback.core.fleet.Fleet} member of the instance ({@code dev.rollback.core.RollbackFleet}) takes the block's
+ * sufficient statistics from each guard, a {@link dev.rollback.core.fleet.FleetBlock}: the pairs, the
+ * discordant pairs by which call failed, and for the pairs in which both succeeded the count and the
+ * sums of the log latency ratio and of its square. It publishes them with its heartbeat to a
+ * {@link dev.rollback.core.fleet.FleetStore}, in the ledger's database: no new server, no new process,
+ * nothing on the guarded call but a few additions under the lock the judge already holds.
+ *
+ * <h2>The test</h2>
+ * Stratum = one instance in one block. Within a stratum the two calls of a pair share whatever that
+ * instance saw then (its database, its load, its error rate on both paths), exactly as for the local
+ * judge. Error rate: if the new path is no worse, then, given which pairs are discordant in every
+ * stratum and everything that happened before, which call of a discordant pair failed is a coin that
+ * lands on the new call with probability at most 1/2, in every stratum, whatever the stratum's error
+ * rate (Lindon, Sanden and Shirikian, KDD 2022; Lindon and Malek, NeurIPS 2022: under the null, the arm
+ * in which an event falls is a coin with the arms' share as its bias, whatever the rate over time). For
+ * any bet {@code q} in [1/2, 1) the product over all discordant pairs of the fleet of {@code 2q} (new
+ * failed) and {@code 2(1 - q)} (old failed) is therefore a product of per-stratum e-values and a
+ * nonnegative supermartingale, whatever the order in which the pairs are seen; it depends only on the
+ * pooled counts. The fleet judge's e-value is its average over nine bets {@code q = 0.55 ... 0.95} fixed
+ * in advance (a mixture, so again a supermartingale), and by Ville's inequality it ever reaches
+ * {@code 1 / (2/3 alpha)} with probability at most {@code 2/3 alpha}, with {@code alpha} the feature's
+ * {@link dev.rollback.core.guard.GuardConfig#significanceLevel()}. As for the local judge, a verdict
+ * also needs the pooled paired failure proportions to differ by more than the tolerance. Latency: the
+ * local judge's normal-mixture SPRT on the pooled mean of the pairs' log ratios, with the remaining
+ * third of {@code alpha}; it is asymptotic, as locally, and the pooled variance (about the grand mean)
+ * only overstates the per-stratum one, which makes it slower, never less valid. The fleet judge is a
+ * test of its own: with it, a feature is rolled back falsely with probability at most {@code alpha} by
+ * the fleet plus {@code alpha} per instance by the local judges, which go on unchanged.
+ *
+ * <h2>Why it stays valid</h2>
+ * <ul>
+ *   <li>Peeking: the statistic is a supermartingale in the pairs; it is read whenever an instance looks,
+ *       which is a stopping time.</li>
+ *   <li>Strata joining and leaving, an instance with more errors on both paths, a slow instance: each
+ *       changes which pairs exist, or how many are discordant, never the coin of a discordant pair. An
+ *       instance that leaves (no heartbeat for {@link dev.rollback.core.fleet.FleetConfig#staleAfter()})
+ *       publishes no more; the pairs it published stay counted, since dropping pairs after they were
+ *       seen would be choosing data, and it is not waited for.</li>
+ *   <li>Delays: a block published late only adds its pairs later; the statistic depends on the counts,
+ *       not on the order.</li>
+ *   <li>Clock skew: block times are kept for people; the test reads only counts, and the verdicts are
+ *       ordered by the store's ids and epochs, never by an instance's clock. Skew only shifts when an
+ *       instance counts as gone, by far less than {@code staleAfter}.</li>
+ * </ul>
+ * Per-instance blocks in the store are sums; a lost publication is repeated whole (one transaction),
+ * so no pair counts twice. What the fleet test does not have is the local judge's windows: it pools
+ * every pair since the feature's last fleet verdict, so a regression that starts after a long healthy
+ * rollout is diluted by it (the local judges, which have windows, still catch it).
+ *
+ * <h2>Where it runs: on every instance</h2>
+ * Every instance reads the pooled blocks of each feature it is rolling out and tests them; as all read
+ * the same rows, all reach the same verdict within a publish interval of one another. The first to
+ * reach it records it in the store under the feature's next epoch: the store keeps exactly one, so the
+ * verdict is recorded once in the ledger (as a {@link dev.rollback.core.ledger.RollbackScope#FLEET}
+ * rollback by {@code fleet-judge}, with the pooled evidence and the contributing instances), however
+ * many reach it at once. Every instance, first or not, then rolls the feature back locally, which tells
+ * its flag source (an Unleash kill switch turns the flag off for the fleet; turning it off twice is
+ * harmless) and shows the verdict in its health report. No election: nothing to fail over, no leader
+ * to lose, and an instance that cannot reach the store simply judges alone; the price is that every
+ * instance reads the blocks, a few small aggregate queries per feature per interval.
+ */
+package dev.rollback.core.fleet;

@@ -1,0 +1,309 @@
+package dev.rollback.core.internal;
+
+import dev.rollback.core.RollbackRegistry;
+import dev.rollback.core.event.RollbackActors;
+import dev.rollback.core.fleet.Fleet;
+import dev.rollback.core.fleet.FleetBlock;
+import dev.rollback.core.fleet.FleetConfig;
+import dev.rollback.core.fleet.FleetStore;
+import dev.rollback.core.fleet.FleetVerdict;
+import dev.rollback.core.fleet.PooledBlocks;
+import dev.rollback.core.guard.GuardState;
+import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.health.HealthReport;
+import dev.rollback.core.judge.Evidence;
+import dev.rollback.core.ledger.RollbackScope;
+import dev.rollback.core.metrics.RollbackMetricNames;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Fleet} behind {@code dev.rollback.core.RollbackFleet}: every publish interval it takes
+ * each guard's pairs of the interval as one block, publishes the pending blocks with a heartbeat,
+ * then reads the fleet's pooled blocks of each feature this instance is rolling out and tests them
+ * ({@link PooledTest}); see {@link dev.rollback.core.fleet} for the test and where it runs.
+ */
+public final class DefaultFleet implements Fleet {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultFleet.class);
+
+    private final RollbackRegistry registry;
+    private final FleetStore store;
+    private final FleetConfig config;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final String service;
+    private final String instance;
+    private final ArrayDeque<FleetBlock> pending = new ArrayDeque<>();
+    private final Map<String, FeatureView> features = new ConcurrentHashMap<>();
+    private final List<Meter> registered = new ArrayList<>();
+    private final Counter publishFailures;
+    private final Counter dropped;
+    private final Object lock = new Object();
+    private volatile ScheduledExecutorService thread;
+    private Instant blockStart;
+    private final Instant joined;
+    private volatile int liveInstances;
+    private boolean failing;
+
+    /** What the fleet knows of one feature; read by the meters. */
+    private static final class FeatureView {
+        volatile int seenEpoch = -1;
+        volatile double errorLogEvidence;
+        volatile double latencyLogEvidence;
+        volatile long pairs;
+        volatile int contributors;
+        volatile FleetVerdict verdict;
+    }
+
+    /**
+     * Creates the member; {@link #start()} gives it a thread of its own.
+     *
+     * @param registry the instance's registry; its meter registry's clock is the only time read
+     * @param store    the store the fleet shares
+     * @param config   the configuration
+     */
+    public DefaultFleet(RollbackRegistry registry, FleetStore store, FleetConfig config) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.store = Objects.requireNonNull(store, "store");
+        this.config = Objects.requireNonNull(config, "config");
+        this.meters = registry.meterRegistry();
+        this.clock = meters.config().clock();
+        HealthReport health = registry.health();
+        this.service = health.service();
+        this.instance = health.instance();
+        this.blockStart = now();
+        this.joined = blockStart;
+        this.publishFailures = register(Counter.builder(RollbackMetricNames.FLEET_PUBLISH_FAILURES)
+                .description("Times the fleet store could not be reached; the blocks wait and are published later")
+                .register(meters));
+        this.dropped = register(Counter.builder(RollbackMetricNames.FLEET_DROPPED)
+                .description("Blocks dropped unpublished because too many waited while the fleet store was down")
+                .register(meters));
+        register(Gauge.builder(RollbackMetricNames.FLEET_INSTANCES, this, f -> f.liveInstances)
+                .description("Instances of the service whose heartbeat is fresh, as last read from the fleet store")
+                .register(meters));
+        register(Gauge.builder(RollbackMetricNames.FLEET_PENDING, this, DefaultFleet::pendingBlocks)
+                .description("Blocks waiting to be published to the fleet store")
+                .register(meters));
+    }
+
+    /**
+     * Starts the thread that runs {@link #runOnce()} every publish interval until {@link #close()}.
+     *
+     * @return this member
+     */
+    public DefaultFleet start() {
+        thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rollback-fleet");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = Math.max(1, config.publishInterval().toMillis());
+        thread.scheduleWithFixedDelay(this::runOnce, millis, millis, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    @Override
+    public void runOnce() {
+        synchronized (lock) {
+            Instant now = now();
+            takeBlocks(now);
+            try {
+                store.publish(service, instance, now, List.copyOf(pending));
+                pending.clear();
+                liveInstances = store.liveInstances(service, now.minus(config.staleAfter())).size();
+                for (ReleaseGuard guard : registry.guards()) {
+                    if (guard instanceof DefaultReleaseGuard g) {
+                        judge(g, now);
+                    }
+                }
+                if (failing) {
+                    failing = false;
+                    log.info("Fleet store reachable again: instance {} publishes its blocks and judges with the fleet",
+                            instance);
+                }
+            } catch (RuntimeException e) {
+                publishFailures.increment();
+                if (!failing) {
+                    failing = true;
+                    log.warn("Fleet store not reachable: instance {} keeps its blocks and judges alone until it is"
+                            + " ({})", instance, e.toString());
+                }
+            }
+        }
+    }
+
+    private void takeBlocks(Instant now) {
+        for (ReleaseGuard guard : registry.guards()) {
+            if (guard instanceof DefaultReleaseGuard g) {
+                FleetBlock block = g.takePairs(instance, blockStart, now);
+                if (block != null) {
+                    if (pending.size() == config.maximumPendingBlocks()) {
+                        pending.removeFirst();
+                        dropped.increment();
+                    }
+                    pending.addLast(block);
+                }
+            }
+        }
+        blockStart = now;
+    }
+
+    private void judge(DefaultReleaseGuard guard, Instant now) {
+        String feature = guard.feature();
+        FeatureView view = view(feature);
+        Optional<FleetVerdict> latest = store.latestVerdict(service, feature);
+        int epoch = latest.map(FleetVerdict::epoch).orElse(0);
+        if (view.seenEpoch < 0 && !(latest.isPresent() && applies(latest.get()))) {
+            view.seenEpoch = epoch;
+        } else if (epoch > view.seenEpoch) {
+            follow(guard, view, latest.get());
+            return;
+        }
+        if (guard.state() != GuardState.ROLLING_OUT) {
+            return;
+        }
+        PooledBlocks pooled = store.pooled(service, feature, latest.map(FleetVerdict::lastBlockId).orElse(0L));
+        Optional<FleetBlock> total = pooled.total();
+        view.contributors = pooled.instances().size();
+        view.pairs = total.map(FleetBlock::pairs).orElse(0L);
+        if (total.isEmpty()) {
+            view.errorLogEvidence = 0;
+            view.latencyLogEvidence = 0;
+            return;
+        }
+        Evidence errors = PooledTest.errorRate(total.get(), guard.config(), false);
+        Evidence latency = PooledTest.latency(total.get(), guard.config(), false);
+        view.errorLogEvidence = errors == null ? 0 : errors.logEvidence();
+        view.latencyLogEvidence = latency == null ? 0 : latency.logEvidence();
+        Evidence verdict = PooledTest.errorRate(total.get(), guard.config(), true);
+        if (verdict == null) {
+            verdict = PooledTest.latency(total.get(), guard.config(), true);
+        }
+        if (verdict == null) {
+            return;
+        }
+        FleetVerdict reached = new FleetVerdict(feature, epoch + 1, pooled.lastBlockId(), instance, now,
+                verdict.summary(), pooled.instanceIds());
+        if (store.recordVerdict(service, reached)) {
+            view.seenEpoch = reached.epoch();
+            view.verdict = reached;
+            registry.recordRollback(feature, reached.summary(), RollbackScope.FLEET,
+                    RollbackActors.FLEET_JUDGE);
+            guard.rollbackByFleet(reached.summary(), verdict);
+        } else {
+            store.latestVerdict(service, feature).ifPresent(v -> follow(guard, view, v));
+        }
+    }
+
+    /**
+     * Whether a verdict seen for the first time concerns this instance: it pooled this instance's pairs,
+     * or it was reached since this instance joined (less {@code staleAfter}, for clock skew). An older
+     * one was followed, or reinstated, before this instance took part.
+     */
+    private boolean applies(FleetVerdict verdict) {
+        return verdict.instances().contains(instance) || !verdict.time().isBefore(joined.minus(config.staleAfter()));
+    }
+
+    private void follow(DefaultReleaseGuard guard, FeatureView view, FleetVerdict verdict) {
+        view.seenEpoch = verdict.epoch();
+        view.verdict = verdict;
+        guard.rollbackByFleet(verdict.summary(), null);
+    }
+
+    private FeatureView view(String feature) {
+        return features.computeIfAbsent(feature, f -> {
+            FeatureView view = new FeatureView();
+            registerFeatureMeters(f, view);
+            return view;
+        });
+    }
+
+    private void registerFeatureMeters(String feature, FeatureView view) {
+        register(Gauge.builder(RollbackMetricNames.FLEET_EVIDENCE, view, v -> v.errorLogEvidence)
+                .description("The fleet judge's log e-value of a regression on the pooled pairs of every instance")
+                .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                .tag(RollbackMetricNames.TAG_CRITERION, "error_rate")
+                .register(meters));
+        register(Gauge.builder(RollbackMetricNames.FLEET_EVIDENCE, view, v -> v.latencyLogEvidence)
+                .description("The fleet judge's log e-value of a regression on the pooled pairs of every instance")
+                .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                .tag(RollbackMetricNames.TAG_CRITERION, "latency")
+                .register(meters));
+        register(Gauge.builder(RollbackMetricNames.FLEET_PAIRS, view, v -> v.pairs)
+                .description("Pairs pooled by the fleet judge since the feature's last fleet verdict")
+                .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                .register(meters));
+        register(Gauge.builder(RollbackMetricNames.FLEET_CONTRIBUTORS, view, v -> v.contributors)
+                .description("Instances whose pairs the fleet judge pooled since the feature's last fleet verdict")
+                .tag(RollbackMetricNames.TAG_FEATURE, feature)
+                .register(meters));
+    }
+
+    @Override
+    public Optional<FleetVerdict> verdict(String feature) {
+        FeatureView view = features.get(feature);
+        return Optional.ofNullable(view == null ? null : view.verdict);
+    }
+
+    private int pendingBlocks() {
+        synchronized (lock) {
+            return pending.size();
+        }
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.wallTime());
+    }
+
+    private <M extends Meter> M register(M meter) {
+        registered.add(meter);
+        return meter;
+    }
+
+    @Override
+    public void close() {
+        if (thread != null) {
+            thread.shutdownNow();
+            try {
+                thread.awaitTermination(config.publishInterval().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (lock) {
+            takeBlocks(now());
+            try {
+                store.publish(service, instance, now(), List.copyOf(pending));
+                pending.clear();
+            } catch (RuntimeException e) {
+                log.warn("Fleet store not reachable on close: {} block(s) of instance {} are not published ({})",
+                        pending.size(), instance, e.toString());
+            }
+        }
+        registered.forEach(meters::remove);
+        registered.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "DefaultFleet{service=" + service + ", instance=" + instance + ", live=" + liveInstances + '}';
+    }
+}

@@ -1,0 +1,81 @@
+package dev.rollback.core.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link FleetStore} does, run on each implementation. Each test works under a service
+ * name of its own, so that implementations on a shared database keep apart.
+ */
+abstract class FleetStoreContract {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** Returns the store under test, with the ledger's tables created. */
+    protected abstract FleetStore store();
+
+    static FleetBlock block(String instance, int seconds, long pairs, long newOnly, long oldOnly, double sum) {
+        return new FleetBlock("checkout-v2", instance, T0.plusSeconds(seconds), T0.plusSeconds(seconds + 1), pairs,
+                newOnly, oldOnly, pairs - newOnly - oldOnly, sum, sum * sum, 3.0 * (pairs - newOnly - oldOnly));
+    }
+
+    @Test
+    void addsUpEachInstancesBlocksPublishedAfterTheGivenBlock() {
+        FleetStore store = store();
+        store.publish(service, "a", T0, List.of(block("a", 0, 10, 1, 0, 0.5), block("a", 1, 20, 2, 1, 0.25)));
+        store.publish(service, "b", T0, List.of(block("b", 0, 5, 0, 1, 1.0)));
+
+        PooledBlocks all = store.pooled(service, "checkout-v2", 0);
+        assertThat(all.instanceIds()).containsExactly("a", "b");
+        FleetBlock a = all.instances().get(0);
+        assertThat(a.pairs()).isEqualTo(30);
+        assertThat(a.newOnlyFailures()).isEqualTo(3);
+        assertThat(a.oldOnlyFailures()).isEqualTo(1);
+        assertThat(a.latencyPairs()).isEqualTo(26);
+        assertThat(a.sumLogRatio()).isEqualTo(0.75);
+        assertThat(a.start()).isEqualTo(T0);
+        assertThat(a.end()).isEqualTo(T0.plusSeconds(2));
+        assertThat(all.total().orElseThrow().pairs()).isEqualTo(35);
+
+        store.publish(service, "b", T0.plusSeconds(1), List.of(block("b", 1, 7, 7, 0, 0)));
+        PooledBlocks after = store.pooled(service, "checkout-v2", all.lastBlockId());
+        assertThat(after.instanceIds()).containsExactly("b");
+        assertThat(after.total().orElseThrow().newOnlyFailures()).isEqualTo(7);
+        assertThat(after.lastBlockId()).isGreaterThan(all.lastBlockId());
+        assertThat(store.pooled(service, "other-feature", 0).instances()).isEmpty();
+    }
+
+    @Test
+    void keepsOneVerdictPerFeatureAndEpoch() {
+        FleetStore store = store();
+        FleetVerdict first = new FleetVerdict("checkout-v2", 1, 12, "a", T0, "error rate up", List.of("a", "b"));
+        FleetVerdict rival = new FleetVerdict("checkout-v2", 1, 13, "b", T0, "error rate up too", List.of("b"));
+
+        assertThat(store.latestVerdict(service, "checkout-v2")).isEmpty();
+        assertThat(store.recordVerdict(service, first)).isTrue();
+        assertThat(store.recordVerdict(service, rival)).isFalse();
+        assertThat(store.latestVerdict(service, "checkout-v2")).contains(first);
+
+        FleetVerdict second = new FleetVerdict("checkout-v2", 2, 40, "b", T0.plusSeconds(60), "again", List.of("b"));
+        assertThat(store.recordVerdict(service, second)).isTrue();
+        assertThat(store.latestVerdict(service, "checkout-v2")).contains(second);
+    }
+
+    @Test
+    void countsAsLiveOnlyInstancesWithAHeartbeatSinceTheGivenTime() {
+        FleetStore store = store();
+        store.publish(service, "a", T0, List.of());
+        store.publish(service, "b", T0.plusSeconds(20), List.of());
+        store.publish(service, "c", T0.plusSeconds(40), List.of());
+        store.publish(service, "a", T0.plusSeconds(45), List.of());
+
+        assertThat(store.liveInstances(service, T0.plusSeconds(30))).containsExactly("a", "c");
+        assertThat(store.liveInstances(service, T0)).containsExactly("a", "b", "c");
+    }
+}

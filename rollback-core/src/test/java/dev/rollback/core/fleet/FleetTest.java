@@ -1,0 +1,193 @@
+package dev.rollback.core.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rollback.core.RollbackFleet;
+import dev.rollback.core.RollbackRegistry;
+import dev.rollback.core.event.RollbackActors;
+import dev.rollback.core.flag.InMemoryFlagSource;
+import dev.rollback.core.guard.GuardState;
+import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.health.FeatureHealth;
+import dev.rollback.core.internal.PooledTest;
+import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.JdbcRollbackLedger;
+import dev.rollback.core.ledger.RollbackRecord;
+import dev.rollback.core.ledger.RollbackScope;
+import dev.rollback.core.metrics.RollbackMetricNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.simple.SimpleConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fleet judge in virtual time: pooled pairs of several registries reach a verdict none reaches
+ * alone; it is recorded once and followed by every instance; the local judge goes on when the store
+ * is down.
+ */
+class FleetTest {
+
+    private static final String FEATURE = "checkout-v2";
+
+    private final MockClock clock = new MockClock();
+    private final InMemoryFlagSource flags = new InMemoryFlagSource().rollout(FEATURE, 50);
+    private final InMemoryRollbackLedger ledger = new InMemoryRollbackLedger();
+    private final Deque<AutoCloseable> open = new ArrayDeque<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private RollbackRegistry registry(String instance) {
+        RollbackRegistry registry = RollbackRegistry.builder()
+                .meterRegistry(new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock))
+                .flagSource(flags)
+                .ledger(ledger)
+                .service("checkout", "2.0.0")
+                .instanceId(instance)
+                .build();
+        open.push(registry);
+        return registry;
+    }
+
+    private Fleet fleet(RollbackRegistry registry, FleetStore store) {
+        Fleet fleet = RollbackFleet.create(registry, store, FleetConfig.ofDefaults());
+        open.push(fleet);
+        return fleet;
+    }
+
+    /** Makes {@code pairs} pairs in which the new call fails and the old one succeeds, 10 ms apart. */
+    private void failingPairs(ReleaseGuard guard, int pairs) {
+        String newKey = key(true);
+        String oldKey = key(false);
+        for (int i = 0; i < pairs; i++) {
+            call(guard, newKey);
+            call(guard, oldKey);
+        }
+    }
+
+    private void call(ReleaseGuard guard, String key) {
+        clock.add(10, TimeUnit.MILLISECONDS);
+        guard.call(key, () -> {
+            throw new IllegalStateException("new path broken");
+        }, () -> "old");
+    }
+
+    /** A stickiness key that the 50% rollout sends to the new path, or to the old one. */
+    private String key(boolean newPath) {
+        for (int i = 0; ; i++) {
+            if (flags.isEnabled(FEATURE, "user-" + i) == newPath) {
+                return "user-" + i;
+            }
+        }
+    }
+
+    @Test
+    void poolsPairsNoInstanceCouldJudgeAloneAndRollsBackEveryInstanceOnce() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
+        List<Fleet> fleets = registries.stream().map(r -> fleet(r, store)).toList();
+
+        for (RollbackRegistry registry : registries) {
+            failingPairs(registry.guard(FEATURE), 7);
+            // Seven discordant pairs are too few for the local judge.
+            assertThat(registry.guard(FEATURE).state()).isEqualTo(GuardState.ROLLING_OUT);
+        }
+        clock.add(Duration.ofSeconds(1));
+        fleets.forEach(Fleet::runOnce);
+        fleets.forEach(Fleet::runOnce);
+
+        FleetVerdict verdict = store.latestVerdict("checkout", FEATURE).orElseThrow();
+        assertThat(verdict.epoch()).isEqualTo(1);
+        assertThat(verdict.evidence()).startsWith("error rate 100.00%");
+        for (int i = 0; i < 3; i++) {
+            RollbackRegistry registry = registries.get(i);
+            assertThat(registry.guard(FEATURE).state()).isEqualTo(GuardState.ROLLED_BACK);
+            assertThat(fleets.get(i).verdict(FEATURE)).contains(verdict);
+            FeatureHealth health = registry.health().features().get(0);
+            assertThat(health.reason()).startsWith("fleet regression (verdict 1 by " + verdict.decidedBy());
+        }
+        assertThat(verdict.instances()).containsAnyOf("a", "b", "c").isSubsetOf("a", "b", "c");
+        // The in-memory flag source is this process's kill switch: the flag is off.
+        assertThat(flags.percentage(FEATURE)).isZero();
+
+        registries.forEach(RollbackRegistry::close);
+        List<RollbackRecord> records = registries.stream()
+                .flatMap(r -> ledger.rollbacks(r.deployment().id()).stream())
+                .toList();
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.scope()).isEqualTo(RollbackScope.FLEET);
+            assertThat(r.actor()).isEqualTo(RollbackActors.FLEET_JUDGE);
+            assertThat(r.feature()).isEqualTo(FEATURE);
+            assertThat(r.reason()).contains(verdict.evidence()).contains(verdict.instances().toString());
+        });
+    }
+
+    @Test
+    void publishesMetersOfThePooledState() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        RollbackRegistry a = registry("a");
+        RollbackRegistry b = registry("b");
+        Fleet fleetA = fleet(a, store);
+        Fleet fleetB = fleet(b, store);
+        failingPairs(a.guard(FEATURE), 3);
+        failingPairs(b.guard(FEATURE), 2);
+
+        fleetA.runOnce();
+        clock.add(Duration.ofSeconds(31));
+        fleetB.runOnce();
+
+        MeterRegistry meters = b.meterRegistry();
+        assertThat(meters.get(RollbackMetricNames.FLEET_PAIRS).tag("feature", FEATURE).gauge().value()).isEqualTo(5);
+        assertThat(meters.get(RollbackMetricNames.FLEET_CONTRIBUTORS).gauge().value()).isEqualTo(2);
+        // a's heartbeat is 31 s old: it counts as gone, while its pairs stay counted.
+        assertThat(meters.get(RollbackMetricNames.FLEET_INSTANCES).gauge().value()).isEqualTo(1);
+        assertThat(meters.get(RollbackMetricNames.FLEET_EVIDENCE).tag("criterion", "error_rate").gauge().value())
+                .isEqualTo(PooledTest.logErrorEvidence(5, 0));
+        assertThat(a.guard(FEATURE).state()).isEqualTo(GuardState.ROLLING_OUT);
+    }
+
+    @Test
+    void localJudgeGoesOnAloneWhileTheStoreIsDownAndThePairsArePublishedWhenItIsBack() {
+        String name = "fleet-down-" + UUID.randomUUID();
+        JdbcDataSource unreachable = new JdbcDataSource();
+        unreachable.setURL("jdbc:h2:mem:" + name + ";IFEXISTS=TRUE");
+        RollbackRegistry registry = registry("a");
+        Fleet fleet = fleet(registry, new JdbcFleetStore(unreachable));
+        ReleaseGuard guard = registry.guard(FEATURE);
+
+        failingPairs(guard, 3);
+        fleet.runOnce();
+        MeterRegistry meters = registry.meterRegistry();
+        assertThat(meters.get(RollbackMetricNames.FLEET_PUBLISH_FAILURES).counter().count()).isEqualTo(1);
+        assertThat(meters.get(RollbackMetricNames.FLEET_PENDING).gauge().value()).isEqualTo(1);
+
+        JdbcDataSource created = new JdbcDataSource();
+        created.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        new JdbcRollbackLedger(created).createSchema();
+        clock.add(Duration.ofSeconds(1));
+        fleet.runOnce();
+        assertThat(meters.get(RollbackMetricNames.FLEET_PENDING).gauge().value()).isZero();
+        assertThat(new JdbcFleetStore(created).pooled("checkout", FEATURE, 0).total().orElseThrow().pairs())
+                .isEqualTo(3);
+
+        unreachable.setURL("jdbc:h2:mem:" + name + "-gone;IFEXISTS=TRUE");
+        failingPairs(guard, 30);
+        assertThat(guard.state()).isEqualTo(GuardState.ROLLED_BACK);
+        assertThat(registry.health().features().get(0).reason()).startsWith("regression: error rate");
+        fleet.runOnce();
+        assertThat(meters.get(RollbackMetricNames.FLEET_PUBLISH_FAILURES).counter().count()).isEqualTo(2);
+    }
+}
