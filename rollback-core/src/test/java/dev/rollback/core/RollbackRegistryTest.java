@@ -178,7 +178,7 @@ class RollbackRegistryTest {
                     + "\"version\":\"1.4.0\",\"instance\":\"checkout-1\",\"status\":\"DEGRADED\","
                     + "\"reason\":\"checkout-v2: error \\\"rate\\\" up\",\"time\":\"2025-11-26T10:00:00.001Z\","
                     + "\"features\":[{\"feature\":\"a-feature\",\"state\":\"OFF\",\"status\":\"UP\","
-                    + "\"reason\":\"created\",\"since\":\"2025-11-26T10:00:00.001Z\",\"oldPath\":true},"
+                    + "\"reason\":\"no call yet\",\"since\":\"2025-11-26T10:00:00.001Z\",\"oldPath\":true},"
                     + "{\"feature\":\"checkout-v2\",\"state\":\"ROLLED_BACK\",\"status\":\"DEGRADED\","
                     + "\"reason\":\"error \\\"rate\\\" up\",\"since\":\"2025-11-26T10:00:00.001Z\",\"oldPath\":true}]}");
         }

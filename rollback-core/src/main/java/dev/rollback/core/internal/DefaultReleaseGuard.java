@@ -113,7 +113,7 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
                 .executor(Runnable::run)
                 .build();
         this.flagErrorLog = new ThrottledLog(clock, config.flagErrorLogInterval().toNanos());
-        this.status = new AtomicReference<>(new Status(GuardState.OFF, "created", clock.wallTime()));
+        this.status = new AtomicReference<>(new Status(GuardState.OFF, "no call yet", clock.wallTime()));
 
         this.newSuccess = timer("new", "success");
         this.newFailure = timer("new", "failure");

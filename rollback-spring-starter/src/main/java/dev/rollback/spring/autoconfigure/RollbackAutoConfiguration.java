@@ -92,7 +92,7 @@ public final class RollbackAutoConfiguration {
      * deployment).
      *
      * @param properties     the properties
-     * @param environment    for {@code spring.application.name}
+     * @param environment    for {@code spring.application.name} and {@code .version}
      * @param meterRegistry  Boot's meter registry, if any
      * @param build          the build info, if any
      * @param flagSource     the flag source
@@ -110,8 +110,9 @@ public final class RollbackAutoConfiguration {
         String name = firstText(service.getName(), environment.getProperty("spring.application.name"),
                 RollbackRegistry.Builder.DEFAULT_SERVICE_NAME);
         BuildProperties buildProperties = build.getIfAvailable();
+        // spring.application.version is Boot's reading of the main class's jar manifest (Implementation-Version).
         String version = firstText(buildProperties == null ? null : buildProperties.getVersion(), service.getVersion(),
-                RollbackRegistry.Builder.DEFAULT_SERVICE_VERSION);
+                environment.getProperty("spring.application.version"), RollbackRegistry.Builder.DEFAULT_SERVICE_VERSION);
         RollbackProperties.Ledger ledgerProperties = properties.getLedger();
         RollbackRegistry.Builder builder = RollbackRegistry.builder()
                 .service(name, version)

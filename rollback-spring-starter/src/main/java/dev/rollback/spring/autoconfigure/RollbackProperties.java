@@ -75,7 +75,10 @@ public class RollbackProperties {
         /** Service name; spring.application.name when not set, else "application". */
         private String name;
 
-        /** Service version when the build info (META-INF/build-info.properties) has none; else "unknown". */
+        /**
+         * Service version when the build info (META-INF/build-info.properties) has none; else the main
+         * class's jar manifest (spring.application.version); else "unknown".
+         */
         private String version;
 
         /** Instance id; the HOSTNAME environment variable (a pod's name) when not set, else a random id. */

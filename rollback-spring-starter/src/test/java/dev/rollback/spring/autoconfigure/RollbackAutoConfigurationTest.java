@@ -192,6 +192,19 @@ class RollbackAutoConfigurationTest {
     }
 
     @Test
+    void takesTheVersionFromTheMainClassManifestWithoutBuildInfoOrProperty() {
+        // SpringApplication sets spring.application.version from the main class's Implementation-Version.
+        runner.withPropertyValues("spring.application.version=3.2.1")
+                .run(context -> assertThat(context.getBean(RollbackRegistry.class).health().version())
+                        .isEqualTo("3.2.1"));
+        runner.withPropertyValues("spring.application.version=3.2.1", "rollback.service.version=3.3.0")
+                .run(context -> assertThat(context.getBean(RollbackRegistry.class).health().version())
+                        .isEqualTo("3.3.0"));
+        runner.run(context -> assertThat(context.getBean(RollbackRegistry.class).health().version())
+                .isEqualTo(RollbackRegistry.Builder.DEFAULT_SERVICE_VERSION));
+    }
+
+    @Test
     void registersMetersInTheApplicationsMeterRegistry() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         runner.withBean(MeterRegistry.class, () -> meters).run(context -> {
