@@ -1,5 +1,7 @@
 package dev.rollback.spring.autoconfigure;
 
+import static dev.rollback.spring.autoconfigure.PropertyTranslator.checked;
+
 import dev.rollback.core.RollbackFleet;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.fleet.Fleet;
@@ -29,9 +31,6 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(RollbackProperties.class)
 public final class RollbackFleetAutoConfiguration {
 
-    /** Creates the auto-configuration. */
-    public RollbackFleetAutoConfiguration() {
-    }
 
     /**
      * The fleet's store: the ledger's database, on the ledger's own connections.
@@ -41,7 +40,7 @@ public final class RollbackFleetAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public FleetStore rollbackFleetStore(LedgerDataSource dataSource) {
+    FleetStore rollbackFleetStore(LedgerDataSource dataSource) {
         return new JdbcFleetStore(dataSource.dataSource());
     }
 
@@ -54,13 +53,13 @@ public final class RollbackFleetAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public FleetConfig rollbackFleetConfig(RollbackProperties properties) {
+    FleetConfig rollbackFleetConfig(RollbackProperties properties) {
         RollbackProperties.Fleet fleet = properties.getFleet();
         FleetConfig.Builder builder = FleetConfig.custom();
-        GuardConfigs.set("rollback.fleet.publish-interval", fleet.getPublishInterval(), builder::publishInterval);
-        GuardConfigs.set("rollback.fleet.stale-after", fleet.getStaleAfter(), builder::staleAfter);
-        GuardConfigs.set("rollback.fleet.maximum-pending-blocks", fleet.getMaximumPendingBlocks(), builder::maximumPendingBlocks);
-        return GuardConfigs.check("rollback.fleet.stale-after", fleet.getStaleAfter(), builder::build);
+        checked("rollback.fleet.publish-interval", builder::publishInterval).accept(fleet.getPublishInterval());
+        checked("rollback.fleet.stale-after", builder::staleAfter).accept(fleet.getStaleAfter());
+        checked("rollback.fleet.maximum-pending-blocks", builder::maximumPendingBlocks).accept(fleet.getMaximumPendingBlocks());
+        return PropertyTranslator.check("rollback.fleet.stale-after", fleet.getStaleAfter(), builder::build);
     }
 
     /**
@@ -73,7 +72,7 @@ public final class RollbackFleetAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Fleet rollbackFleet(RollbackRegistry registry, FleetStore store, FleetConfig config) {
+    Fleet rollbackFleet(RollbackRegistry registry, FleetStore store, FleetConfig config) {
         return RollbackFleet.join(registry, store, config);
     }
 }

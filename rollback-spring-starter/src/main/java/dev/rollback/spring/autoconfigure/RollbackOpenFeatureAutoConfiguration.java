@@ -27,9 +27,6 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(RollbackProperties.class)
 public final class RollbackOpenFeatureAutoConfiguration {
 
-    /** Creates the auto-configuration; Spring Boot does. */
-    public RollbackOpenFeatureAutoConfiguration() {
-    }
 
     /**
      * The OpenFeature flag source on the application's client.
@@ -41,7 +38,7 @@ public final class RollbackOpenFeatureAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(FlagSource.class)
     @ConditionalOnBean(Client.class)
-    public OpenFeatureFlagSource rollbackOpenFeatureFlagSource(Client client, RollbackProperties properties) {
+    OpenFeatureFlagSource rollbackOpenFeatureFlagSource(Client client, RollbackProperties properties) {
         return flagSource(client, properties.getOpenfeature());
     }
 
@@ -55,7 +52,7 @@ public final class RollbackOpenFeatureAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean({FlagSource.class, Client.class})
     @ConditionalOnBean(OpenFeatureAPI.class)
-    public OpenFeatureFlagSource rollbackOpenFeatureApiFlagSource(OpenFeatureAPI api, RollbackProperties properties) {
+    OpenFeatureFlagSource rollbackOpenFeatureApiFlagSource(OpenFeatureAPI api, RollbackProperties properties) {
         return flagSource(api.getClient(), properties.getOpenfeature());
     }
 

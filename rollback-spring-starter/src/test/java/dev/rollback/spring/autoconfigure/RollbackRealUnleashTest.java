@@ -3,6 +3,7 @@ package dev.rollback.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.flags.UnleashFlagSource;
