@@ -604,7 +604,7 @@ public class RollbackProperties {
         /** How often a migration statement is tried again after a lock timeout. */
         private int lockRetries = 5;
 
-        /** Version schema the application's connections use instead of the one its own change log names (PostgreSQL). */
+        /** Schema the application's connections use outside guarded paths instead of its version schema (PostgreSQL). */
         private String searchPath;
 
         public boolean isEnabled() {
