@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rollback.core.RollbackRegistry;
+import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.flag.FeatureNames;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackScope;
 import io.micrometer.core.instrument.Clock;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@code false} variant gets {@code "state": "DISABLED"}. The file is written whole to a temporary
  * file in the same directory and moved over the old one atomically, so a reader never sees half a
  * file. The rest of the file is kept (re-serialised by Jackson). Each outcome is published as a
- * {@link FlagFileKillSwitchEvent} and recorded in the registry's ledger as a feature rollback by
- * {@value #ACTOR}, as the Unleash kill switch records its own. A person turning the flag back on is
+ * {@link FlagFileKillSwitchEvent} and recorded in the registry's ledger as the Unleash kill switch
+ * records its own: as the {@linkplain RollbackOutcome outcome} of the rollback's one record, or, for a
+ * flag turned off through {@link #turnOff(String)} alone, as a feature rollback by
+ * {@link RollbackActors#FLAGD_FILE_KILL_SWITCH} with its outcome. A person turning the flag back on is
  * an edit of the file; the flag source then asks the guard to reinstate.
  *
  * <p>The file must be writable by the application (a Kubernetes ConfigMap mount is not). Writes of
@@ -47,9 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class FlagdFileKillSwitch {
 
     private static final Logger log = LoggerFactory.getLogger(FlagdFileKillSwitch.class);
-
-    /** The actor recorded in the ledger. */
-    public static final String ACTOR = "flagd-file-kill-switch";
 
     private final Path file;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -80,7 +82,7 @@ public final class FlagdFileKillSwitch {
 
     private void onRollback(RollbackEvent event) {
         if (event.scope() == RollbackScope.FEATURE) {
-            turnOff(event.feature());
+            turnOff(event.feature(), event.recordId());
         }
     }
 
@@ -90,7 +92,12 @@ public final class FlagdFileKillSwitch {
      * @param feature the feature, which is the flag's key
      * @return the outcome; never throws for a failed write
      */
-    public synchronized FlagFileKillSwitchEvent turnOff(String feature) {
+    public FlagFileKillSwitchEvent turnOff(String feature) {
+        return turnOff(feature, null);
+    }
+
+    /** Turns the flag off; the outcome goes on the rollback record {@code recordId}, or on a record of its own. */
+    private synchronized FlagFileKillSwitchEvent turnOff(String feature, @Nullable String recordId) {
         FeatureNames.requireValid(feature);
         FlagFileKillSwitchEvent.Outcome outcome;
         String detail;
@@ -120,7 +127,7 @@ public final class FlagdFileKillSwitch {
             outcome = FlagFileKillSwitchEvent.Outcome.FAILED;
             detail = "flag '" + feature + "' was not turned off in " + file + ": " + e;
         }
-        return report(new FlagFileKillSwitchEvent(feature, now(), outcome, file.toString(), detail));
+        return report(new FlagFileKillSwitchEvent(feature, now(), outcome, file.toString(), detail), recordId);
     }
 
     private static String falseVariant(JsonNode variants) {
@@ -147,7 +154,7 @@ public final class FlagdFileKillSwitch {
         return Instant.ofEpochMilli((r != null ? r.meterRegistry().config().clock() : Clock.SYSTEM).wallTime());
     }
 
-    private FlagFileKillSwitchEvent report(FlagFileKillSwitchEvent event) {
+    private FlagFileKillSwitchEvent report(FlagFileKillSwitchEvent event, @Nullable String recordId) {
         if (event.outcome() == FlagFileKillSwitchEvent.Outcome.TURNED_OFF) {
             log.info("Kill switch: {}", event.detail());
         } else {
@@ -155,8 +162,14 @@ public final class FlagdFileKillSwitch {
         }
         RollbackRegistry r = registry;
         if (r != null) {
-            r.recordRollback(event.feature(), "fleet-wide kill switch " + event.outcome() + ": " + event.detail(),
-                    RollbackScope.FEATURE, ACTOR);
+            RollbackOutcome outcome = event.outcome() == FlagFileKillSwitchEvent.Outcome.TURNED_OFF
+                    ? RollbackOutcome.SUCCEEDED : RollbackOutcome.FAILED;
+            if (recordId != null) {
+                r.recordOutcome(recordId, outcome);
+            } else {
+                r.recordRollback(event.feature(), event.detail(), RollbackScope.FEATURE,
+                        RollbackActors.FLAGD_FILE_KILL_SWITCH, outcome);
+            }
             r.getEventPublisher().publish(event);
         }
         return event;

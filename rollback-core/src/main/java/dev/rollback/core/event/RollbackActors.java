@@ -18,6 +18,8 @@ public final class RollbackActors {
     public static final String CIRCUIT_BREAKER = "circuit-breaker";
     /** The fleet-wide kill switch that turns a feature's flag off in Unleash. */
     public static final String UNLEASH_KILL_SWITCH = "unleash-kill-switch";
+    /** The kill switch that turns a feature's flag off in a shared flagd flag file (rollback-openfeature). */
+    public static final String FLAGD_FILE_KILL_SWITCH = "flagd-file-kill-switch";
     /**
      * The fleet judge, on the pooled evidence of every instance. The registry does not record such a
      * rollback itself: the fleet records it once for all instances.
