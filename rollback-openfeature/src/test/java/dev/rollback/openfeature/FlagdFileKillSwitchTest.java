@@ -75,7 +75,7 @@ class FlagdFileKillSwitchTest {
                     assertThat(k.outcome()).isEqualTo(FlagFileKillSwitchEvent.Outcome.TURNED_OFF);
                 }));
         assertThat(flags.read()).contains("\"defaultVariant\" : \"off\"").doesNotContain("fractional");
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .until(() -> IntStream.range(0, 1000).noneMatch(i -> elsewhere.isEnabled(FEATURE, "user-" + i)));
         assertThat(elsewhere.isActive(FEATURE)).isFalse();
         String deployment = registry.deployment().id();
@@ -102,11 +102,11 @@ class FlagdFileKillSwitchTest {
         });
         registry.guard(FEATURE).rollback("wrong totals");
         await().atMost(Duration.ofSeconds(5)).until(() -> !published.isEmpty());
-        await().atMost(Duration.ofSeconds(2)).until(() -> !elsewhere.isActive(FEATURE));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !elsewhere.isActive(FEATURE));
 
         flags.replace(original);
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> reinstates.contains(FEATURE));
+        await().atMost(Duration.ofSeconds(10)).until(() -> reinstates.contains(FEATURE));
     }
 
     @Test
