@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Where the instances of a service share their judges' blocks, heartbeats and the fleet's verdicts:
- * the ledger's database ({@link JdbcFleetStore}), or memory for tests ({@link InMemoryFleetStore}).
+ * the ledger's database ({@link dev.rollback.core.ledger.JdbcFleetStore}), or memory for tests ({@link InMemoryFleetStore}).
  *
  * <p>Implementations must be safe for use from several threads and, for a shared database, from
  * several instances at once. A method that cannot reach the store throws an unchecked exception; the

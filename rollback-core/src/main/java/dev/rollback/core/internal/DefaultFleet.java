@@ -21,12 +21,12 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +52,7 @@ public final class DefaultFleet implements Fleet {
     private final String instance;
     private final ArrayDeque<FleetBlock> pending = new ArrayDeque<>();
     private final Map<String, FeatureView> features = new ConcurrentHashMap<>();
-    private final List<Meter> registered = new ArrayList<>();
+    private final List<Meter> registered = new CopyOnWriteArrayList<>();
     private final Counter publishFailures;
     private final Counter dropped;
     private final Object lock = new Object();
@@ -189,14 +189,11 @@ public final class DefaultFleet implements Fleet {
             view.latencyLogEvidence = 0;
             return;
         }
-        Evidence errors = PooledTest.errorRate(total.get(), guard.config(), false);
-        Evidence latency = PooledTest.latency(total.get(), guard.config(), false);
-        view.errorLogEvidence = errors == null ? 0 : errors.logEvidence();
+        Evidence errors = PooledTest.errorRate(total.get(), guard.config());
+        Evidence latency = PooledTest.latency(total.get(), guard.config());
+        view.errorLogEvidence = errors.logEvidence();
         view.latencyLogEvidence = latency == null ? 0 : latency.logEvidence();
-        Evidence verdict = PooledTest.errorRate(total.get(), guard.config(), true);
-        if (verdict == null) {
-            verdict = PooledTest.latency(total.get(), guard.config(), true);
-        }
+        Evidence verdict = PooledTest.isVerdict(errors) ? errors : PooledTest.isVerdict(latency) ? latency : null;
         if (verdict == null) {
             return;
         }

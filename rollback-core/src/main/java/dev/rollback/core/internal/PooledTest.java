@@ -55,37 +55,41 @@ public final class PooledTest {
     /**
      * Tests the error rate on the pooled pairs.
      *
-     * @param total       every instance's pairs, added
-     * @param config      the feature's configuration
-     * @param verdictOnly whether to return evidence only if it is a verdict
-     * @return the evidence, or {@code null}
+     * @param total  every instance's pairs, added; at least one
+     * @param config the feature's configuration
+     * @return the evidence, a verdict or not
      */
-    public static Evidence errorRate(FleetBlock total, GuardConfig config, boolean verdictOnly) {
-        if (total.pairs() == 0) {
-            return null;
-        }
-        double threshold = logThreshold(config);
+    public static Evidence errorRate(FleetBlock total, GuardConfig config) {
         double logE = logErrorEvidence(total.newOnlyFailures(), total.oldOnlyFailures());
         long bothFailed = total.pairs() - total.newOnlyFailures() - total.oldOnlyFailures() - total.latencyPairs();
         double pNew = (double) (total.newOnlyFailures() + bothFailed) / total.pairs();
         double pOld = (double) (total.oldOnlyFailures() + bothFailed) / total.pairs();
-        if (verdictOnly && (logE < threshold || pNew - pOld <= config.errorRateTolerance())) {
-            return null;
-        }
         return new Evidence(Criterion.ERROR_RATE, total.pairs(), total.pairs(), pNew, pOld, pNew - pOld,
-                config.errorRateTolerance(), logE, threshold, true);
+                config.errorRateTolerance(), logE, logThreshold(config), true);
+    }
+
+    /**
+     * Whether evidence is a verdict: its log e-value reached the threshold and its effect exceeds the
+     * tolerance, as the local judge requires.
+     *
+     * @param evidence the evidence, or {@code null}
+     * @return whether it is a verdict
+     */
+    public static boolean isVerdict(Evidence evidence) {
+        return evidence != null && evidence.logEvidence() >= evidence.logThreshold()
+                && evidence.effect() > evidence.tolerance();
     }
 
     /**
      * Tests latency on the pooled pairs in which both calls succeeded: the local judge's normal-mixture
      * SPRT on the mean log ratio, with the variance of the pooled log ratios.
      *
-     * @param total       every instance's pairs, added
-     * @param config      the feature's configuration
-     * @param verdictOnly whether to return evidence only if it is a verdict
-     * @return the evidence, or {@code null}
+     * @param total  every instance's pairs, added
+     * @param config the feature's configuration
+     * @return the evidence, a verdict or not; {@code null} before {@link GuardConfig#minimumSamples()}
+     *         pairs in which both calls succeeded
      */
-    public static Evidence latency(FleetBlock total, GuardConfig config, boolean verdictOnly) {
+    public static Evidence latency(FleetBlock total, GuardConfig config) {
         long m = total.latencyPairs();
         if (m < Math.max(2, config.minimumSamples())) {
             return null;
@@ -94,7 +98,7 @@ public final class PooledTest {
         double mean = total.sumLogRatio() / m;
         double variance = Math.max(0, (total.sumSquaredLogRatio() - m * mean * mean) / (m - 1));
         double meanNewLog = total.sumNewLog() / m;
-        return SequentialJudge.decide(Criterion.LATENCY, verdictOnly, logThreshold(config), mean - logTolerance,
+        return SequentialJudge.decide(Criterion.LATENCY, false, logThreshold(config), mean - logTolerance,
                 variance / m, SequentialJudge.LOG_LATENCY_SCALES, m, m, SequentialJudge.geometricMeanMillis(meanNewLog),
                 SequentialJudge.geometricMeanMillis(meanNewLog - mean), Math.expm1(mean),
                 config.latencyTolerance(), true);

@@ -424,8 +424,8 @@ final class SequentialJudge {
     }
 
     static Evidence decide(Criterion criterion, boolean verdictOnly, double threshold, double d,
-                                   double variance, double[] scales, long nNew, long nOld, double newEstimate,
-                                   double oldEstimate, double effect, double tolerance, boolean concurrent) {
+                           double variance, double[] scales, long nNew, long nOld, double newEstimate,
+                           double oldEstimate, double effect, double tolerance, boolean concurrent) {
         if (verdictOnly && d <= 0) {
             return null;
         }

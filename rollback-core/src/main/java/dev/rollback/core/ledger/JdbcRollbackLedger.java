@@ -396,6 +396,14 @@ public final class JdbcRollbackLedger implements RollbackLedger {
     }
 
     private <T> T withConnection(String what, SqlFunction<Connection, T> work) {
+        return withConnection(dataSource, "The rollback ledger could not " + what, work);
+    }
+
+    /**
+     * Runs {@code work} on a connection of its own in auto-commit mode; a failure throws
+     * {@link LedgerException} saying {@code failure} and keeping the {@link SQLException}.
+     */
+    static <T> T withConnection(DataSource dataSource, String failure, SqlFunction<Connection, T> work) {
         try (Connection connection = dataSource.getConnection()) {
             // Each statement must stand alone: PostgreSQL refuses every statement after a failed
             // one in the same transaction, and the writes above expect their insert to fail.
@@ -404,21 +412,21 @@ public final class JdbcRollbackLedger implements RollbackLedger {
             }
             return work.apply(connection);
         } catch (SQLException e) {
-            throw new LedgerException("The rollback ledger could not " + what + ": " + e.getMessage()
+            throw new LedgerException(failure + ": " + e.getMessage()
                     + " (SQLState " + e.getSQLState() + ")", e);
         }
     }
 
-    private static boolean isIntegrityViolation(SQLException e) {
+    static boolean isIntegrityViolation(SQLException e) {
         String state = e.getSQLState();
         return state != null && state.startsWith(INTEGRITY_VIOLATION_CLASS);
     }
 
-    private static OffsetDateTime utc(Instant instant) {
+    static OffsetDateTime utc(Instant instant) {
         return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant instant(ResultSet row, String column) throws SQLException {
+    static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime time = row.getObject(column, OffsetDateTime.class);
         return time == null ? null : time.toInstant();
     }
@@ -449,7 +457,7 @@ public final class JdbcRollbackLedger implements RollbackLedger {
 
     /** A function that may throw {@link SQLException}. */
     @FunctionalInterface
-    private interface SqlFunction<T, R> {
+    interface SqlFunction<T, R> {
         R apply(T input) throws SQLException;
     }
 }

@@ -11,6 +11,7 @@ import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.health.FeatureHealth;
 import dev.rollback.core.internal.PooledTest;
 import dev.rollback.core.ledger.InMemoryRollbackLedger;
+import dev.rollback.core.ledger.JdbcFleetStore;
 import dev.rollback.core.ledger.JdbcRollbackLedger;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;

@@ -1,5 +1,6 @@
 package dev.rollback.core.fleet;
 
+import dev.rollback.core.ledger.JdbcFleetStore;
 import dev.rollback.core.ledger.JdbcRollbackLedger;
 import java.sql.Connection;
 import java.sql.SQLException;

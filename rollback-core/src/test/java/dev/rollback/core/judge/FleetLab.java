@@ -77,10 +77,6 @@ final class FleetLab {
      * @param verdict             the fleet verdict, or {@code null}
      */
     record Run(double fleetVerdictSeconds, double firstLocalSeconds, FleetVerdict verdict) {
-        /** Seconds to the first rollback of any kind, fleet or local. */
-        double firstRollbackSeconds() {
-            return Math.min(fleetVerdictSeconds, firstLocalSeconds);
-        }
     }
 
     private FleetLab() {
@@ -187,11 +183,12 @@ final class FleetLab {
     }
 
     /**
-     * Runs the fleet for at most {@code maxSeconds}, or until the first rollback of any kind if
-     * {@code stopAtFirst}.
+     * Runs the fleet for at most {@code maxSeconds}, or, if {@code stopAtVerdict}, until the fleet
+     * verdict (with the fleet judge) or the first local rollback (without): a local rollback on one
+     * instance rolls back that instance only, and the fleet goes on.
      */
     static Run run(long seed, Setup setup, Path oldPath, Path newPath, WorldModel worldModel, double maxSeconds,
-                   boolean stopAtFirst) {
+                   boolean stopAtVerdict) {
         SplittableRandom random = new SplittableRandom(seed);
         World world = worldModel.create(random.split());
         DelayedStore store = new DelayedStore(setup.maxDelay(), random.split());
@@ -249,7 +246,7 @@ final class FleetLab {
                         localSeconds = t;
                     }
                 }
-                if (stopAtFirst && Math.min(fleetSeconds, localSeconds) < Double.POSITIVE_INFINITY) {
+                if (stopAtVerdict && (setup.fleet() ? fleetSeconds : localSeconds) < Double.POSITIVE_INFINITY) {
                     break;
                 }
             }

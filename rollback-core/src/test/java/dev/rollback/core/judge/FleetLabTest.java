@@ -50,7 +50,7 @@ class FleetLabTest {
         double[] fleetDisturbed = new double[REGRESSION_RUNS];
         for (int seed = 0; seed < REGRESSION_RUNS; seed++) {
             single[seed] = FleetLab.run(seed, Setup.single(), old, regressed, Simulation.CALM, 3_600, true)
-                    .firstRollbackSeconds();
+                    .firstLocalSeconds();
             Run run = FleetLab.run(seed, Setup.fleetOf(20), old, regressed, Simulation.CALM, 600, true);
             fleet[seed] = run.fleetVerdictSeconds();
             fleetDisturbed[seed] = FleetLab.run(seed, Setup.fleetOf(20).disturbed(), old, regressed,

@@ -82,11 +82,12 @@ class JdbcRollbackLedgerTest {
     @Test
     void splitsTheSchemaIntoItsStatements() {
         assertThat(JdbcRollbackLedger.statements("schema.sql"))
-                .hasSize(5)
+                .hasSize(9)
                 .allSatisfy(statement -> assertThat(statement).doesNotContain(";").doesNotStartWith("--"))
                 .anySatisfy(statement -> assertThat(statement).startsWith(
                         "CREATE TABLE IF NOT EXISTS microservice_version"))
                 .anySatisfy(statement -> assertThat(statement).startsWith(
-                        "CREATE INDEX IF NOT EXISTS ix_rollback_record_deployment"));
+                        "CREATE INDEX IF NOT EXISTS ix_rollback_record_deployment"))
+                .anySatisfy(statement -> assertThat(statement).startsWith("CREATE TABLE IF NOT EXISTS fleet_verdict"));
     }
 }

@@ -7,7 +7,7 @@ import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.fleet.Fleet;
 import dev.rollback.core.fleet.FleetConfig;
 import dev.rollback.core.fleet.FleetStore;
-import dev.rollback.core.fleet.JdbcFleetStore;
+import dev.rollback.core.ledger.JdbcFleetStore;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import java.time.Duration;
 import java.time.Instant;

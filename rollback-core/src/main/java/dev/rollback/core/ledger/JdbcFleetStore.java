@@ -1,15 +1,14 @@
-package dev.rollback.core.fleet;
+package dev.rollback.core.ledger;
 
-import dev.rollback.core.ledger.LedgerException;
-import dev.rollback.core.ledger.LedgerText;
+import dev.rollback.core.fleet.FleetBlock;
+import dev.rollback.core.fleet.FleetStore;
+import dev.rollback.core.fleet.FleetVerdict;
+import dev.rollback.core.fleet.PooledBlocks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +33,6 @@ import javax.sql.DataSource;
  */
 public final class JdbcFleetStore implements FleetStore {
 
-    private static final String INTEGRITY_VIOLATION_CLASS = "23";
     private static final int TEXT_LENGTH = LedgerText.MAX_REASON_LENGTH;
 
     private static final String INSERT_BLOCK = "INSERT INTO fleet_block (service_name, feature, instance_id,"
@@ -81,8 +79,8 @@ public final class JdbcFleetStore implements FleetStore {
                             insert.setString(1, service);
                             insert.setString(2, b.feature());
                             insert.setString(3, b.instance());
-                            insert.setObject(4, utc(b.start()));
-                            insert.setObject(5, utc(b.end()));
+                            insert.setObject(4, JdbcRollbackLedger.utc(b.start()));
+                            insert.setObject(5, JdbcRollbackLedger.utc(b.end()));
                             insert.setLong(6, b.pairs());
                             insert.setLong(7, b.newOnlyFailures());
                             insert.setLong(8, b.oldOnlyFailures());
@@ -100,6 +98,9 @@ public final class JdbcFleetStore implements FleetStore {
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
+            } finally {
+                // A pool hands the connection on: leave it as it came.
+                connection.setAutoCommit(true);
             }
             return null;
         });
@@ -109,7 +110,7 @@ public final class JdbcFleetStore implements FleetStore {
     private static void beat(Connection connection, String service, String instance, Instant heartbeat)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(UPDATE_HEARTBEAT)) {
-            update.setObject(1, utc(heartbeat));
+            update.setObject(1, JdbcRollbackLedger.utc(heartbeat));
             update.setString(2, service);
             update.setString(3, instance);
             if (update.executeUpdate() > 0) {
@@ -119,7 +120,7 @@ public final class JdbcFleetStore implements FleetStore {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_HEARTBEAT)) {
             insert.setString(1, service);
             insert.setString(2, instance);
-            insert.setObject(3, utc(heartbeat));
+            insert.setObject(3, JdbcRollbackLedger.utc(heartbeat));
             insert.executeUpdate();
         }
     }
@@ -136,7 +137,7 @@ public final class JdbcFleetStore implements FleetStore {
                     long last = afterBlockId;
                     while (rows.next()) {
                         instances.add(new FleetBlock(feature, rows.getString("instance_id"),
-                                instant(rows, "first_start"), instant(rows, "last_end"), rows.getLong("pairs"),
+                                JdbcRollbackLedger.instant(rows, "first_start"), JdbcRollbackLedger.instant(rows, "last_end"), rows.getLong("pairs"),
                                 rows.getLong("new_only"), rows.getLong("old_only"), rows.getLong("latency_pairs"),
                                 rows.getDouble("s1"), rows.getDouble("s2"), rows.getDouble("s3")));
                         last = Math.max(last, rows.getLong("last_id"));
@@ -160,7 +161,7 @@ public final class JdbcFleetStore implements FleetStore {
                     String instances = rows.getString("instances");
                     return Optional.of(new FleetVerdict(rows.getString("feature"), rows.getInt("epoch"),
                             rows.getLong("last_block_id"), rows.getString("decided_by"),
-                            instant(rows, "decision_time"), rows.getString("evidence"),
+                            JdbcRollbackLedger.instant(rows, "decision_time"), rows.getString("evidence"),
                             instances.isEmpty() ? List.of() : Arrays.asList(instances.split(","))));
                 }
             }
@@ -177,13 +178,13 @@ public final class JdbcFleetStore implements FleetStore {
                         insert.setInt(3, verdict.epoch());
                         insert.setLong(4, verdict.lastBlockId());
                         insert.setString(5, verdict.decidedBy());
-                        insert.setObject(6, utc(verdict.time()));
+                        insert.setObject(6, JdbcRollbackLedger.utc(verdict.time()));
                         insert.setString(7, LedgerText.cut(verdict.evidence(), TEXT_LENGTH));
                         insert.setString(8, LedgerText.cut(String.join(",", verdict.instances()), TEXT_LENGTH));
                         insert.executeUpdate();
                         return true;
                     } catch (SQLException e) {
-                        if (isIntegrityViolation(e)) {
+                        if (JdbcRollbackLedger.isIntegrityViolation(e)) {
                             return false;
                         }
                         throw e;
@@ -196,7 +197,7 @@ public final class JdbcFleetStore implements FleetStore {
         return withConnection("read the live instances of service " + service, connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_LIVE)) {
                 select.setString(1, service);
-                select.setObject(2, utc(since));
+                select.setObject(2, JdbcRollbackLedger.utc(since));
                 try (ResultSet rows = select.executeQuery()) {
                     List<String> ids = new ArrayList<>();
                     while (rows.next()) {
@@ -208,41 +209,7 @@ public final class JdbcFleetStore implements FleetStore {
         });
     }
 
-    private <T> T withConnection(String what, SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            if (!connection.getAutoCommit()) {
-                connection.setAutoCommit(true);
-            }
-            try {
-                return work.apply(connection);
-            } finally {
-                // A pool hands the connection on: leave it as it came.
-                if (!connection.getAutoCommit()) {
-                    connection.setAutoCommit(true);
-                }
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("The fleet store could not " + what + ": " + e.getMessage()
-                    + " (SQLState " + e.getSQLState() + ")", e);
-        }
-    }
-
-    private static boolean isIntegrityViolation(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && state.startsWith(INTEGRITY_VIOLATION_CLASS);
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        return row.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    /** Work with a connection. */
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T apply(Connection connection) throws SQLException;
+    private <T> T withConnection(String what, JdbcRollbackLedger.SqlFunction<Connection, T> work) {
+        return JdbcRollbackLedger.withConnection(dataSource, "The fleet store could not " + what, work);
     }
 }
