@@ -241,8 +241,8 @@ final class DefaultRollbackRegistry implements RollbackRegistry, GuardCallbacks,
                 .register(meters);
         rollbackCounters.add(rollbacks);
         rollbacks.increment();
-        if (!RollbackActors.FLEET_JUDGE.equals(event.actor())) {
-            // A fleet verdict is recorded once for the whole fleet, by the fleet.
+        if (!RollbackActors.FLEET_JUDGE.equals(event.actor()) || event.scope() == RollbackScope.FLEET) {
+            // A fleet verdict is recorded once, by the instance that reached it (scope FLEET).
             writer.submit(new RollbackRecord(event.recordId(), deployment.get().id(), event.time(), event.reason(),
                     event.feature(), event.scope(), event.actor()));
         }

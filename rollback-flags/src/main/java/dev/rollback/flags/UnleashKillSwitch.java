@@ -103,7 +103,7 @@ public final class UnleashKillSwitch implements AutoCloseable {
     }
 
     private void onRollback(RollbackEvent event) {
-        if (event.scope() == RollbackScope.FEATURE) {
+        if (event.scope() == RollbackScope.FEATURE || event.scope() == RollbackScope.FLEET) {
             turnOff(event.feature(), event.recordId());
         }
     }

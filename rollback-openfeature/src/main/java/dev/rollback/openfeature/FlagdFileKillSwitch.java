@@ -81,7 +81,7 @@ public final class FlagdFileKillSwitch {
     }
 
     private void onRollback(RollbackEvent event) {
-        if (event.scope() == RollbackScope.FEATURE) {
+        if (event.scope() == RollbackScope.FEATURE || event.scope() == RollbackScope.FLEET) {
             turnOff(event.feature(), event.recordId());
         }
     }

@@ -1,7 +1,6 @@
 package dev.rollback.core.internal;
 
 import dev.rollback.core.RollbackRegistry;
-import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.fleet.Fleet;
 import dev.rollback.core.fleet.FleetBlock;
 import dev.rollback.core.fleet.FleetConfig;
@@ -12,7 +11,6 @@ import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.judge.Evidence;
-import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
@@ -202,9 +200,7 @@ public final class DefaultFleet implements Fleet {
         if (store.recordVerdict(service, reached)) {
             view.seenEpoch = reached.epoch();
             view.verdict = reached;
-            registry.recordRollback(feature, reached.summary(), RollbackScope.FLEET,
-                    RollbackActors.FLEET_JUDGE);
-            guard.rollbackByFleet(reached.summary(), verdict);
+            guard.rollbackByFleet(reached.summary(), verdict, true);
         } else {
             store.latestVerdict(service, feature).ifPresent(v -> follow(guard, view, v));
         }
@@ -222,7 +218,7 @@ public final class DefaultFleet implements Fleet {
     private void follow(DefaultReleaseGuard guard, FeatureView view, FleetVerdict verdict) {
         view.seenEpoch = verdict.epoch();
         view.verdict = verdict;
-        guard.rollbackByFleet(verdict.summary(), null);
+        guard.rollbackByFleet(verdict.summary(), null, false);
     }
 
     private FeatureView view(String feature) {

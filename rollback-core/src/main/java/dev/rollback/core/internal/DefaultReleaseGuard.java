@@ -325,13 +325,16 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
 
     /**
      * Rolls the feature back on a verdict of the fleet judge, as {@value RollbackActors#FLEET_JUDGE}; does
-     * nothing if it is rolled back already.
+     * nothing if it is rolled back already. The instance that reached the verdict rolls back with scope
+     * {@link RollbackScope#FLEET}: its event is the fleet's one ledger record, and the kill switch's
+     * outcome goes on it. The others follow with the usual scope, and the registry records nothing for them.
      *
      * @param reason   the verdict in words, with the pooled evidence
-     * @param evidence the pooled evidence
+     * @param evidence the pooled evidence, or {@code null} when following another instance's verdict
+     * @param reached  whether this instance reached the verdict
      */
-    public void rollbackByFleet(String reason, Evidence evidence) {
-        rollback(LedgerText.reason(reason), RollbackActors.FLEET_JUDGE, evidence);
+    public void rollbackByFleet(String reason, @Nullable Evidence evidence, boolean reached) {
+        rollback(LedgerText.reason(reason), RollbackActors.FLEET_JUDGE, evidence, reached ? RollbackScope.FLEET : null);
     }
 
     private double logEvidence(Criterion criterion) {
@@ -374,12 +377,17 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         rollback(reason.isBlank() ? "rolled back by hand" : LedgerText.reason(reason), RollbackActors.MANUAL, null);
     }
 
-    private void rollback(String reason, String actor, Evidence evidence) {
+    private void rollback(String reason, String actor, @Nullable Evidence evidence) {
+        rollback(reason, actor, evidence, null);
+    }
+
+    private void rollback(String reason, String actor, @Nullable Evidence evidence, @Nullable RollbackScope fixedScope) {
         Status previous = status.get();
         while (previous.state != GuardState.ROLLED_BACK) {
             long now = clock.wallTime();
             if (status.compareAndSet(previous, new Status(GuardState.ROLLED_BACK, reason, now))) {
-                RollbackScope scope = calledWithoutOldPath ? RollbackScope.INSTANCE : RollbackScope.FEATURE;
+                RollbackScope scope = fixedScope != null ? fixedScope
+                        : calledWithoutOldPath ? RollbackScope.INSTANCE : RollbackScope.FEATURE;
                 Instant time = Instant.ofEpochMilli(now);
                 stickyPaths.invalidateAll();
                 callbacks.stateChanged(new StateTransitionEvent(feature, previous.state, GuardState.ROLLED_BACK,

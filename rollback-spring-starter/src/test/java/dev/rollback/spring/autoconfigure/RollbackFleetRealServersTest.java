@@ -9,6 +9,7 @@ import dev.rollback.core.flag.FlagSource;
 import dev.rollback.core.fleet.Fleet;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
+import dev.rollback.core.ledger.RollbackOutcome;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.testing.TestPostgresServer;
@@ -117,9 +118,12 @@ class RollbackFleetRealServersTest {
                 RollbackRegistry registry = contexts.get(0).getBean(RollbackRegistry.class);
                 assertThat(contexts).allSatisfy(c ->
                         assertThat(c.getBean(Fleet.class).verdict(flag)).isPresent());
-                await().atMost(Duration.ofSeconds(10)).until(() -> fleetRecords(contexts, flag).size() == 1);
+                // One record for the fleet, with the kill switch's outcome on it.
+                await().atMost(Duration.ofSeconds(10)).until(() -> fleetRecords(contexts, flag).size() == 1
+                        && fleetRecords(contexts, flag).get(0).outcome() != null);
                 assertThat(fleetRecords(contexts, flag)).singleElement().satisfies(r -> {
                     assertThat(r.actor()).isEqualTo(RollbackActors.FLEET_JUDGE);
+                    assertThat(r.outcome()).isEqualTo(RollbackOutcome.SUCCEEDED);
                     assertThat(r.reason()).contains("fleet regression").contains("[a, b, c]");
                 });
                 assertThat(registry.health().features()).singleElement()
