@@ -31,7 +31,7 @@ final class Scenarios {
         return List.of(new AddColumn(), new RenameColumn(), new ChangeColumnType(), new DropColumn(), new AddNotNull(),
                 new CreateIndex(), new CreateTable(), new AddForeignKey(), new AddCheck(), new AddUnique(),
                 new RenameTable(), new DropTable(), new DropIndex(), new DropNotNull(), new CreatePartialIndex(),
-                new AddColumnVolatileDefault(), new SetDefault(),
+                new AddColumnVolatileDefault(), new SetDefault(), new RawSql(),
                 new ChangeColumnType().keyed("CompositeKey", COMPOSITE_KEY), new AddColumn().keyed("CompositeKey", COMPOSITE_KEY),
                 new AddCheck().keyed("CompositeKey", COMPOSITE_KEY), new AddNotNull().keyed("Keyless", KEYLESS),
                 new RenameColumn().keyed("Keyless", KEYLESS), new AddCheck().keyed("Keyless", KEYLESS));
@@ -48,6 +48,11 @@ final class Scenarios {
     static final class AddColumn extends Scenario {
         AddColumn() {
             super("addColumn", "scenarios/add-column.yaml");
+        }
+
+        @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 3 : 0;
         }
 
         @Override
@@ -133,6 +138,11 @@ final class Scenarios {
     static final class ChangeColumnType extends Scenario {
         ChangeColumnType() {
             super("changeColumnType", "scenarios/change-column-type.yaml");
+        }
+
+        @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 1 : 0;
         }
 
         @Override
@@ -291,6 +301,11 @@ final class Scenarios {
     static final class CreateTable extends Scenario {
         CreateTable() {
             super("createTable", "scenarios/create-table.xml");
+        }
+
+        @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 1 : 0;
         }
 
         @Override
@@ -661,6 +676,11 @@ final class Scenarios {
         }
 
         @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 1 : 0;
+        }
+
+        @Override
         boolean runsOn(String kind) {
             return "postgresql".equals(kind);
         }
@@ -733,6 +753,32 @@ final class Scenarios {
         private static void checkNewRows(TestDatabase db, Set<Long> newIds) throws SQLException {
             assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND amount = 42"))
                     .isEqualTo(newIds.size());
+        }
+    }
+
+    /**
+     * Raw SQL with its undo: an index created at expand and dropped by rollback, another created only at
+     * contract. From pgroll's {@code pkg/migrations/op_raw_sql_test.go} (up at start, down at rollback,
+     * onComplete at complete).
+     */
+    static final class RawSql extends Scenario {
+        RawSql() {
+            super("rawSql", "scenarios/raw-sql.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("index idx_customer_amount").doesNotContain("index idx_customer_name");
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("index idx_customer_amount", "index idx_customer_name");
         }
     }
 }
