@@ -705,8 +705,9 @@ final class Scenarios {
     }
 
     /**
-     * amount gets the default 42 for the new version only: a row the new version writes without it
-     * gets 42 (and the old version reads 42), the old column keeps having no default until contract.
+     * amount gets the default 42 and name (NOT NULL) the default 'anonymous' for the new version only: a
+     * row the new version writes without them gets them (and the old version reads them), the old
+     * columns keep their defaults until contract, and name stays NOT NULL after it.
      * From pgroll's {@code pkg/migrations/op_set_default_test.go}. PostgreSQL only: H2 has no schema per
      * version and refuses it.
      */
@@ -722,14 +723,14 @@ final class Scenarios {
 
         @Override
         void newWrite(Connection c, long id) throws SQLException {
-            exec(c, "INSERT INTO customer (id, name, email) VALUES (?, ?, ?)", id, "n" + id, "e" + id + "@new");
-            expect(one(c, "SELECT amount FROM customer WHERE id = ?", id), List.of(42), id);
+            exec(c, "INSERT INTO customer (id, email) VALUES (?, ?)", id, "e" + id + "@new");
+            expect(one(c, "SELECT name, amount FROM customer WHERE id = ?", id), List.of("anonymous", 42), id);
         }
 
         @Override
         void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
-            assertThat(db.objects()).as("the old version's column keeps having no default")
-                    .noneMatch(o -> o.startsWith("default customer.amount "));
+            assertThat(db.objects()).as("the old version's columns keep having no default")
+                    .noneMatch(o -> o.startsWith("default customer.amount ") || o.startsWith("default customer.name "));
             db.execute("INSERT INTO customer (id, name) VALUES (-1, 'old')");
             assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id = -1 AND amount IS NULL"))
                     .as("an old write without amount").isOne();
@@ -745,14 +746,15 @@ final class Scenarios {
 
         @Override
         void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
-            assertThat(db.objects()).contains("default customer.amount 42");
+            assertThat(db.objects()).contains("default customer.amount 42", "default customer.name 'anonymous'::character varying",
+                    "column customer.name character varying nullable=no");
             checkOldValues(db, oldIds);
         }
 
         /** The old version reads the new default in the rows the new version wrote without amount. */
         private static void checkNewRows(TestDatabase db, Set<Long> newIds) throws SQLException {
-            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND amount = 42"))
-                    .isEqualTo(newIds.size());
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds)
+                    + " AND amount = 42 AND name = 'anonymous'")).isEqualTo(newIds.size());
         }
     }
 
