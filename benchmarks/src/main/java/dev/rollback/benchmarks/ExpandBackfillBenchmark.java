@@ -114,9 +114,13 @@ public final class ExpandBackfillBenchmark {
             oldApp.firstError.forEach(e -> out.println("  error: " + e));
             migrations.rollback();
         } finally {
-            // with the version schemas that expand made, if the rollback did not get to drop them
+            // with the version schemas that expand made, if the rollback did not get to drop them, and the
+            // archives the rollback made in the library's schema
             execute(admin, "DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE '"
                     + SCHEMA + "\\_%' LOOP EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$",
+                    "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'rollback_archive'"
+                            + " AND tablename LIKE '" + SCHEMA + "\\_%' LOOP EXECUTE 'DROP TABLE rollback_archive.' ||"
+                            + " quote_ident(t); END LOOP; END $$",
                     "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
     }

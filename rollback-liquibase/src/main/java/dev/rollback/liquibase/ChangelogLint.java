@@ -2,6 +2,7 @@ package dev.rollback.liquibase;
 
 import dev.rollback.liquibase.change.ExpandContractChange;
 import dev.rollback.liquibase.change.ExpandCreateTableChange;
+import dev.rollback.liquibase.change.ExpandSqlChange;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -98,6 +99,12 @@ public final class ChangelogLint {
             String name = changeSet.getFilePath() + "::" + changeSet.getId() + "::" + changeSet.getAuthor();
             boolean expand = changeSet.getChanges().stream().anyMatch(ExpandContractChange.class::isInstance);
             for (Change change : changeSet.getChanges()) {
+                if (change instanceof ExpandSqlChange raw && !Boolean.TRUE.equals(raw.getOnContract())
+                        && destructive(raw.getSql()) != null) {
+                    findings.add(new LintFinding(name, change.getSerializedObjectName(), "runs SQL at expand that"
+                            + " breaks the running version (" + destructive(raw.getSql()) + ")",
+                            "onContract: true, or the matching expand change type"));
+                }
                 if (change instanceof ExpandContractChange || onNewTable(change, created)) {
                     continue;
                 }
@@ -150,15 +157,18 @@ public final class ChangelogLint {
         } else if (postgres && change instanceof AddUniqueConstraintChange) {
             problem = "builds a unique index under a lock that blocks writes";
             replacement = "expandAddUnique (index built concurrently)";
-        } else if (change instanceof AbstractSQLChange sql && sql.getSql() != null
-                && DESTRUCTIVE_SQL.matcher(sql.getSql()).find()) {
-            problem = "runs SQL that drops, renames, retypes or sets NOT NULL ("
-                    + DESTRUCTIVE_SQL.matcher(sql.getSql()).results().findFirst().orElseThrow().group().toUpperCase(Locale.ROOT)
-                    + ")";
+        } else if (change instanceof AbstractSQLChange sql && destructive(sql.getSql()) != null) {
+            problem = "runs SQL that drops, renames, retypes or sets NOT NULL (" + destructive(sql.getSql()) + ")";
             replacement = "the matching expand change type (expandDropColumn, expandRenameColumn, expandChangeColumnType,"
                     + " expandAddNotNull, expandDropTable, expandRenameTable)";
         }
         return problem == null ? java.util.Optional.empty() : java.util.Optional.of(new String[] {problem, replacement});
+    }
+
+    /** @return the first clause of the SQL that drops, renames, retypes or sets NOT NULL, upper case; null if none */
+    private static String destructive(String sql) {
+        return sql == null ? null : DESTRUCTIVE_SQL.matcher(sql).results().findFirst()
+                .map(m -> m.group().toUpperCase(Locale.ROOT)).orElse(null);
     }
 
     private static boolean onNewTable(Change change, Set<String> created) {

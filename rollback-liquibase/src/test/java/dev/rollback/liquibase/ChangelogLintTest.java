@@ -41,6 +41,15 @@ class ChangelogLintTest {
     }
 
     @Test
+    void rawSqlThatBreaksTheRunningVersionIsOnlyAllowedAtContract() {
+        List<LintFinding> findings = ChangelogLint.lint("bad/expand-sql.yaml", new ClassLoaderResourceAccessor(), true);
+
+        assertThat(findings).extracting(LintFinding::toString).containsExactly("change set bad/expand-sql.yaml::sql-at-expand::test:"
+                + " expandSql runs SQL at expand that breaks the running version (DROP COLUMN); use onContract: true, or"
+                + " the matching expand change type");
+    }
+
+    @Test
     void expandContractChangeLogsAreClean() {
         for (Scenario scenario : Scenarios.all()) {
             assertThat(ChangelogLint.lint(scenario.changelog, new ClassLoaderResourceAccessor(), true)).as(scenario.name).isEmpty();

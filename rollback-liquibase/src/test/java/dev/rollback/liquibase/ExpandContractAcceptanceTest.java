@@ -80,9 +80,12 @@ class ExpandContractAcceptanceTest {
             assertThat(db.count("SELECT COUNT(*) FROM customer")).as("rows after rollback").isEqualTo(rows(scenario, oldApp, newApp));
             scenario.checkRolledBack(db, oldApp.ids, newApp.ids);
 
+            assertThat(db.archives()).as("archives of NEW-only values, in the library's own schema")
+                    .hasSize(scenario.archives(db));
             Set<Long> newBeforeRollback = new HashSet<>(newApp.ids);
             migrations.expand();
             assertThat(migrations.status()).allMatch(s -> s.phase() == MigrationPhase.EXPANDED);
+            assertThat(db.archives()).as("archives after a second expand restored them").isEmpty();
             scenario.checkRestored(db, oldApp.ids, newBeforeRollback);
 
             migrations.contract();

@@ -38,6 +38,11 @@ abstract class Scenario {
         return name;
     }
 
+    /** How many archives of NEW-only values rollback leaves in the library's archive schema (PostgreSQL). */
+    int archives(TestDatabase db) {
+        return 0;
+    }
+
     /** Whether the scenario runs on a kind of database ({@code h2}, {@code postgresql}). */
     boolean runsOn(String kind) {
         return true;

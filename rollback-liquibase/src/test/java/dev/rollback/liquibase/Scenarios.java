@@ -31,7 +31,7 @@ final class Scenarios {
         return List.of(new AddColumn(), new RenameColumn(), new ChangeColumnType(), new DropColumn(), new AddNotNull(),
                 new CreateIndex(), new CreateTable(), new AddForeignKey(), new AddCheck(), new AddUnique(),
                 new RenameTable(), new DropTable(), new DropIndex(), new DropNotNull(), new CreatePartialIndex(),
-                new AddColumnVolatileDefault(), new SetDefault(),
+                new AddColumnVolatileDefault(), new SetDefault(), new RawSql(),
                 new ChangeColumnType().keyed("CompositeKey", COMPOSITE_KEY), new AddColumn().keyed("CompositeKey", COMPOSITE_KEY),
                 new AddCheck().keyed("CompositeKey", COMPOSITE_KEY), new AddNotNull().keyed("Keyless", KEYLESS),
                 new RenameColumn().keyed("Keyless", KEYLESS), new AddCheck().keyed("Keyless", KEYLESS));
@@ -48,6 +48,11 @@ final class Scenarios {
     static final class AddColumn extends Scenario {
         AddColumn() {
             super("addColumn", "scenarios/add-column.yaml");
+        }
+
+        @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 3 : 0;
         }
 
         @Override
@@ -133,6 +138,11 @@ final class Scenarios {
     static final class ChangeColumnType extends Scenario {
         ChangeColumnType() {
             super("changeColumnType", "scenarios/change-column-type.yaml");
+        }
+
+        @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 1 : 0;
         }
 
         @Override
@@ -291,6 +301,11 @@ final class Scenarios {
     static final class CreateTable extends Scenario {
         CreateTable() {
             super("createTable", "scenarios/create-table.xml");
+        }
+
+        @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 1 : 0;
         }
 
         @Override
@@ -661,6 +676,11 @@ final class Scenarios {
         }
 
         @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 1 : 0;
+        }
+
+        @Override
         boolean runsOn(String kind) {
             return "postgresql".equals(kind);
         }
@@ -685,8 +705,9 @@ final class Scenarios {
     }
 
     /**
-     * amount gets the default 42 for the new version only: a row the new version writes without it
-     * gets 42 (and the old version reads 42), the old column keeps having no default until contract.
+     * amount gets the default 42 and name (NOT NULL) the default 'anonymous' for the new version only: a
+     * row the new version writes without them gets them (and the old version reads them), the old
+     * columns keep their defaults until contract, and name stays NOT NULL after it.
      * From pgroll's {@code pkg/migrations/op_set_default_test.go}. PostgreSQL only: H2 has no schema per
      * version and refuses it.
      */
@@ -702,14 +723,14 @@ final class Scenarios {
 
         @Override
         void newWrite(Connection c, long id) throws SQLException {
-            exec(c, "INSERT INTO customer (id, name, email) VALUES (?, ?, ?)", id, "n" + id, "e" + id + "@new");
-            expect(one(c, "SELECT amount FROM customer WHERE id = ?", id), List.of(42), id);
+            exec(c, "INSERT INTO customer (id, email) VALUES (?, ?)", id, "e" + id + "@new");
+            expect(one(c, "SELECT name, amount FROM customer WHERE id = ?", id), List.of("anonymous", 42), id);
         }
 
         @Override
         void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
-            assertThat(db.objects()).as("the old version's column keeps having no default")
-                    .noneMatch(o -> o.startsWith("default customer.amount "));
+            assertThat(db.objects()).as("the old version's columns keep having no default")
+                    .noneMatch(o -> o.startsWith("default customer.amount ") || o.startsWith("default customer.name "));
             db.execute("INSERT INTO customer (id, name) VALUES (-1, 'old')");
             assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id = -1 AND amount IS NULL"))
                     .as("an old write without amount").isOne();
@@ -725,14 +746,41 @@ final class Scenarios {
 
         @Override
         void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
-            assertThat(db.objects()).contains("default customer.amount 42");
+            assertThat(db.objects()).contains("default customer.amount 42", "default customer.name 'anonymous'::character varying",
+                    "column customer.name character varying nullable=no");
             checkOldValues(db, oldIds);
         }
 
         /** The old version reads the new default in the rows the new version wrote without amount. */
         private static void checkNewRows(TestDatabase db, Set<Long> newIds) throws SQLException {
-            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds) + " AND amount = 42"))
-                    .isEqualTo(newIds.size());
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id IN " + ids(newIds)
+                    + " AND amount = 42 AND name = 'anonymous'")).isEqualTo(newIds.size());
+        }
+    }
+
+    /**
+     * Raw SQL with its undo: an index created at expand and dropped by rollback, another created only at
+     * contract. From pgroll's {@code pkg/migrations/op_raw_sql_test.go} (up at start, down at rollback,
+     * onComplete at complete).
+     */
+    static final class RawSql extends Scenario {
+        RawSql() {
+            super("rawSql", "scenarios/raw-sql.yaml");
+        }
+
+        @Override
+        void newWrite(Connection c, long id) throws SQLException {
+            exec(c, "INSERT INTO customer (id, name, email, amount) VALUES (?, ?, ?, ?)", id, "n" + id, "e" + id + "@new", 5);
+        }
+
+        @Override
+        void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("index idx_customer_amount").doesNotContain("index idx_customer_name");
+        }
+
+        @Override
+        void checkContracted(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            assertThat(db.objects()).contains("index idx_customer_amount", "index idx_customer_name");
         }
     }
 }

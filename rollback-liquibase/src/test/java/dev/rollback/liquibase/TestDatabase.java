@@ -161,13 +161,13 @@ final class TestDatabase implements AutoCloseable {
      * Everything in the schema that the application could see, as a catalog diff compares it: tables
      * and views with their columns (nullability, type), column defaults, view definitions,
      * constraints (with their definition and whether validated), indexes (with their definition),
-     * triggers, functions and sequences. The library's own tables (Liquibase's, the phase table,
-     * archives) are left out.
+     * triggers, functions and sequences. The library's own tables (Liquibase's, the phase table, and
+     * on H2 the archives) are left out: on PostgreSQL archives live in a schema of their own.
      */
     TreeSet<String> objects() throws SQLException {
         TreeSet<String> objects = new TreeSet<>();
         String own = " NOT IN ('databasechangelog', 'databasechangeloglock', 'rollback_migration')"
-                + " AND lower(%s) NOT LIKE 'rollback_archive_%%'";
+                + (postgres ? " AND %s IS NOT NULL" : " AND lower(%s) NOT LIKE 'rollback_archive_%%'");
         if (postgres) {
             String s = "'" + schema + "'";
             add(objects, "column ", "SELECT table_name || '.' || column_name || ' ' || data_type || ' nullable=' || is_nullable"
@@ -230,6 +230,18 @@ final class TestDatabase implements AutoCloseable {
         return schemas;
     }
 
+    /** The archives of this test's schema in the library's archive schema (PostgreSQL), by name. */
+    List<String> archives() throws SQLException {
+        List<String> archives = new ArrayList<>();
+        if (postgres) {
+            for (List<Object> row : rows("SELECT tablename FROM pg_tables WHERE schemaname = 'rollback_archive'"
+                    + " AND tablename LIKE '" + schema + "\\_%' ORDER BY tablename")) {
+                archives.add((String) row.get(0));
+            }
+        }
+        return archives;
+    }
+
     /** The name of this test's physical schema. */
     String schema() {
         return schema;
@@ -246,6 +258,9 @@ final class TestDatabase implements AutoCloseable {
     public void close() throws SQLException {
         if (postgres) {
             try (Connection connection = postgres(null).getConnection(); Statement statement = connection.createStatement()) {
+                for (String archive : archives()) {
+                    statement.execute("DROP TABLE IF EXISTS rollback_archive." + archive);
+                }
                 for (String own : schemas()) {
                     statement.execute("DROP SCHEMA IF EXISTS " + own + " CASCADE");
                 }

@@ -570,7 +570,7 @@ public enum Kind {
         }
     },
 
-    /** Creates a table; rollback renames it to its archive, a new expand brings it back. */
+    /** Creates a table; rollback moves it to its archive, a new expand brings it back. */
     CREATE_TABLE("expandCreateTable") {
         @Override
         void hide(MigrationSpec spec, String helper, Shape shape) {
@@ -585,7 +585,7 @@ public enum Kind {
         @Override
         void validate(Work work) {
             work.require("columns");
-            if (work.hasTable(work.table()) && !work.hasTable(work.archiveTable())) {
+            if (work.hasTable(work.table()) && !work.hasArchive()) {
                 throw work.error("table " + work.table() + " exists already. Drop it or pick another name, then run"
                         + " expand again; nothing was changed.", null);
             }
@@ -594,9 +594,8 @@ public enum Kind {
         @Override
         void expand(Work work) {
             if (!work.hasTable(work.table())) {
-                if (work.hasTable(work.archiveTable())) {
-                    work.sql("restore table " + work.table() + " from its archive",
-                            "ALTER TABLE " + work.archiveTable() + " RENAME TO " + work.table());
+                if (work.hasArchive()) {
+                    work.atomically("restore table " + work.table() + " from its archive", work.moveFromArchive(work.table()));
                 } else {
                     work.sql("create table " + work.table(), "CREATE TABLE " + work.table() + " (" + work.require("columns") + ")");
                 }
@@ -611,10 +610,11 @@ public enum Kind {
         @Override
         void rollback(Work work) {
             if (work.hasTable(work.table())) {
-                if (work.hasTable(work.archiveTable())) {
+                if (work.hasArchive()) {
                     work.sql("drop the previous archive", "DROP TABLE " + work.archiveTable());
                 }
-                work.sql("archive table " + work.table(), "ALTER TABLE " + work.table() + " RENAME TO " + work.archiveTable());
+                work.createArchiveSchema();
+                work.atomically("archive table " + work.table(), work.moveToArchive(work.table()));
             }
         }
     },
@@ -669,6 +669,43 @@ public enum Kind {
             }
             if (work.hasView(view)) {
                 work.sql("drop view " + view, "DROP VIEW " + view);
+            }
+        }
+    },
+
+    /**
+     * Raw SQL, as pgroll's {@code sql} operation: {@code sql} at expand (at contract with
+     * {@code onContract}), {@code rollbackSql} at rollback.
+     */
+    SQL("expandSql") {
+        @Override
+        void validate(Work work) {
+            work.require("sql");
+            if (work.spec.flag("onContract") && work.get("rollbackSql") != null) {
+                throw work.error("rollbackSql is not allowed with onContract: before contract the SQL has not run, so a"
+                        + " rollback has nothing to undo. Drop one of them from the change set, then run expand again;"
+                        + " nothing was changed.", null);
+            }
+        }
+
+        @Override
+        void expand(Work work) {
+            if (!work.spec.flag("onContract")) {
+                work.sql("run sql", work.require("sql"));
+            }
+        }
+
+        @Override
+        void contract(Work work) {
+            if (work.spec.flag("onContract")) {
+                work.sql("run sql", work.require("sql"));
+            }
+        }
+
+        @Override
+        void rollback(Work work) {
+            if (work.get("rollbackSql") != null) {
+                work.sql("run rollbackSql", work.require("rollbackSql"));
             }
         }
     },
@@ -952,6 +989,7 @@ public enum Kind {
     static void archive(Work work, String column, String guard) {
         List<String> key = work.archiveKey();
         String archive = work.archiveTable();
+        work.createArchiveSchema();
         List<String> columns = new ArrayList<>();
         for (int i = 0; i < key.size(); i++) {
             columns.add(key.get(i) + " AS rb_key_" + i);
@@ -965,7 +1003,7 @@ public enum Kind {
     /** Puts archived values back (rows whose guard column changed since are left) and drops the archive. */
     static void restore(Work work, String column, String guard) {
         String archive = work.archiveTable();
-        if (!work.hasTable(archive)) {
+        if (!work.hasArchive()) {
             return;
         }
         List<String> key = work.archiveKey();

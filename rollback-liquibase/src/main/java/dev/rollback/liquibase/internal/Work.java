@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,9 @@ final class Work {
     private static final Logger LOG = LoggerFactory.getLogger(Work.class);
     /** How often the backfill logs its progress at most. */
     private static final long LOG_EVERY_MS = 5_000;
+
+    /** The library's own schema for archives on PostgreSQL, never the application's. */
+    static final String ARCHIVE_SCHEMA = "rollback_archive";
 
     final Connection connection;
     final Dialect dialect;
@@ -61,8 +65,53 @@ final class Work {
         return prefix + "_" + helper;
     }
 
+    /**
+     * The archive of this migration's values (or table) that only the new version knew: on
+     * PostgreSQL in the library's own schema {@value #ARCHIVE_SCHEMA}, named after the physical schema
+     * and the migration; on H2 {@code rollback_archive_<helper>} in the table's schema.
+     */
     String archiveTable() {
-        return "rollback_archive_" + helper;
+        return dialect.isPostgres() ? ARCHIVE_SCHEMA + "." + archiveName() : "rollback_archive_" + helper;
+    }
+
+    /** The archive's name within its schema: the physical schema's (cut to fit 63 characters) and the helper suffix. */
+    private String archiveName() {
+        String schema = catalog(connection::getSchema).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return schema.substring(0, Math.min(schema.length(), 63 - helper.length() - 1)) + "_" + helper;
+    }
+
+    boolean hasArchive() {
+        if (!dialect.isPostgres()) {
+            return hasTable(archiveTable());
+        }
+        return catalog(() -> Dialect.exists(connection, "SELECT 1 FROM information_schema.tables WHERE table_schema = ?"
+                + " AND table_name = ?", ARCHIVE_SCHEMA, archiveName()));
+    }
+
+    /** Creates the library's archive schema where it is missing (PostgreSQL). */
+    void createArchiveSchema() {
+        if (dialect.isPostgres()) {
+            sql("create the archive schema " + ARCHIVE_SCHEMA, "CREATE SCHEMA IF NOT EXISTS " + ARCHIVE_SCHEMA);
+        }
+    }
+
+    /** The statements that move a table the new version created into its archive. */
+    List<String> moveToArchive(String table) {
+        if (!dialect.isPostgres()) {
+            return List.of("ALTER TABLE " + table + " RENAME TO " + archiveTable());
+        }
+        return List.of("ALTER TABLE " + table + " RENAME TO " + archiveName(),
+                "ALTER TABLE " + archiveName() + " SET SCHEMA " + ARCHIVE_SCHEMA);
+    }
+
+    /** The statements that move an archived table back into the physical schema under its name. */
+    List<String> moveFromArchive(String table) {
+        if (!dialect.isPostgres()) {
+            return List.of("ALTER TABLE " + archiveTable() + " RENAME TO " + table);
+        }
+        String schema = catalog(connection::getSchema);
+        return List.of("ALTER TABLE " + archiveTable() + " SET SCHEMA \"" + schema.replace("\"", "\"\"") + "\"",
+                "ALTER TABLE " + archiveName() + " RENAME TO " + table);
     }
 
     MigrationException error(String message, Throwable cause) {

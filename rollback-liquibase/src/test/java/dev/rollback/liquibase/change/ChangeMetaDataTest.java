@@ -44,7 +44,7 @@ class ChangeMetaDataTest {
             metadata.put(meta.getName(), parameters);
         }
 
-        assertThat(metadata).hasSize(16).containsKeys("expandDropNotNull", "expandSetDefault", "contractExpanded");
+        assertThat(metadata).hasSize(17).containsKeys("expandDropNotNull", "expandSetDefault", "contractExpanded");
         assertThat(schema).isEqualTo(metadata);
     }
 
