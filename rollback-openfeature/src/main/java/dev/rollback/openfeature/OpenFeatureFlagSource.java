@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,7 +148,7 @@ public final class OpenFeatureFlagSource implements FlagSource, AutoCloseable {
     }
 
     @Override
-    public boolean isEnabled(String feature, String stickinessKey) {
+    public boolean isEnabled(String feature, @Nullable String stickinessKey) {
         Feature f = feature(feature);
         if (f.kill != Kill.NONE) {
             return false;

@@ -3,4 +3,7 @@
  * {@link dev.rollback.core.flag.FlagSource} of the release guards, through the application's own
  * OpenFeature {@link dev.openfeature.sdk.Client}.
  */
+@NullMarked
 package dev.rollback.openfeature;
+
+import org.jspecify.annotations.NullMarked;

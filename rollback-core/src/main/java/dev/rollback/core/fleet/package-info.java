@@ -66,4 +66,7 @@
  * to lose, and an instance that cannot reach the store simply judges alone; the price is that every
  * instance reads the blocks, a few small aggregate queries per feature per interval.
  */
+@NullMarked
 package dev.rollback.core.fleet;
+
+import org.jspecify.annotations.NullMarked;
