@@ -5,15 +5,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decides, call by call, whether a feature's new path runs; the SPI behind every release guard.
  *
- * <p>A guard asks {@link #isEnabled(String, String)} on the calling thread of every guarded call, so an
- * implementation must answer fast and must be safe for use from many threads. An implementation
- * that throws, or cannot decide, makes the guard take the old path: a guard never runs a new path
- * by accident.
+ * <p>A guard asks {@link #isEnabled(String, String)} on the calling thread of every guarded call and
+ * caches nothing, so an implementation must answer fast and must be safe for use from many threads;
+ * a source for which deciding is expensive (a remote SDK) caches its decisions itself, the one cache
+ * of them, and drops them when its flags change (as {@code UnleashFlagSource} and
+ * {@code OpenFeatureFlagSource} do). A key must get the same answer while the flag is unchanged: that
+ * is what keeps a caller on one path. An implementation that throws, or cannot decide, makes the
+ * guard take the old path: a guard never runs a new path by accident.
  *
  * <p>The guard tells the source when a feature has been {@linkplain #onRollback(String, String) rolled
- * back} (so that it can turn the flag off for the whole fleet) and when a person has
- * {@linkplain #onReinstate(String) reinstated} it. A source tells the guards, through the
- * {@linkplain #addListener(FlagListener) listeners}, when its flags changed.
+ * back} on this instance (so that it answers "old path" from then on) and when a person has
+ * {@linkplain #onReinstate(String) reinstated} it. Turning the flag off for the whole fleet is not the
+ * source's part: a kill switch listening on the registry's rollback events does it. A source tells the
+ * guards, through the {@linkplain #addListener(FlagListener) listeners}, when its flags changed.
  */
 public interface FlagSource {
 

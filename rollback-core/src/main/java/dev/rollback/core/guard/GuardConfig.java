@@ -42,10 +42,6 @@ public final class GuardConfig {
     public static final double DEFAULT_MAXIMUM_LATENCY_QUANTILE = 0.99;
     /** Default {@link #holdback()}: 0 percent, no holdback. */
     public static final double DEFAULT_HOLDBACK = 0;
-    /** Default {@link #stickyKeysMaximumSize()}: 10,000 keys. */
-    public static final long DEFAULT_STICKY_KEYS_MAXIMUM_SIZE = 10_000;
-    /** Default {@link #stickyKeysExpireAfterAccess()}: 30 minutes. */
-    public static final Duration DEFAULT_STICKY_KEYS_EXPIRE_AFTER_ACCESS = Duration.ofMinutes(30);
     /** Default {@link #flagErrorLogInterval()}: one minute. */
     public static final Duration DEFAULT_FLAG_ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
     /** Default {@link #fallbackOn()}: any {@link RuntimeException}. */
@@ -76,8 +72,6 @@ public final class GuardConfig {
     private final Duration maximumLatency;
     private final double maximumLatencyQuantile;
     private final double holdback;
-    private final long stickyKeysMaximumSize;
-    private final Duration stickyKeysExpireAfterAccess;
     private final Duration flagErrorLogInterval;
     private final Predicate<Throwable> fallbackOn;
     private final CircuitBreakerConfig circuitBreakerConfig;
@@ -92,8 +86,6 @@ public final class GuardConfig {
         this.maximumLatency = b.maximumLatency;
         this.maximumLatencyQuantile = b.maximumLatencyQuantile;
         this.holdback = b.holdback;
-        this.stickyKeysMaximumSize = b.stickyKeysMaximumSize;
-        this.stickyKeysExpireAfterAccess = b.stickyKeysExpireAfterAccess;
         this.flagErrorLogInterval = b.flagErrorLogInterval;
         this.fallbackOn = b.fallbackOn;
         this.circuitBreakerConfig = b.circuitBreakerConfig;
@@ -232,24 +224,6 @@ public final class GuardConfig {
     }
 
     /**
-     * How many stickiness keys the guard remembers the path of.
-     *
-     * @return at least 1
-     */
-    public long stickyKeysMaximumSize() {
-        return stickyKeysMaximumSize;
-    }
-
-    /**
-     * How long a stickiness key's path is remembered after its last call.
-     *
-     * @return a positive duration
-     */
-    public Duration stickyKeysExpireAfterAccess() {
-        return stickyKeysExpireAfterAccess;
-    }
-
-    /**
      * How often, at most, a failing flag source is logged; calls in between take the old path
      * silently.
      *
@@ -300,8 +274,6 @@ public final class GuardConfig {
                 + ", maximumLatency=" + maximumLatency
                 + ", maximumLatencyQuantile=" + maximumLatencyQuantile
                 + ", holdback=" + holdback
-                + ", stickyKeysMaximumSize=" + stickyKeysMaximumSize
-                + ", stickyKeysExpireAfterAccess=" + stickyKeysExpireAfterAccess
                 + ", flagErrorLogInterval=" + flagErrorLogInterval
                 + ", fallbackOn=" + fallbackOn
                 + ", circuitBreakerConfig=" + breakerSettings(circuitBreakerConfig) + '}';
@@ -310,8 +282,8 @@ public final class GuardConfig {
     /** Every setting, in one list, so that equals and hashCode cannot miss one. */
     private List<Object> settings() {
         return List.of(significanceLevel, errorRateTolerance, latencyTolerance, latencyResolution, minimumSamples,
-                maximumErrorRate, maximumLatency, maximumLatencyQuantile, holdback, stickyKeysMaximumSize,
-                stickyKeysExpireAfterAccess, flagErrorLogInterval, fallbackOn, breakerSettings(circuitBreakerConfig));
+                maximumErrorRate, maximumLatency, maximumLatencyQuantile, holdback,
+                flagErrorLogInterval, fallbackOn, breakerSettings(circuitBreakerConfig));
     }
 
     /**
@@ -361,8 +333,6 @@ public final class GuardConfig {
         private Duration maximumLatency = DEFAULT_MAXIMUM_LATENCY;
         private double maximumLatencyQuantile = DEFAULT_MAXIMUM_LATENCY_QUANTILE;
         private double holdback = DEFAULT_HOLDBACK;
-        private long stickyKeysMaximumSize = DEFAULT_STICKY_KEYS_MAXIMUM_SIZE;
-        private Duration stickyKeysExpireAfterAccess = DEFAULT_STICKY_KEYS_EXPIRE_AFTER_ACCESS;
         private Duration flagErrorLogInterval = DEFAULT_FLAG_ERROR_LOG_INTERVAL;
         private Predicate<Throwable> fallbackOn = DEFAULT_FALLBACK_ON;
         private CircuitBreakerConfig circuitBreakerConfig = DEFAULT_CIRCUIT_BREAKER_CONFIG;
@@ -380,8 +350,6 @@ public final class GuardConfig {
             this.maximumLatency = base.maximumLatency;
             this.maximumLatencyQuantile = base.maximumLatencyQuantile;
             this.holdback = base.holdback;
-            this.stickyKeysMaximumSize = base.stickyKeysMaximumSize;
-            this.stickyKeysExpireAfterAccess = base.stickyKeysExpireAfterAccess;
             this.flagErrorLogInterval = base.flagErrorLogInterval;
             this.fallbackOn = base.fallbackOn;
             this.circuitBreakerConfig = base.circuitBreakerConfig;
@@ -504,31 +472,6 @@ public final class GuardConfig {
                 throw new IllegalArgumentException("holdback must be a percentage in [0, 50], was " + percent);
             }
             this.holdback = percent;
-            return this;
-        }
-
-        /**
-         * Sets {@link GuardConfig#stickyKeysMaximumSize()}. Default 10,000.
-         *
-         * @param size at least 1
-         * @return this builder
-         */
-        public Builder stickyKeysMaximumSize(long size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("stickyKeysMaximumSize must be at least 1, was " + size);
-            }
-            this.stickyKeysMaximumSize = size;
-            return this;
-        }
-
-        /**
-         * Sets {@link GuardConfig#stickyKeysExpireAfterAccess()}. Default 30 minutes.
-         *
-         * @param expiry a positive duration
-         * @return this builder
-         */
-        public Builder stickyKeysExpireAfterAccess(Duration expiry) {
-            this.stickyKeysExpireAfterAccess = requirePositive("stickyKeysExpireAfterAccess", expiry);
             return this;
         }
 

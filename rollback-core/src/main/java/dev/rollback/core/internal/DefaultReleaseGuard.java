@@ -1,7 +1,5 @@
 package dev.rollback.core.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.event.RollbackEvent;
 import dev.rollback.core.event.StateTransitionEvent;
@@ -64,7 +62,6 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     private final MeterRegistry meters;
     private final Predicate<Throwable> fallbackOn;
     private final SequentialJudge judge;
-    private final Cache<String, Boolean> stickyPaths;
     private final Holdback holdback;
     private final ThrottledLog flagErrorLog;
     private final AtomicReference<Status> status;
@@ -106,12 +103,6 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         this.fallbackOn = config.fallbackOn();
         this.judge = new SequentialJudge(config);
         this.holdback = new Holdback(feature, config.holdback());
-        this.stickyPaths = Caffeine.newBuilder()
-                .maximumSize(config.stickyKeysMaximumSize())
-                .expireAfterAccess(config.stickyKeysExpireAfterAccess())
-                .ticker(clock::monotonicTime)
-                .executor(Runnable::run)
-                .build();
         this.flagErrorLog = new ThrottledLog(clock, config.flagErrorLogInterval().toNanos());
         this.status = new AtomicReference<>(new Status(GuardState.OFF, "no call yet", clock.wallTime()));
 
@@ -255,17 +246,14 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         return result;
     }
 
-    private boolean newPathOn(String stickinessKey) {
+    /**
+     * Asks the flag source on every call: the decision is cached in one place only, by a source for
+     * which deciding is expensive (the Unleash and OpenFeature sources), and dropped there when its
+     * flag changes; the holdback is a hash of the key.
+     */
+    private boolean newPathOn(@Nullable String stickinessKey) {
         try {
-            if (stickinessKey == null) {
-                return flags.isEnabled(feature, null) && !holdback.holdsBack(null);
-            }
-            Boolean on = stickyPaths.getIfPresent(stickinessKey);
-            if (on == null) {
-                on = flags.isEnabled(feature, stickinessKey) && !holdback.holdsBack(stickinessKey);
-                stickyPaths.put(stickinessKey, on);
-            }
-            return on;
+            return flags.isEnabled(feature, stickinessKey) && !holdback.holdsBack(stickinessKey);
         } catch (RuntimeException e) {
             flagErrors.increment();
             long count = flagErrorLog.tryAcquire();
@@ -389,7 +377,6 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
                 RollbackScope scope = fixedScope != null ? fixedScope
                         : calledWithoutOldPath ? RollbackScope.INSTANCE : RollbackScope.FEATURE;
                 Instant time = Instant.ofEpochMilli(now);
-                stickyPaths.invalidateAll();
                 callbacks.stateChanged(new StateTransitionEvent(feature, previous.state, GuardState.ROLLED_BACK,
                         time, reason));
                 callbacks.rolledBack(new RollbackEvent(feature, reason, time, scope, actor, evidence));
@@ -413,7 +400,6 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
                 judge.reset();
             }
             breaker.reset();
-            stickyPaths.invalidateAll();
             calledWithoutOldPath = false;
             callbacks.stateChanged(new StateTransitionEvent(feature, GuardState.ROLLED_BACK, GuardState.OFF,
                     Instant.ofEpochMilli(now), reason));
@@ -423,11 +409,10 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
     }
 
     /**
-     * Drops sticky path assignments after the flag changed; a feature that is rolling out goes back to
-     * {@link GuardState#OFF} if its flag is now off for every call.
+     * Told that the flag changed: a feature that is rolling out goes back to {@link GuardState#OFF} if
+     * its flag is now off for every call.
      */
     public void flagChanged() {
-        stickyPaths.invalidateAll();
         if (status.get().state == GuardState.ROLLING_OUT && !flagActive()) {
             transition(GuardState.ROLLING_OUT, GuardState.OFF, "flag turned off");
         }

@@ -59,10 +59,6 @@ class GuardConfigTest {
                 .hasMessage("maximumLatencyQuantile must be in (0, 1), was 1.0");
         assertThatThrownBy(() -> GuardConfig.custom().holdback(51))
                 .hasMessage("holdback must be a percentage in [0, 50], was 51.0");
-        assertThatThrownBy(() -> GuardConfig.custom().stickyKeysMaximumSize(-5))
-                .hasMessage("stickyKeysMaximumSize must be at least 1, was -5");
-        assertThatThrownBy(() -> GuardConfig.custom().stickyKeysExpireAfterAccess(Duration.ZERO))
-                .hasMessage("stickyKeysExpireAfterAccess must be a positive duration, was PT0S");
         assertThatThrownBy(() -> GuardConfig.custom().flagErrorLogInterval(null))
                 .hasMessage("flagErrorLogInterval must be a positive duration, was null");
         assertThatThrownBy(() -> GuardConfig.custom().fallbackOn(IllegalStateException.class, null))
@@ -106,8 +102,6 @@ class GuardConfigTest {
                 GuardConfig.from(base).maximumLatency(Duration.ofMillis(300), 0.99).build(),
                 GuardConfig.from(base).maximumLatency(Duration.ZERO, 0.95).build(),
                 GuardConfig.from(base).holdback(5).build(),
-                GuardConfig.from(base).stickyKeysMaximumSize(10).build(),
-                GuardConfig.from(base).stickyKeysExpireAfterAccess(Duration.ofMinutes(1)).build(),
                 GuardConfig.from(base).flagErrorLogInterval(Duration.ofSeconds(5)).build(),
                 GuardConfig.from(base).fallbackOn(IllegalStateException.class).build(),
                 GuardConfig.from(base).circuitBreakerConfig(CircuitBreakerConfig.from(

@@ -61,6 +61,24 @@ class ReleaseGuardTest {
     }
 
     @Test
+    void asksTheFlagSourceOnEveryCallSoThatItsCacheIsTheOnlyOne() {
+        AtomicInteger asked = new AtomicInteger();
+        FlagSource source = (feature, key) -> asked.incrementAndGet() % 2 == 1;
+        try (RollbackRegistry r = RollbackRegistry.builder().meterRegistry(meters).flagSource(source).build()) {
+            ReleaseGuard guard = r.guard("checkout-v2");
+
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                paths.add(guard.call("user-1", () -> "new", () -> "old"));
+            }
+
+            // The source's answer for one key changed on each call, and the guard followed it each time.
+            assertThat(asked).hasValue(4);
+            assertThat(paths).containsExactly("new", "old", "new", "old");
+        }
+    }
+
+    @Test
     void takesTheNewPathWhenTheFlagIsOn() {
         flags.enable("checkout-v2");
         ReleaseGuard guard = registry.guard("checkout-v2");

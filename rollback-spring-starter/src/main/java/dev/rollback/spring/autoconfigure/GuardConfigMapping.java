@@ -58,10 +58,6 @@ final class GuardConfigMapping {
         map.from(settings::getMaximumLatencyQuantile).to(checked(prefix + ".maximum-latency-quantile",
                 quantile -> builder.maximumLatency(maximumLatency, quantile)));
         map.from(settings::getHoldback).to(checked(prefix + ".holdback", builder::holdback));
-        map.from(settings::getStickyKeysMaximumSize)
-                .to(checked(prefix + ".sticky-keys-maximum-size", builder::stickyKeysMaximumSize));
-        map.from(settings::getStickyKeysExpireAfterAccess)
-                .to(checked(prefix + ".sticky-keys-expire-after-access", builder::stickyKeysExpireAfterAccess));
         map.from(settings::getFlagErrorLogInterval)
                 .to(checked(prefix + ".flag-error-log-interval", builder::flagErrorLogInterval));
         return builder.build();

@@ -146,12 +146,6 @@ public class RollbackProperties {
         /** Percent of keys kept on the old path as the judge's concurrent control, in [0, 50]. */
         private Double holdback = 0.0;
 
-        /** Stickiness keys whose path each guard remembers. */
-        private Long stickyKeysMaximumSize = 10000L;
-
-        /** How long a stickiness key's path is remembered after its last call. */
-        private Duration stickyKeysExpireAfterAccess = Duration.ofMinutes(30);
-
         /** How often, at most, a failing flag source is logged. */
         private Duration flagErrorLogInterval = Duration.ofMinutes(1);
 
@@ -225,22 +219,6 @@ public class RollbackProperties {
 
         public void setHoldback(Double holdback) {
             this.holdback = holdback;
-        }
-
-        public Long getStickyKeysMaximumSize() {
-            return stickyKeysMaximumSize;
-        }
-
-        public void setStickyKeysMaximumSize(Long stickyKeysMaximumSize) {
-            this.stickyKeysMaximumSize = stickyKeysMaximumSize;
-        }
-
-        public Duration getStickyKeysExpireAfterAccess() {
-            return stickyKeysExpireAfterAccess;
-        }
-
-        public void setStickyKeysExpireAfterAccess(Duration stickyKeysExpireAfterAccess) {
-            this.stickyKeysExpireAfterAccess = stickyKeysExpireAfterAccess;
         }
 
         public Duration getFlagErrorLogInterval() {

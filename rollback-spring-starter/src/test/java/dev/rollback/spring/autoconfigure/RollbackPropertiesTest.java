@@ -35,8 +35,6 @@ class RollbackPropertiesTest {
         assertThat(guard.getMaximumLatency()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_LATENCY);
         assertThat(guard.getMaximumLatencyQuantile()).isEqualTo(GuardConfig.DEFAULT_MAXIMUM_LATENCY_QUANTILE);
         assertThat(guard.getHoldback()).isEqualTo(GuardConfig.DEFAULT_HOLDBACK);
-        assertThat(guard.getStickyKeysMaximumSize()).isEqualTo(GuardConfig.DEFAULT_STICKY_KEYS_MAXIMUM_SIZE);
-        assertThat(guard.getStickyKeysExpireAfterAccess()).isEqualTo(GuardConfig.DEFAULT_STICKY_KEYS_EXPIRE_AFTER_ACCESS);
         assertThat(guard.getFlagErrorLogInterval()).isEqualTo(GuardConfig.DEFAULT_FLAG_ERROR_LOG_INTERVAL);
     }
 
@@ -111,8 +109,8 @@ class RollbackPropertiesTest {
         assertThat(byName.get("rollback.guard.minimum-samples").path("defaultValue").asInt())
                 .isEqualTo(GuardConfig.DEFAULT_MINIMUM_SAMPLES);
         assertThat(byName.get("rollback.guard.latency-resolution").path("defaultValue").asString()).isEqualTo("1ms");
-        assertThat(byName.get("rollback.guard.sticky-keys-expire-after-access").path("defaultValue").asString())
-                .isEqualTo("30m");
+        assertThat(byName.get("rollback.guard.flag-error-log-interval").path("defaultValue").asString())
+                .isEqualTo("1m");
         assertThat(byName.get("rollback.ledger.queue-capacity").path("defaultValue").asInt())
                 .isEqualTo(RollbackRegistry.Builder.DEFAULT_LEDGER_QUEUE_CAPACITY);
         assertThat(byName.get("rollback.enabled").path("defaultValue").asBoolean()).isTrue();

@@ -25,7 +25,7 @@ class RollbackPropertiesValidationTest {
             "rollback.guard.latency-resolution|-1ms|latencyResolution must be zero or positive",
             "rollback.guard.maximum-latency-quantile|1.5|maximumLatencyQuantile must be in (0, 1)",
             "rollback.features.checkout-v2.error-rate-tolerance|2.0|errorRateTolerance must be in [0, 1)",
-            "rollback.features.checkout-v2.sticky-keys-expire-after-access|0s|stickyKeysExpireAfterAccess",
+            "rollback.features.checkout-v2.flag-error-log-interval|0s|flagErrorLogInterval",
             "rollback.features.checkout-v2.rollout|150|from 0 to 100 percent",
             "rollback.default-rollout|-1|from 0 to 100 percent",
             "rollback.ledger.queue-capacity|0|ledgerQueueCapacity must be at least 1",
