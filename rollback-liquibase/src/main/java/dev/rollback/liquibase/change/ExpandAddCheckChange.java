@@ -11,35 +11,14 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandAddCheck", description = "Adds a check constraint, checked on new writes at expand and on existing rows at contract", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "table")
-public class ExpandAddCheckChange extends ExpandContractChange {
+public class ExpandAddCheckChange extends ExpandTableChange {
 
-    private String tableName;
     private String constraintName;
     private String condition;
     private String columnName;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandAddCheckChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

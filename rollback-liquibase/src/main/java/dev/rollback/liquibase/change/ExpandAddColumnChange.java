@@ -11,9 +11,8 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandAddColumn", description = "Adds a column", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "column")
-public class ExpandAddColumnChange extends ExpandContractChange {
+public class ExpandAddColumnChange extends ExpandTableChange {
 
-    private String tableName;
     private String columnName;
     private String columnType;
     private Boolean notNull;
@@ -22,26 +21,6 @@ public class ExpandAddColumnChange extends ExpandContractChange {
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandAddColumnChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

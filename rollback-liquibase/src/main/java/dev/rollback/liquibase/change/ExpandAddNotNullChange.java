@@ -11,34 +11,13 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandAddNotNull", description = "Makes a column NOT NULL", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "column")
-public class ExpandAddNotNullChange extends ExpandContractChange {
+public class ExpandAddNotNullChange extends ExpandTableChange {
 
-    private String tableName;
     private String columnName;
     private String fillExpression;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandAddNotNullChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

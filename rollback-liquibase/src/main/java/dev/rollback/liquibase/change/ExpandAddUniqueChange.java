@@ -11,34 +11,13 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandAddUnique", description = "Adds a unique constraint: on PostgreSQL its index is built concurrently at expand and the constraint attached at contract", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "table")
-public class ExpandAddUniqueChange extends ExpandContractChange {
+public class ExpandAddUniqueChange extends ExpandTableChange {
 
-    private String tableName;
     private String columnNames;
     private String constraintName;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandAddUniqueChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

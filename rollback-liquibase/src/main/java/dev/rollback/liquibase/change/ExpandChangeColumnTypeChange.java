@@ -11,9 +11,8 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandChangeColumnType", description = "Changes a column's type into a new column", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "column")
-public class ExpandChangeColumnTypeChange extends ExpandContractChange {
+public class ExpandChangeColumnTypeChange extends ExpandTableChange {
 
-    private String tableName;
     private String columnName;
     private String newColumnName;
     private String newDataType;
@@ -22,26 +21,6 @@ public class ExpandChangeColumnTypeChange extends ExpandContractChange {
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandChangeColumnTypeChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

@@ -11,9 +11,8 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandCreateIndex", description = "Creates an index at expand, concurrently on PostgreSQL; rollback drops it", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "index")
-public class ExpandCreateIndexChange extends ExpandContractChange {
+public class ExpandCreateIndexChange extends ExpandTableChange {
 
-    private String tableName;
     private String indexName;
     private String columnNames;
     private Boolean unique;
@@ -21,26 +20,6 @@ public class ExpandCreateIndexChange extends ExpandContractChange {
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandCreateIndexChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

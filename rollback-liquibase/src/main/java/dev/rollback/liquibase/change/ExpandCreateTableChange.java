@@ -17,33 +17,12 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandCreateTable", description = "Creates a table; rollback archives it",
         priority = ChangeMetaData.PRIORITY_DEFAULT, appliesTo = "table")
-public class ExpandCreateTableChange extends ExpandContractChange implements ChangeWithColumns<ColumnConfig> {
+public class ExpandCreateTableChange extends ExpandTableChange implements ChangeWithColumns<ColumnConfig> {
 
-    private String tableName;
     private List<ColumnConfig> columns = new ArrayList<>();
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandCreateTableChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

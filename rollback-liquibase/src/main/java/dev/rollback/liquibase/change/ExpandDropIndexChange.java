@@ -11,33 +11,12 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandDropIndex", description = "Drops an index at contract; expand leaves it for the running version", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "index")
-public class ExpandDropIndexChange extends ExpandContractChange {
+public class ExpandDropIndexChange extends ExpandTableChange {
 
-    private String tableName;
     private String indexName;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandDropIndexChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

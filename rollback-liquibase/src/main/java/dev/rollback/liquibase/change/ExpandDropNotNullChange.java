@@ -14,34 +14,13 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandDropNotNull", description = "Lets a column hold NULL", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "column")
-public class ExpandDropNotNullChange extends ExpandContractChange {
+public class ExpandDropNotNullChange extends ExpandTableChange {
 
-    private String tableName;
     private String columnName;
     private String downExpression;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandDropNotNullChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

@@ -11,34 +11,13 @@ import liquibase.change.DatabaseChangeProperty;
  */
 @DatabaseChange(name = "expandRenameColumn", description = "Renames a column", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "column")
-public class ExpandRenameColumnChange extends ExpandContractChange {
+public class ExpandRenameColumnChange extends ExpandTableChange {
 
-    private String tableName;
     private String columnName;
     private String newColumnName;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandRenameColumnChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**

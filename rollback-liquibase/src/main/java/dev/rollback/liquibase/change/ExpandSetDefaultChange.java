@@ -15,34 +15,13 @@ import liquibase.change.DatabaseChangeProperty;
 @DatabaseChange(name = "expandSetDefault", description = "Sets or drops a column's default for the new version only",
         priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "column")
-public class ExpandSetDefaultChange extends ExpandContractChange {
+public class ExpandSetDefaultChange extends ExpandTableChange {
 
-    private String tableName;
     private String columnName;
     private String defaultValue;
 
     /** Creates the change; Liquibase then sets its properties. */
     public ExpandSetDefaultChange() {
-    }
-
-    /**
-     * Returns the table.
-     *
-     * @return the table
-     */
-    @DatabaseChangeProperty(description = "The table", requiredForDatabase = ChangeParameterMetaData.ALL,
-            supportsDatabase = ChangeParameterMetaData.ALL)
-    public String getTableName() {
-        return tableName;
-    }
-
-    /**
-     * Sets the table.
-     *
-     * @param tableName the table
-     */
-    public void setTableName(String tableName) {
-        this.tableName = tableName;
     }
 
     /**
