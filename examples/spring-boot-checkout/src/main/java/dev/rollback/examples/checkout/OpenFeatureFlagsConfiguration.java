@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Profile;
  * rollout), at {@code checkout.openfeature.flag-file}: copied there when no file is there yet (the
  * first instance of a fleet sharing the file), used as it is otherwise; without the setting, a fresh
  * copy in a temporary directory. Editing the file changes the rollout within
- * {@code checkout.openfeature.poll-interval}, and a rollback turns the flag off in it
+ * {@code checkout.openfeature.poll-interval-ms} (500 by default), and a rollback turns the flag off in it
  * ({@link FlagdFileKillSwitch}).
  */
 @Configuration(proxyBeanMethods = false)
