@@ -67,14 +67,14 @@ public class OpenFeatureFlagsConfiguration {
      * flagd's in-process provider on the file, in an OpenFeature domain of the service's own; it is
      * ready (the file read) when this returns, and shut down with the context.
      *
-     * @param flagFile         the file
+     * @param flagFile           the file
      * @param pollIntervalMillis {@code checkout.openfeature.poll-interval-ms}: how often the file's
-     *                         modification time is read
+     *                           modification time is read
      * @return the provider
      */
     @Bean(destroyMethod = "shutdown")
-    public FlagdProvider checkoutFlagdProvider(Path flagFile,
-                                               @Value("${checkout.openfeature.poll-interval-ms:500}") int pollIntervalMillis) {
+    public FlagdProvider checkoutFlagdProvider(
+            Path flagFile, @Value("${checkout.openfeature.poll-interval-ms:500}") int pollIntervalMillis) {
         FlagdProvider provider = new FlagdProvider(FlagdOptions.builder().resolverType(Config.Resolver.FILE)
                 .offlineFlagSourcePath(flagFile.toString()).offlinePollIntervalMs(pollIntervalMillis)
                 .deadline(10_000).build());

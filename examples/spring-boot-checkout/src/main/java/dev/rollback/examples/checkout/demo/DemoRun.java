@@ -96,23 +96,24 @@ final class DemoRun {
 
     private ConfigurableApplicationContext startService(int port, FlagAdmin flags) {
         List<String> profiles = new ArrayList<>();
-        List<String> properties = new ArrayList<>(List.of("server.port=" + port, "spring.main.log-startup-info=false",
-                "logging.level.dev.rollback.liquibase=WARN", "server.address=127.0.0.1",
-                "checkout.demo.admin-enabled=true",
-                "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
-                        ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
-                        : "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1")));
         if (options.flags() == FlagMode.UNLEASH) {
             profiles.add("postgres");
             profiles.add("unleash");
         }
+        List<String> flagFile = new ArrayList<>();
         if (flags instanceof FlagdFileAdmin file) {
             profiles.add("openfeature");
-            properties.add("checkout.openfeature.flag-file=" + file.file());
+            flagFile.add("checkout.openfeature.flag-file=" + file.file());
         }
         return new SpringApplicationBuilder(CheckoutApplication.class)
                 .profiles(profiles.toArray(String[]::new))
-                .properties(properties.toArray(String[]::new))
+                .properties("server.port=" + port, "spring.main.log-startup-info=false",
+                        "logging.level.dev.rollback.liquibase=WARN", "server.address=127.0.0.1",
+                        "checkout.demo.admin-enabled=true",
+                        "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
+                                ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
+                                : "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"))
+                .properties(flagFile.toArray(String[]::new))
                 .run();
     }
 

@@ -70,8 +70,8 @@ final class FlagdFileAdmin implements FlagAdmin {
     @Override
     public boolean isOn() {
         JsonNode f = read().path("flags").path(flag);
-        return "ENABLED".equals(f.path("state").asString())
-                && (!f.path("targeting").isEmpty() || f.path("variants").path(f.path("defaultVariant").asString()).asBoolean());
+        boolean onByDefault = f.path("variants").path(f.path("defaultVariant").asString()).asBoolean();
+        return "ENABLED".equals(f.path("state").asString()) && (!f.path("targeting").isEmpty() || onByDefault);
     }
 
     @Override

@@ -45,8 +45,6 @@ class OpenFeatureCheckoutTest {
     @Test
     void rollsBackTurnsTheFlagOffInTheFlagdFileAndNoOrderFails() {
         Path flagFile = dir.resolve("flagd.json");
-        String deployment;
-        RollbackLedger ledger;
         try (ConfigurableApplicationContext service = new SpringApplicationBuilder(CheckoutApplication.class)
                 .profiles("openfeature")
                 .properties("server.port=0", "checkout.demo.admin-enabled=true",
@@ -57,26 +55,19 @@ class OpenFeatureCheckoutTest {
             assertThat(flag(flagFile).path("targeting").has("fractional"))
                     .as("the module's flag file was copied: a fractional rollout").isTrue();
             ServiceClient client = new ServiceClient(((WebServerApplicationContext) service).getWebServer().getPort());
-            deployment = service.getBean(RollbackRegistry.class).deployment().id();
-            ledger = service.getBean(RollbackLedger.class);
+            String deployment = service.getBean(RollbackRegistry.class).deployment().id();
+            RollbackLedger ledger = service.getBean(RollbackLedger.class);
 
-            ClientStats rollout = new ClientStats(1);
-            for (int i = 0; i < 200; i++) {
-                ServiceClient.OrderResult r = client.placeOrder("user-" + i, "Ada King Lovelace", "BOOK-1", 1);
-                rollout.record(0, r.answer(), r.latencyMicros(), r.failure());
-            }
+            ClientStats rollout = placeOrders(client, 200, "Ada King Lovelace", "BOOK-1");
             // flagd hashes flag key and targeting key into 100 buckets: about half of 200 users, never none or all
             assertThat(rollout.answeredByV2()).as("orders on the new path at a 50%% rollout").isBetween(60L, 140L);
             assertThat(rollout.failures()).as("failed requests; the first: %s", rollout.firstFailure()).isZero();
 
             client.setFault("errors", 1.0, 0);
-            ClientStats regression = new ClientStats(1);
-            for (int i = 0; i < 400; i++) {
-                ServiceClient.OrderResult r = client.placeOrder("user-" + i, "Donald Knuth", "INK-3", 1);
-                regression.record(0, r.answer(), r.latencyMicros(), r.failure());
-            }
+            ClientStats regression = placeOrders(client, 400, "Donald Knuth", "INK-3");
 
             assertThat(regression.failures()).as("failed requests; the first: %s", regression.firstFailure()).isZero();
+            assertThat(regression.answeredByV2()).as("every failing new-path call answered by the old path").isZero();
             assertThat(client.rollbackEndpoint().path("status").asString()).isEqualTo("DEGRADED");
             await("the kill switch rewrites the file").atMost(PROPAGATION).pollInterval(Duration.ofMillis(100))
                     .untilAsserted(() -> {
@@ -93,10 +84,22 @@ class OpenFeatureCheckoutTest {
                     .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(ledger.rollbacks(deployment))
                             .extracting(RollbackRecord::feature, RollbackRecord::scope, RollbackRecord::actor,
                                     RollbackRecord::outcome)
-                            .containsExactly(tuple(FEATURE, RollbackScope.FEATURE, RollbackActors.JUDGE, RollbackOutcome.SUCCEEDED)));
+                            .containsExactly(tuple(FEATURE, RollbackScope.FEATURE, RollbackActors.JUDGE,
+                                    RollbackOutcome.SUCCEEDED)));
         }
     }
 
+    /** Places one order for each of the users {@code user-0} to {@code user-(count-1)}. */
+    private static ClientStats placeOrders(ServiceClient client, int count, String customer, String sku) {
+        ClientStats stats = new ClientStats(1);
+        for (int i = 0; i < count; i++) {
+            ServiceClient.OrderResult r = client.placeOrder("user-" + i, customer, sku, 1);
+            stats.record(0, r.answer(), r.latencyMicros(), r.failure());
+        }
+        return stats;
+    }
+
+    /** The flag {@value #FEATURE} as the file has it now. */
     private static JsonNode flag(Path file) {
         return JsonMapper.builder().build().readTree(file.toFile()).path("flags").path(FEATURE);
     }
