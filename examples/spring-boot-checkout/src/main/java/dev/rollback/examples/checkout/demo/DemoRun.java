@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -94,7 +95,7 @@ final class DemoRun {
         }
     }
 
-    private ConfigurableApplicationContext startService(int port, FlagAdmin flags) {
+    private ConfigurableApplicationContext startService(int port, @Nullable FlagAdmin flags) {
         List<String> profiles = new ArrayList<>();
         if (options.flags() == FlagMode.UNLEASH) {
             profiles.add("postgres");
@@ -117,7 +118,8 @@ final class DemoRun {
                 .run();
     }
 
-    private RunResult drive(ServiceClient client, FlagAdmin flags, String flagSource) throws InterruptedException {
+    private RunResult drive(ServiceClient client, @Nullable FlagAdmin flags, String flagSource)
+            throws InterruptedException {
         Timeline timeline = new Timeline(out);
         ClientStats stats = new ClientStats(options.durationSeconds() + 1);
         ServerSeries series = new ServerSeries(FEATURE);

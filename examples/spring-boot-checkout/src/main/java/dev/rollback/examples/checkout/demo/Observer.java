@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,7 +36,7 @@ final class Observer {
     private final ServerSeries series;
     private final long startNanos;
     private final Instant startWall;
-    private final FlagAdmin flags;
+    private final @Nullable FlagAdmin flags;
     private final AtomicReference<String> state = new AtomicReference<>("unknown");
     private final AtomicReference<String> health = new AtomicReference<>("unknown");
     private final AtomicReference<JsonNode> lastRollback = new AtomicReference<>();
@@ -54,7 +55,7 @@ final class Observer {
      * @param flags           the flag system the demo operates, or {@code null} for in-memory flags
      */
     Observer(ServiceClient client, String feature, Timeline timeline, ServerSeries series, long startNanos,
-             Instant startWall, FlagAdmin flags) {
+             Instant startWall, @Nullable FlagAdmin flags) {
         this.client = client;
         this.feature = feature;
         this.timeline = timeline;

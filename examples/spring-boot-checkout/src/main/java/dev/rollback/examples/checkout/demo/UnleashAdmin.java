@@ -107,7 +107,7 @@ final class UnleashAdmin implements FlagAdmin {
 
     @Override
     public String describe() {
-        return "Unleash admin API at " + url + ", environment " + environment;
+        return "Unleash admin API at " + url() + ", environment " + environment;
     }
 
     @Override
