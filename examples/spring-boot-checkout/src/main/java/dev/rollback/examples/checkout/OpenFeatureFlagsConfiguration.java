@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,17 +50,28 @@ public class OpenFeatureFlagsConfiguration {
                     ? Files.createTempDirectory("checkout-flags").resolve("flagd.json")
                     : Path.of(location).toAbsolutePath();
             if (Files.notExists(file)) {
-                Files.createDirectories(file.getParent());
-                try (InputStream in = OpenFeatureFlagsConfiguration.class.getResourceAsStream(FLAG_FILE_RESOURCE)) {
-                    if (in == null) {
-                        throw new IllegalStateException(FLAG_FILE_RESOURCE + " is not on the class path");
-                    }
-                    Files.copy(in, file);
-                }
+                writeModuleFlagFile(file);
             }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the flag file to '" + location + "'", e);
+        }
+    }
+
+    /**
+     * Writes the module's flag file ({@value #FLAG_FILE_RESOURCE}) to {@code file}, replacing what
+     * is there, and creates its directory if needed.
+     *
+     * @param file where to write it
+     * @throws IOException if it cannot be written
+     */
+    public static void writeModuleFlagFile(Path file) throws IOException {
+        try (InputStream in = OpenFeatureFlagsConfiguration.class.getResourceAsStream(FLAG_FILE_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(FLAG_FILE_RESOURCE + " is not on the class path");
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.rollback.examples.checkout.demo;
 
 import dev.rollback.examples.checkout.OpenFeatureFlagsConfiguration;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,12 +42,8 @@ final class FlagdFileAdmin implements FlagAdmin {
 
     @Override
     public void prepare() {
-        try (InputStream in = FlagdFileAdmin.class.getResourceAsStream(OpenFeatureFlagsConfiguration.FLAG_FILE_RESOURCE)) {
-            if (in == null) {
-                throw new DemoException(OpenFeatureFlagsConfiguration.FLAG_FILE_RESOURCE + " is not on the class path");
-            }
-            Files.createDirectories(file.getParent());
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            OpenFeatureFlagsConfiguration.writeModuleFlagFile(file);
         } catch (IOException e) {
             throw new DemoException("cannot write the flag file " + file + ": " + e.getMessage(), e);
         }
