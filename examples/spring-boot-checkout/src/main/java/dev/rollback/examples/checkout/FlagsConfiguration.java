@@ -10,10 +10,11 @@ import org.springframework.context.annotation.Profile;
  * The embedded default: flags in memory, so the service runs with nothing else installed. The
  * starter would make one from {@code rollback.features.*} too; this one is a bean of its own type so
  * that the demo's admin API can change the rollout while the service runs. With the {@code unleash}
- * profile there is no such bean, and the starter makes Unleash the flag source.
+ * or {@code openfeature} profile there is no such bean, and the starter makes Unleash or the
+ * OpenFeature client the flag source.
  */
 @Configuration(proxyBeanMethods = false)
-@Profile("!unleash")
+@Profile("!unleash & !openfeature")
 public class FlagsConfiguration {
 
     /**

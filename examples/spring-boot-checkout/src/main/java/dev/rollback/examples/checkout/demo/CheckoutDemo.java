@@ -13,7 +13,7 @@ import java.util.Locale;
  * ({@code checkout-v2}) on for a share of users, injects a regression into it after a while, and
  * prints a progress line and what happens as it happens; then the timeline (the rollout, the
  * regression, the first fallbacks, the verdict with its statistics from {@code /actuator/rollback},
- * the flag off in Unleash when Unleash is used, the requests that failed for the client, the
+ * the flag off in Unleash or in the flag file when one is used, the requests that failed for the client, the
  * migration's phase), and writes {@code target/rollback-demo/report.html}.
  * <pre>{@code
  * ./mvnw -B -q -pl examples/spring-boot-checkout -am process-classes -Pdemo

@@ -68,7 +68,8 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
               --threads=N          client threads, 1 to %d (default %d)
               --port=N             the service's port on 127.0.0.1, 1 to 65535, or 0 for a free one (default 0)
               --flags=MODE         memory: in-memory flags on H2 (default); unleash: PostgreSQL and the Unleash
-                                   server on 127.0.0.1 (see the README for their settings)
+                                   server on 127.0.0.1 (see the README for their settings); openfeature:
+                                   flagd in-process on a flag file in the report directory, on H2
               --seed=N             seed of the client's random draws, 0 or more (default %d)
               --report=DIR         where report.html goes (default target/rollback-demo of this module)
               --help               print this and exit

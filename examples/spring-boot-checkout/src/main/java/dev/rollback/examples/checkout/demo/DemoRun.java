@@ -1,5 +1,6 @@
 package dev.rollback.examples.checkout.demo;
 
+import dev.rollback.core.flag.FlagSource;
 import dev.rollback.examples.checkout.CheckoutApplication;
 import dev.rollback.examples.checkout.order.CheckoutService;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -63,33 +64,47 @@ final class DemoRun {
      *
      * @return what it saw
      * @throws PortInUseException if the port is taken
-     * @throws DemoException      if the service or Unleash cannot be used
+     * @throws DemoException      if the service or the flag system (Unleash, the flag file) cannot be used
      * @throws InterruptedException if interrupted
      */
     RunResult run() throws InterruptedException {
         int port = choosePort(options.port());
-        UnleashAdmin unleash = options.flags() == FlagMode.UNLEASH ? new UnleashAdmin(FEATURE) : null;
-        if (unleash != null) {
-            unleash.prepare();
-            out.println("Unleash at " + unleash.url() + ": flag " + FEATURE + " on with a 0% gradual rollout");
+        FlagAdmin flags = switch (options.flags()) {
+            case MEMORY -> null;
+            case UNLEASH -> new UnleashAdmin(FEATURE);
+            case OPENFEATURE -> new FlagdFileAdmin(options.reportDirectory().resolve("flagd.json"), FEATURE);
+        };
+        if (flags != null) {
+            flags.prepare();
+            out.println(FEATURE + " on for 0% of users (" + flags.describe() + ")");
         }
         long bootStart = System.nanoTime();
-        ConfigurableApplicationContext service = startService(port);
+        ConfigurableApplicationContext service = startService(port, flags);
         try {
             out.printf(Locale.ROOT, "checkout service up on http://127.0.0.1:%d in %.1f s (%s)%n%n", port,
-                    (System.nanoTime() - bootStart) / 1e9, options.flags() == FlagMode.UNLEASH
-                            ? "PostgreSQL, Unleash" : "H2 in memory, flags in memory");
-            return drive(new ServiceClient(port), unleash);
+                    (System.nanoTime() - bootStart) / 1e9, switch (options.flags()) {
+                        case MEMORY -> "H2 in memory, flags in memory";
+                        case UNLEASH -> "PostgreSQL, Unleash";
+                        case OPENFEATURE -> "H2 in memory, OpenFeature on flagd in-process";
+                    });
+            String flagSource = service.getBean(FlagSource.class).getClass().getSimpleName()
+                    + (flags == null ? "" : "; rollout set by " + flags.describe());
+            return drive(new ServiceClient(port), flags, flagSource);
         } finally {
             service.close();
         }
     }
 
-    private ConfigurableApplicationContext startService(int port) {
+    private ConfigurableApplicationContext startService(int port, @Nullable FlagAdmin flags) {
         List<String> profiles = new ArrayList<>();
         if (options.flags() == FlagMode.UNLEASH) {
             profiles.add("postgres");
             profiles.add("unleash");
+        }
+        List<String> flagFile = new ArrayList<>();
+        if (flags instanceof FlagdFileAdmin file) {
+            profiles.add("openfeature");
+            flagFile.add("checkout.openfeature.flag-file=" + file.file());
         }
         return new SpringApplicationBuilder(CheckoutApplication.class)
                 .profiles(profiles.toArray(String[]::new))
@@ -99,10 +114,12 @@ final class DemoRun {
                         "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
                                 ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
                                 : "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"))
+                .properties(flagFile.toArray(String[]::new))
                 .run();
     }
 
-    private RunResult drive(ServiceClient client, UnleashAdmin unleash) throws InterruptedException {
+    private RunResult drive(ServiceClient client, @Nullable FlagAdmin flags, String flagSource)
+            throws InterruptedException {
         Timeline timeline = new Timeline(out);
         ClientStats stats = new ClientStats(options.durationSeconds() + 1);
         ServerSeries series = new ServerSeries(FEATURE);
@@ -112,14 +129,14 @@ final class DemoRun {
 
         long start = System.nanoTime();
         Instant startWall = Instant.now();
-        BooleanSupplier flagOn = unleash == null ? null : unleash::isOn;
-        Observer observer = new Observer(client, FEATURE, timeline, series, start, startWall, flagOn);
+        Observer observer = new Observer(client, FEATURE, timeline, series, start, startWall, flags);
         TrafficDriver traffic = new TrafficDriver(client, stats, options, start);
         timeline.add(0, "traffic starts", String.format(Locale.ROOT, "%d requests/s for %d s, %d users, POST /orders",
                 options.rate(), options.durationSeconds(), options.users()), "client");
         timeline.add(0, "migration phase", phaseBefore + " (expand ran at start-up: both shapes of the orders table live)",
                 "service");
         timeline.add(0, "version schemas", schemas, "service");
+        timeline.add(0, "flag source", flagSource, "service");
         observer.start();
         traffic.start();
 
@@ -132,14 +149,14 @@ final class DemoRun {
         while (true) {
             long now = System.nanoTime() - start;
             if (rolloutMillis < 0 && now >= rolloutAt) {
-                if (unleash != null) {
-                    unleash.setRollout(options.rolloutPercent());
+                if (flags != null) {
+                    flags.setRollout(options.rolloutPercent());
                 } else {
                     client.setRollout(options.rolloutPercent());
                 }
                 rolloutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 timeline.add(rolloutMillis, "rollout", FEATURE + " on for " + options.rolloutPercent() + "% of users ("
-                        + (unleash != null ? "Unleash admin API" : "demo admin API, in-memory flags") + ")", "demo");
+                        + (flags != null ? flags.describe() : "demo admin API, in-memory flags") + ")", "demo");
             }
             if (onsetMillis < 0 && now >= onsetAt) {
                 client.setFault(options.regression().optionValue(), options.errorRate(), options.addedLatencyMs());
@@ -157,8 +174,8 @@ final class DemoRun {
         }
         traffic.join();
         long endMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (unleash != null && timeline.has(Observer.VERDICT) && !timeline.has(Observer.FLAG_OFF)) {
-            awaitFlagOff(unleash, timeline, start);
+        if (flags != null && timeline.has(Observer.VERDICT) && !timeline.has(Observer.FLAG_OFF)) {
+            awaitFlagOff(flags, timeline, start);
         }
         observer.stop();
         out.println();
@@ -188,13 +205,12 @@ final class DemoRun {
         out.println("warm-up: " + WARM_UP_REQUESTS + " orders placed before the measured traffic (not counted below)");
     }
 
-    /** Waits up to 10 s for the kill switch to reach Unleash after the traffic has ended. */
-    private static void awaitFlagOff(UnleashAdmin unleash, Timeline timeline, long start) throws InterruptedException {
+    /** Waits up to 10 s for the kill switch to reach the flag system after the traffic has ended. */
+    private static void awaitFlagOff(FlagAdmin flags, Timeline timeline, long start) throws InterruptedException {
         for (int i = 0; i < 50; i++) {
-            if (!unleash.isOn()) {
+            if (!flags.isOn()) {
                 timeline.once(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), Observer.FLAG_OFF,
-                        "Unleash serves " + FEATURE + " off in its environment: every instance takes the old path",
-                        "unleash");
+                        flags.offDetail(), flags.source());
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(200);

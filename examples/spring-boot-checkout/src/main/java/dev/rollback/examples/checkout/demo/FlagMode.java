@@ -10,7 +10,13 @@ enum FlagMode implements OptionValue {
      * demo sets the rollout through Unleash's admin API, as an operator would, and watches the kill
      * switch turn the flag off fleet-wide.
      */
-    UNLEASH("unleash");
+    UNLEASH("unleash"),
+    /**
+     * Through OpenFeature, on flagd's in-process provider reading a flag file, on H2 (the
+     * {@code openfeature} profile): the demo writes the module's flag file to the report directory,
+     * sets the rollout by editing the file, and watches the kill switch turn the flag off in it.
+     */
+    OPENFEATURE("openfeature");
 
     private final String optionValue;
 

@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Watches the service while the traffic runs, the way an operator's tools would, over HTTP only:
  * polls {@code /actuator/rollback} for the feature's state and the verdict, scrapes
  * {@code /actuator/prometheus} about once a second for the guarded calls by path and outcome, and,
- * with Unleash, asks Unleash whether the flag is still on. What it sees goes into the timeline.
+ * with a flag system the demo operates (Unleash, a flagd file), asks it whether the flag is still on.
+ * What it sees goes into the timeline.
  */
 final class Observer {
 
@@ -23,7 +24,7 @@ final class Observer {
     static final String FIRST_FALLBACK = "first fallback";
     /** Timeline event: the feature was rolled back. */
     static final String VERDICT = "verdict: rolled back";
-    /** Timeline event: the flag is off in Unleash. */
+    /** Timeline event: the kill switch turned the flag off in the flag system (Unleash, a flagd file). */
     static final String FLAG_OFF = "flag off fleet-wide";
 
     private static final long POLL_MILLIS = 200;
@@ -35,7 +36,7 @@ final class Observer {
     private final ServerSeries series;
     private final long startNanos;
     private final Instant startWall;
-    private final BooleanSupplier flagOnInUnleash;
+    private final @Nullable FlagAdmin flags;
     private final AtomicReference<String> state = new AtomicReference<>("unknown");
     private final AtomicReference<String> health = new AtomicReference<>("unknown");
     private final AtomicReference<JsonNode> lastRollback = new AtomicReference<>();
@@ -51,17 +52,17 @@ final class Observer {
      * @param series          where scrapes go
      * @param startNanos      {@link System#nanoTime()} when the traffic started
      * @param startWall       the wall-clock time then, to place the service's timestamps
-     * @param flagOnInUnleash whether the flag is on in Unleash, or {@code null} without Unleash
+     * @param flags           the flag system the demo operates, or {@code null} for in-memory flags
      */
     Observer(ServiceClient client, String feature, Timeline timeline, ServerSeries series, long startNanos,
-             Instant startWall, BooleanSupplier flagOnInUnleash) {
+             Instant startWall, @Nullable FlagAdmin flags) {
         this.client = client;
         this.feature = feature;
         this.timeline = timeline;
         this.series = series;
         this.startNanos = startNanos;
         this.startWall = startWall;
-        this.flagOnInUnleash = flagOnInUnleash;
+        this.flags = flags;
     }
 
     /** Starts polling on a thread of its own. */
@@ -105,10 +106,8 @@ final class Observer {
                 if (tick++ % SCRAPE_EVERY == 0) {
                     scrape();
                 }
-                if (flagOnInUnleash != null && timeline.has(VERDICT) && !timeline.has(FLAG_OFF)
-                        && !flagOnInUnleash.getAsBoolean()) {
-                    timeline.once(elapsedMillis(), FLAG_OFF, "Unleash serves " + feature
-                            + " off in its environment: every instance takes the old path", "unleash");
+                if (flags != null && timeline.has(VERDICT) && !timeline.has(FLAG_OFF) && !flags.isOn()) {
+                    timeline.once(elapsedMillis(), FLAG_OFF, flags.offDetail(), flags.source());
                 }
             } catch (DemoException e) {
                 timeline.once(elapsedMillis(), "observer error", e.getMessage(), "demo");

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code rollback.unleash.admin-token}, {@code rollback.unleash.project},
  * {@code rollback.unleash.environment}.
  */
-final class UnleashAdmin {
+final class UnleashAdmin implements FlagAdmin {
 
     private final String url;
     private final String token;
@@ -52,7 +52,8 @@ final class UnleashAdmin {
      *
      * @throws DemoException if Unleash cannot be reached or refuses
      */
-    void prepare() {
+    @Override
+    public void prepare() {
         HttpResponse<String> existing = send(admin(features() + "/" + flag).GET());
         if (existing.statusCode() == 404) {
             send(admin("/api/admin/archive/" + flag).DELETE());   // an archived flag of the same name blocks creation
@@ -76,7 +77,8 @@ final class UnleashAdmin {
      * @param percent 0 to 100
      * @throws DemoException if Unleash cannot be reached or refuses
      */
-    void setRollout(int percent) {
+    @Override
+    public void setRollout(int percent) {
         for (JsonNode strategy : strategies()) {
             expect(200, send(admin(environmentPath() + "/strategies/" + strategy.path("id").asString())
                             .PUT(body(Map.of("name", "flexibleRollout", "parameters", Map.of("rollout",
@@ -91,7 +93,8 @@ final class UnleashAdmin {
      * @return whether it is on
      * @throws DemoException if Unleash cannot be reached or refuses
      */
-    boolean isOn() {
+    @Override
+    public boolean isOn() {
         HttpResponse<String> response = send(admin(features() + "/" + flag).GET());
         expect(200, response, "read the flag");
         for (JsonNode e : json.readTree(response.body()).path("environments")) {
@@ -100,6 +103,21 @@ final class UnleashAdmin {
             }
         }
         throw new DemoException("Unleash flag '" + flag + "' has no environment '" + environment + "'");
+    }
+
+    @Override
+    public String describe() {
+        return "Unleash admin API at " + url() + ", environment " + environment;
+    }
+
+    @Override
+    public String offDetail() {
+        return "Unleash serves " + flag + " off in its environment: every instance takes the old path";
+    }
+
+    @Override
+    public String source() {
+        return "unleash";
     }
 
     private List<JsonNode> strategies() {
