@@ -6,12 +6,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -67,56 +75,104 @@ final class DemoRun {
      * @throws InterruptedException if interrupted
      */
     RunResult run() throws InterruptedException {
-        int port = choosePort(options.port());
         UnleashAdmin unleash = options.flags() == FlagMode.UNLEASH ? new UnleashAdmin(FEATURE) : null;
         if (unleash != null) {
             unleash.prepare();
             out.println("Unleash at " + unleash.url() + ": flag " + FEATURE + " on with a 0% gradual rollout");
         }
         long bootStart = System.nanoTime();
-        ConfigurableApplicationContext service = startService(port);
+        List<String> ids = instanceIds();
+        List<ConfigurableApplicationContext> services = new ArrayList<>();
         try {
-            out.printf(Locale.ROOT, "checkout service up on http://127.0.0.1:%d in %.1f s (%s)%n%n", port,
-                    (System.nanoTime() - bootStart) / 1e9, options.flags() == FlagMode.UNLEASH
-                            ? "PostgreSQL, Unleash" : "H2 in memory, flags in memory");
-            return drive(new ServiceClient(port), unleash);
+            List<ServiceClient> clients = new ArrayList<>();
+            for (int i = 0; i < options.instances(); i++) {
+                int port = choosePort(i == 0 ? options.port() : 0);    // each chosen just before it is taken
+                services.add(startService(port, ids.isEmpty() ? null : ids.get(i)));
+                clients.add(new ServiceClient(port));
+            }
+            String where = options.flags() == FlagMode.UNLEASH ? "PostgreSQL, Unleash" : "H2 in memory, flags in memory";
+            if (ids.isEmpty()) {
+                out.printf(Locale.ROOT, "checkout service up on http://127.0.0.1:%d in %.1f s (%s)%n%n",
+                        clients.get(0).port(), (System.nanoTime() - bootStart) / 1e9, where);
+            } else {
+                out.printf(Locale.ROOT, "%d instances of the checkout service up in %.1f s (%s; one ledger database,"
+                        + " fleet evidence on): %s%n%n", ids.size(), (System.nanoTime() - bootStart) / 1e9, where,
+                        describeInstances(ids, clients));
+            }
+            return drive(clients, ids, unleash, services.get(0));
         } finally {
-            service.close();
+            services.forEach(ConfigurableApplicationContext::close);
         }
     }
 
-    private ConfigurableApplicationContext startService(int port) {
+    /**
+     * The instances' ids with {@code --instances} above 1, none for one instance (which keeps the id the
+     * starter gives it). They carry the run's start in base 36 on PostgreSQL, whose ledger outlives the
+     * run, so that no verdict of an earlier run names an instance of this one.
+     */
+    private List<String> instanceIds() {
+        if (options.instances() == 1) {
+            return List.of();
+        }
+        String run = options.flags() == FlagMode.UNLEASH
+                ? "-" + Long.toString(System.currentTimeMillis() / 1_000, 36) : "";
+        return IntStream.rangeClosed(1, options.instances()).mapToObj(i -> "checkout-" + i + run).toList();
+    }
+
+    private static String describeInstances(List<String> ids, List<ServiceClient> clients) {
+        return IntStream.range(0, ids.size()).mapToObj(i -> ids.get(i) + " on http://127.0.0.1:" + clients.get(i).port())
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Starts one instance. With an instance id (a fleet), the instances share one ledger database: a
+     * fresh in-memory H2 database of this run, or the PostgreSQL schema.
+     */
+    private ConfigurableApplicationContext startService(int port, String instanceId) {
         List<String> profiles = new ArrayList<>();
         if (options.flags() == FlagMode.UNLEASH) {
             profiles.add("postgres");
             profiles.add("unleash");
         }
+        List<String> properties = new ArrayList<>(List.of("server.port=" + port, "spring.main.log-startup-info=false",
+                "logging.level.dev.rollback.liquibase=WARN", "server.address=127.0.0.1",
+                "checkout.demo.admin-enabled=true",
+                "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
+                        ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
+                        : instanceId == null ? "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"
+                        : "jdbc:h2:mem:checkout-demo-fleet-" + Integer.toHexString(System.identityHashCode(this))
+                        + ";DB_CLOSE_DELAY=-1")));
+        if (instanceId != null) {
+            properties.add("rollback.service.instance-id=" + instanceId);
+        }
         return new SpringApplicationBuilder(CheckoutApplication.class)
                 .profiles(profiles.toArray(String[]::new))
-                .properties("server.port=" + port, "spring.main.log-startup-info=false",
-                        "logging.level.dev.rollback.liquibase=WARN", "server.address=127.0.0.1",
-                        "checkout.demo.admin-enabled=true",
-                        "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
-                                ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
-                                : "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"))
+                .properties(properties.toArray(String[]::new))
                 .run();
     }
 
-    private RunResult drive(ServiceClient client, UnleashAdmin unleash) throws InterruptedException {
+    private RunResult drive(List<ServiceClient> clients, List<String> ids, UnleashAdmin unleash,
+                            ConfigurableApplicationContext first) throws InterruptedException {
+        ServiceClient client = clients.get(0);
         Timeline timeline = new Timeline(out);
         ClientStats stats = new ClientStats(options.durationSeconds() + 1);
         ServerSeries series = new ServerSeries(FEATURE);
         String phaseBefore = migrationPhase(client);
         String schemas = versionSchemas(client);
-        warmUp(client);
+        for (ServiceClient c : clients) {
+            warmUp(c);
+        }
 
         long start = System.nanoTime();
         Instant startWall = Instant.now();
         BooleanSupplier flagOn = unleash == null ? null : unleash::isOn;
         Observer observer = new Observer(client, FEATURE, timeline, series, start, startWall, flagOn);
-        TrafficDriver traffic = new TrafficDriver(client, stats, options, start);
-        timeline.add(0, "traffic starts", String.format(Locale.ROOT, "%d requests/s for %d s, %d users, POST /orders",
-                options.rate(), options.durationSeconds(), options.users()), "client");
+        observer.alsoScrape(clients.subList(1, clients.size()));
+        FleetWatch fleet = ids.isEmpty() ? null : new FleetWatch(clients, ids, FEATURE, timeline, startWall, start);
+        TrafficDriver traffic = new TrafficDriver(clients, stats, options, start);
+        timeline.add(0, "traffic starts", String.format(Locale.ROOT, "%d requests/s for %d s, %d users, POST /orders%s",
+                options.rate(), options.durationSeconds(), options.users(), fleet == null ? ""
+                        : ", round-robin over " + ids.size() + " instances sharing one ledger database"), "client");
         timeline.add(0, "migration phase", phaseBefore + " (expand ran at start-up: both shapes of the orders table live)",
                 "service");
         timeline.add(0, "version schemas", schemas, "service");
@@ -135,16 +191,20 @@ final class DemoRun {
                 if (unleash != null) {
                     unleash.setRollout(options.rolloutPercent());
                 } else {
-                    client.setRollout(options.rolloutPercent());
+                    clients.forEach(c -> c.setRollout(options.rolloutPercent()));
                 }
                 rolloutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 timeline.add(rolloutMillis, "rollout", FEATURE + " on for " + options.rolloutPercent() + "% of users ("
                         + (unleash != null ? "Unleash admin API" : "demo admin API, in-memory flags") + ")", "demo");
             }
             if (onsetMillis < 0 && now >= onsetAt) {
-                client.setFault(options.regression().optionValue(), options.errorRate(), options.addedLatencyMs());
+                clients.forEach(c -> c.setFault(options.regression().optionValue(), options.errorRate(),
+                        options.addedLatencyMs()));
                 onsetMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 timeline.add(onsetMillis, "regression onset", options.describeRegression(), "demo");
+            }
+            if (fleet != null) {
+                watch(fleet, timeline);
             }
             if (now >= nextProgress * 1_000_000) {
                 progress(now, stats, observer);
@@ -160,6 +220,7 @@ final class DemoRun {
         if (unleash != null && timeline.has(Observer.VERDICT) && !timeline.has(Observer.FLAG_OFF)) {
             awaitFlagOff(unleash, timeline, start);
         }
+        RunResult.Fleet fleetOutcome = fleet == null ? null : awaitFleet(fleet, timeline, first, startWall);
         observer.stop();
         out.println();
 
@@ -170,7 +231,8 @@ final class DemoRun {
                 + " (the rollback needed no down-migration; contract waits for a confirmed release)", "service");
         JsonNode rollback = observer.lastRollback();
         return new RunResult(options, stats, series.intervals(), timeline.entries(), rolloutMillis, onsetMillis,
-                timeline.timeOf(Observer.VERDICT), rollback == null ? "" : Observer.verdict(rollback), observer.state());
+                timeline.timeOf(Observer.VERDICT), rollback == null ? "" : Observer.verdict(rollback), observer.state(),
+                fleetOutcome);
     }
 
     /**
@@ -186,6 +248,56 @@ final class DemoRun {
             }
         }
         out.println("warm-up: " + WARM_UP_REQUESTS + " orders placed before the measured traffic (not counted below)");
+    }
+
+    private static void watch(FleetWatch fleet, Timeline timeline) {
+        try {
+            fleet.poll();
+        } catch (DemoException e) {
+            timeline.once(0, "fleet watch error", e.getMessage(), "demo");
+        }
+    }
+
+    /**
+     * After the traffic: waits up to 5 s for every instance to be on the old path, then counts the
+     * feature's {@code FLEET} rollbacks of this run in the ledger (written off the call path, so also
+     * waited for).
+     */
+    private static RunResult.Fleet awaitFleet(FleetWatch fleet, Timeline timeline,
+                                              ConfigurableApplicationContext first, Instant startWall)
+            throws InterruptedException {
+        long records = 0;
+        for (int i = 0; i < 25; i++) {
+            watch(fleet, timeline);
+            records = fleetRollbacks(first.getBean(DataSource.class), startWall);
+            if (fleet.onOldPath() == fleet.instances() && records > 0) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        RunResult.Fleet outcome = new RunResult.Fleet(fleet.instances(), timeline.has(FleetWatch.FLEET_VERDICT),
+                fleet.onOldPath(), fleet.byFleetJudge(), records, fleet.onOldPath() < fleet.instances() ? -1
+                : timeline.entries().stream().filter(e -> e.event().startsWith(FleetWatch.OLD_PATH_ON))
+                        .mapToLong(Timeline.Entry::elapsedMillis).max().orElse(-1));
+        timeline.add(timeline.timeOf(FleetWatch.FLEET_VERDICT) < 0 ? 0 : timeline.timeOf(FleetWatch.FLEET_VERDICT),
+                "fleet outcome", outcome.describe(), "service, ledger");
+        return outcome;
+    }
+
+    /** The feature's {@code FLEET} rollbacks recorded in the ledger since the traffic started. */
+    private static long fleetRollbacks(DataSource dataSource, Instant since) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM rollback_record"
+                     + " WHERE feature = ? AND scope = 'FLEET' AND rollback_time >= ?")) {
+            count.setString(1, FEATURE);
+            count.setTimestamp(2, Timestamp.from(since));
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new DemoException("could not read the ledger's rollback_record: " + e.getMessage(), e);
+        }
     }
 
     /** Waits up to 10 s for the kill switch to reach Unleash after the traffic has ended. */
