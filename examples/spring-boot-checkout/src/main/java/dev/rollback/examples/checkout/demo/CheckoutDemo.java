@@ -21,7 +21,9 @@ import java.util.Locale;
  * }</pre>
  * {@code --help} lists the options. {@code --scenario=instance} shows the instance reflex instead
  * ({@link InstanceScenario}): a feature without an old path fails, the instance asks to be reverted,
- * and the rollback agent brings back the previous release.
+ * and the rollback agent brings back the previous release. {@code --instances=N} runs N instances of
+ * the service on one ledger database, the traffic spread over them: the fleet judge pools their
+ * evidence and its verdict rolls the feature back on all of them.
  */
 public final class CheckoutDemo {
 

@@ -51,6 +51,15 @@ class DemoOptionsTest {
     }
 
     @Test
+    void oneInstanceByDefaultAndAFleetOfAtMostEight() {
+        assertThat(DemoOptions.parse(REPORT).instances()).isEqualTo(1);
+        assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse(REPORT, "--instances=0"))
+                .withMessage("option --instances=0 must be between 1 and 8");
+        assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse(REPORT, "--instances=9"))
+                .withMessage("option --instances=9 must be between 1 and 8");
+    }
+
+    @Test
     void theOnsetMustComeAfterTheRolloutAndBeforeTheEnd() {
         assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse(REPORT, "--onset=50"))
                 .withMessageContaining("--onset=50 must be after --rollout-at=4 and before --duration=40");
