@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -40,6 +41,8 @@ final class DemoRun {
 
     private final DemoOptions options;
     private final PrintStream out;
+    /** Names this run's in-memory H2 database with several instances, which no other run in the JVM shares. */
+    private final String fleetDatabase = UUID.randomUUID().toString();
 
     /**
      * Prepares a run.
@@ -143,8 +146,7 @@ final class DemoRun {
                 "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
                         ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
                         : instanceId == null ? "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"
-                        : "jdbc:h2:mem:checkout-demo-fleet-" + Integer.toHexString(System.identityHashCode(this))
-                        + ";DB_CLOSE_DELAY=-1")));
+                        : "jdbc:h2:mem:checkout-demo-fleet-" + fleetDatabase + ";DB_CLOSE_DELAY=-1")));
         if (instanceId != null) {
             properties.add("rollback.service.instance-id=" + instanceId);
         }

@@ -29,8 +29,9 @@ class FleetDemoEndToEndTest {
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as("exit status; printed:%n%s%nerrors:%n%s", printed, err).isEqualTo(CheckoutDemo.EXIT_OK);
-        assertThat(printed).contains(FleetWatch.FLEET_VERDICT, "pooled over 3 instance(s) [checkout-1, checkout-2,"
-                        + " checkout-3]", "fleet verdict reached; 3 of 3 instances on the old path",
+        assertThat(printed).containsPattern("fleet verdict +reached by checkout-[123]: fleet regression \\(verdict 1 by"
+                + " checkout-[123], pooled over 3 instance\\(s\\) \\[checkout-1, checkout-2, checkout-3\\]\\)");
+        assertThat(printed).contains("fleet verdict reached; 3 of 3 instances on the old path",
                 "1 FLEET rollback(s) in the ledger", FleetWatch.OLD_PATH_ON + "checkout-1",
                 FleetWatch.OLD_PATH_ON + "checkout-2", FleetWatch.OLD_PATH_ON + "checkout-3",
                 "requests that failed for the client: 0 of", "claim holds");
