@@ -131,8 +131,8 @@ final class DemoRun {
     }
 
     /**
-     * Starts one instance. With an instance id (a fleet), the instances share one ledger database: a
-     * fresh in-memory H2 database of this run, or the PostgreSQL schema.
+     * Starts one instance. With an instance id (a fleet), the instances share one ledger database: an
+     * in-memory H2 database of this run alone, or the PostgreSQL schema.
      */
     private ConfigurableApplicationContext startService(int port, String instanceId) {
         List<String> profiles = new ArrayList<>();
@@ -140,20 +140,25 @@ final class DemoRun {
             profiles.add("postgres");
             profiles.add("unleash");
         }
-        List<String> properties = new ArrayList<>(List.of("server.port=" + port, "spring.main.log-startup-info=false",
-                "logging.level.dev.rollback.liquibase=WARN", "server.address=127.0.0.1",
-                "checkout.demo.admin-enabled=true",
-                "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
-                        ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
-                        : instanceId == null ? "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"
-                        : "jdbc:h2:mem:checkout-demo-fleet-" + fleetDatabase + ";DB_CLOSE_DELAY=-1")));
+        // the builder's properties are defaults, below application.yaml; a fleet's own settings are
+        // arguments, above it, so that its ledger database is this run's alone
+        List<String> fleet = new ArrayList<>();
         if (instanceId != null) {
-            properties.add("rollback.service.instance-id=" + instanceId);
+            fleet.add("--rollback.service.instance-id=" + instanceId);
+            if (options.flags() != FlagMode.UNLEASH) {
+                fleet.add("--spring.datasource.url=jdbc:h2:mem:checkout-demo-fleet-" + fleetDatabase
+                        + ";DB_CLOSE_DELAY=-1");
+            }
         }
         return new SpringApplicationBuilder(CheckoutApplication.class)
                 .profiles(profiles.toArray(String[]::new))
-                .properties(properties.toArray(String[]::new))
-                .run();
+                .properties("server.port=" + port, "spring.main.log-startup-info=false",
+                        "logging.level.dev.rollback.liquibase=WARN", "server.address=127.0.0.1",
+                        "checkout.demo.admin-enabled=true",
+                        "spring.datasource.url=" + (options.flags() == FlagMode.UNLEASH
+                                ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
+                                : "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"))
+                .run(fleet.toArray(String[]::new));
     }
 
     private RunResult drive(List<ServiceClient> clients, List<String> ids, UnleashAdmin unleash,
