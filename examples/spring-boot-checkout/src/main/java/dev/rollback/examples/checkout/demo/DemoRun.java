@@ -7,9 +7,11 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +45,8 @@ final class DemoRun {
     private final PrintStream out;
     /** Names this run's in-memory H2 database with several instances, which no other run in the JVM shares. */
     private final String fleetDatabase = UUID.randomUUID().toString();
+    /** The run's start in seconds, base 36: names this run's instances and schema on PostgreSQL. */
+    private final String runTag = Long.toString(System.currentTimeMillis() / 1_000, 36);
 
     /**
      * Prepares a run.
@@ -113,15 +117,14 @@ final class DemoRun {
 
     /**
      * The instances' ids with {@code --instances} above 1, none for one instance (which keeps the id the
-     * starter gives it). They carry the run's start in base 36 on PostgreSQL, whose ledger outlives the
-     * run, so that no verdict of an earlier run names an instance of this one.
+     * starter gives it). They carry the run's start in base 36 on PostgreSQL, where the run's schema
+     * outlives it.
      */
     private List<String> instanceIds() {
         if (options.instances() == 1) {
             return List.of();
         }
-        String run = options.flags() == FlagMode.UNLEASH
-                ? "-" + Long.toString(System.currentTimeMillis() / 1_000, 36) : "";
+        String run = options.flags() == FlagMode.UNLEASH ? "-" + runTag : "";
         return IntStream.rangeClosed(1, options.instances()).mapToObj(i -> "checkout-" + i + run).toList();
     }
 
@@ -132,7 +135,7 @@ final class DemoRun {
 
     /**
      * Starts one instance. With an instance id (a fleet), the instances share one ledger database: an
-     * in-memory H2 database of this run alone, or the PostgreSQL schema.
+     * in-memory H2 database of this run alone, or a PostgreSQL schema of this run in {@code appdb}.
      */
     private ConfigurableApplicationContext startService(int port, String instanceId) {
         List<String> profiles = new ArrayList<>();
@@ -148,6 +151,13 @@ final class DemoRun {
             if (options.flags() != FlagMode.UNLEASH) {
                 fleet.add("--spring.datasource.url=jdbc:h2:mem:checkout-demo-fleet-" + fleetDatabase
                         + ";DB_CLOSE_DELAY=-1");
+            } else {
+                // a schema of this run: the fleet pools every block since the feature's last fleet verdict,
+                // and the example's schema keeps those of every earlier run and test
+                String schema = "checkout_fleet_" + runTag;
+                fleet.add("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=" + schema);
+                createSchema(schema);    // before the start: the ledger's own connections need it at once
+                fleet.add("--spring.liquibase.default-schema=" + schema);
             }
         }
         return new SpringApplicationBuilder(CheckoutApplication.class)
@@ -159,6 +169,17 @@ final class DemoRun {
                                 ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
                                 : "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"))
                 .run(fleet.toArray(String[]::new));
+    }
+
+    /** Creates a schema in {@code appdb} as the {@code postgres} profile's user. */
+    private static void createSchema(String schema) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/appdb", "app", "app");
+             Statement create = c.createStatement()) {
+            create.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        } catch (SQLException e) {
+            throw new DemoException("could not create the fleet's schema " + schema + " in PostgreSQL: "
+                    + e.getMessage(), e);
+        }
     }
 
     private RunResult drive(List<ServiceClient> clients, List<String> ids, UnleashAdmin unleash,
