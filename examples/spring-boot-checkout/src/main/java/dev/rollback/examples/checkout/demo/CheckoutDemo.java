@@ -21,7 +21,9 @@ import java.util.Locale;
  * }</pre>
  * {@code --help} lists the options. {@code --scenario=instance} shows the instance reflex instead
  * ({@link InstanceScenario}): a feature without an old path fails, the instance asks to be reverted,
- * and the rollback agent brings back the previous release.
+ * and the rollback agent brings back the previous release. {@code --instances=N} runs N instances of
+ * the service on one ledger database, the traffic spread over them: the fleet judge pools their
+ * evidence and its verdict rolls the feature back on all of them.
  */
 public final class CheckoutDemo {
 
@@ -77,8 +79,9 @@ public final class CheckoutDemo {
             return runInstance(options, out, err);
         }
         out.printf(Locale.ROOT, "rollback demo: checkout-v2 on for %d%% of users at %d s, regression at %d s (%s),"
-                + " %d requests/s for %d s%n", options.rolloutPercent(), options.rolloutAtSeconds(),
-                options.onsetSeconds(), options.describeRegression(), options.rate(), options.durationSeconds());
+                + " %d requests/s for %d s%s%n", options.rolloutPercent(), options.rolloutAtSeconds(),
+                options.onsetSeconds(), options.describeRegression(), options.rate(), options.durationSeconds(),
+                options.instances() == 1 ? "" : ", over " + options.instances() + " instances");
         RunResult result;
         try {
             result = new DemoRun(options, out).run();
@@ -146,9 +149,18 @@ public final class CheckoutDemo {
         } else {
             out.println("checkout-v2 was NOT rolled back (state " + result.finalState() + ").");
         }
+        RunResult.Fleet fleet = result.fleet();
+        if (fleet != null) {
+            out.println(fleet.describe() + ".");
+            if (fleet.allOnOldPathMillis() >= 0) {
+                out.printf(Locale.ROOT, "all %d instances on the old path %.1f s after the regression started.%n",
+                        fleet.instances(), (fleet.allOnOldPathMillis() - result.onsetMillis()) / 1000.0);
+            }
+        }
         out.printf(Locale.ROOT, "requests that failed for the client: %,d of %,d%s%n", c.failures(), c.total(),
                 c.failures() == 0 ? "" : " (the first: " + c.firstFailure() + ")");
-        out.println(result.claimHolds() ? "claim holds: the service contained the bad release, no order failed."
+        out.println(result.claimHolds() ? "claim holds: the service contained the bad release, no order failed"
+                + (fleet == null ? "." : ", and the fleet verdict rolled it back on every instance, recorded once.")
                 : "claim does NOT hold.");
     }
 }

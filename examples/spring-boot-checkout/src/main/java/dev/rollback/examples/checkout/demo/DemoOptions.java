@@ -21,10 +21,11 @@ import java.util.Locale;
  * @param seed            seed of the client's random draws (which user orders what)
  * @param reportDirectory where {@code report.html} is written
  * @param scenario        which reflex is shown; {@link Scenario#INSTANCE} uses only {@code reportDirectory}
+ * @param instances       how many instances of the service share the ledger's database and the traffic (fleet evidence)
  */
 record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, int rate, int durationSeconds,
                    int rolloutAtSeconds, int onsetSeconds, int rolloutPercent, int users, int threads, int port,
-                   FlagMode flags, long seed, Path reportDirectory, Scenario scenario) {
+                   FlagMode flags, long seed, Path reportDirectory, Scenario scenario, int instances) {
 
     static final Regression DEFAULT_REGRESSION = Regression.ERRORS;
     static final double DEFAULT_ERROR_RATE = 0.10;
@@ -42,6 +43,8 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
     static final FlagMode DEFAULT_FLAGS = FlagMode.MEMORY;
     static final long DEFAULT_SEED = 42;
     static final Scenario DEFAULT_SCENARIO = Scenario.CHECKOUT;
+    static final int DEFAULT_INSTANCES = 1;
+    static final int MAXIMUM_INSTANCES = 8;
 
     /** The usage text, for {@code --help} and after a bad option. */
     static final String USAGE = String.format(Locale.ROOT, """
@@ -71,6 +74,8 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
                                    server on 127.0.0.1 (see the README for their settings); openfeature:
                                    flagd in-process on a flag file in the report directory, on H2
               --seed=N             seed of the client's random draws, 0 or more (default %d)
+              --instances=N        instances of the service, 1 to %d (default %d); with more than one they share the
+                                   ledger's database and the traffic, and a fleet verdict rolls the feature back on all
               --report=DIR         where report.html goes (default target/rollback-demo of this module)
               --help               print this and exit
             exit status: 0 if the feature was rolled back after the regression and no request failed for
@@ -80,7 +85,7 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
             OptionValue.choices(Scenario.values()), DEFAULT_SCENARIO.optionValue(), DEFAULT_REGRESSION.optionValue(),
             DEFAULT_ERROR_RATE, DEFAULT_ADDED_LATENCY_MS, MAXIMUM_RATE, DEFAULT_RATE, MAXIMUM_DURATION_SECONDS, DEFAULT_DURATION_SECONDS,
             DEFAULT_ROLLOUT_AT_SECONDS, DEFAULT_ONSET_SECONDS, DEFAULT_ROLLOUT_PERCENT, DEFAULT_USERS,
-            MAXIMUM_THREADS, DEFAULT_THREADS, DEFAULT_SEED);
+            MAXIMUM_THREADS, DEFAULT_THREADS, DEFAULT_SEED, MAXIMUM_INSTANCES, DEFAULT_INSTANCES);
 
     /**
      * Checks every component, and that the rollout comes before the onset and the onset before the end.
@@ -103,6 +108,11 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
         requireRange("--threads", threads, 1, MAXIMUM_THREADS);
         requireRange("--port", port, 0, 65_535);
         requireRange("--seed", seed, 0, Long.MAX_VALUE);
+        requireRange("--instances", instances, 1, MAXIMUM_INSTANCES);
+        if (instances > 1 && flags == FlagMode.OPENFEATURE) {
+            // The instances share one JVM, and the example's OpenFeature client lives in the API's global state.
+            throw bad("--instances", Integer.toString(instances), "must be 1 with --flags=openfeature");
+        }
         if (onsetSeconds <= rolloutAtSeconds || onsetSeconds >= durationSeconds) {
             throw bad("--onset", Integer.toString(onsetSeconds), "must be after --rollout-at=" + rolloutAtSeconds
                     + " and before --duration=" + durationSeconds);
@@ -133,6 +143,7 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
         long seed = DEFAULT_SEED;
         Path report = defaultReportDirectory;
         Scenario scenario = DEFAULT_SCENARIO;
+        int instances = DEFAULT_INSTANCES;
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
@@ -153,13 +164,14 @@ record DemoOptions(Regression regression, double errorRate, int addedLatencyMs, 
                 case "--seed" -> seed = number(name, value);
                 case "--report" -> report = Path.of(requireValue(name, value, "DIR"));
                 case "--scenario" -> scenario = choice(name, value, Scenario.values(), "scenario");
+                case "--instances" -> instances = (int) number(name, value);
                 default -> throw new IllegalArgumentException(name.startsWith("-")
                         ? "unknown option '" + arg + "' (--help lists them)"
                         : "unexpected argument '" + arg + "' (options are written --name=value)");
             }
         }
         return new DemoOptions(regression, errorRate, addedLatency, rate, duration, rolloutAt, onset, rollout,
-                users, threads, port, flags, seed, report, scenario);
+                users, threads, port, flags, seed, report, scenario, instances);
     }
 
     /**

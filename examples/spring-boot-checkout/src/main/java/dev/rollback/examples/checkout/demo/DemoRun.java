@@ -7,11 +7,22 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,6 +32,9 @@ import tools.jackson.databind.JsonNode;
  * One run of the demo: starts the checkout service on 127.0.0.1, sends it orders for a bounded time,
  * switches the new path on for a share of users, injects the regression, watches what the service
  * does, and returns what was seen. The service runs in this JVM but is reached only over HTTP.
+ * With {@code --instances=N} it starts N instances that share one ledger database (and so the fleet's
+ * evidence), spreads the traffic over them, and watches each ({@link FleetWatch}); the ledger's
+ * {@code FLEET} rollbacks are counted in its database at the end.
  */
 final class DemoRun {
 
@@ -30,6 +44,10 @@ final class DemoRun {
 
     private final DemoOptions options;
     private final PrintStream out;
+    /** Names this run's in-memory H2 database with several instances, which no other run in the JVM shares. */
+    private final String fleetDatabase = UUID.randomUUID().toString();
+    /** The run's start in seconds, base 36: names this run's instances and schema on PostgreSQL. */
+    private final String runTag = Long.toString(System.currentTimeMillis() / 1_000, 36);
 
     /**
      * Prepares a run.
@@ -68,7 +86,6 @@ final class DemoRun {
      * @throws InterruptedException if interrupted
      */
     RunResult run() throws InterruptedException {
-        int port = choosePort(options.port());
         FlagAdmin flags = switch (options.flags()) {
             case MEMORY -> null;
             case UNLEASH -> new UnleashAdmin(FEATURE);
@@ -79,23 +96,60 @@ final class DemoRun {
             out.println(FEATURE + " on for 0% of users (" + flags.describe() + ")");
         }
         long bootStart = System.nanoTime();
-        ConfigurableApplicationContext service = startService(port, flags);
+        List<String> ids = instanceIds();
+        List<ConfigurableApplicationContext> services = new ArrayList<>();
         try {
-            out.printf(Locale.ROOT, "checkout service up on http://127.0.0.1:%d in %.1f s (%s)%n%n", port,
-                    (System.nanoTime() - bootStart) / 1e9, switch (options.flags()) {
-                        case MEMORY -> "H2 in memory, flags in memory";
-                        case UNLEASH -> "PostgreSQL, Unleash";
-                        case OPENFEATURE -> "H2 in memory, OpenFeature on flagd in-process";
-                    });
-            String flagSource = service.getBean(FlagSource.class).getClass().getSimpleName()
+            List<ServiceClient> clients = new ArrayList<>();
+            for (int i = 0; i < options.instances(); i++) {
+                int port = choosePort(i == 0 ? options.port() : 0);    // each chosen just before it is taken
+                services.add(startService(port, flags, ids.isEmpty() ? null : ids.get(i)));
+                clients.add(new ServiceClient(port));
+            }
+            String where = switch (options.flags()) {
+                case MEMORY -> "H2 in memory, flags in memory";
+                case UNLEASH -> "PostgreSQL, Unleash";
+                case OPENFEATURE -> "H2 in memory, OpenFeature on flagd in-process";
+            };
+            if (ids.isEmpty()) {
+                out.printf(Locale.ROOT, "checkout service up on http://127.0.0.1:%d in %.1f s (%s)%n%n",
+                        clients.get(0).port(), (System.nanoTime() - bootStart) / 1e9, where);
+            } else {
+                out.printf(Locale.ROOT, "%d instances of the checkout service up in %.1f s (%s; one ledger database,"
+                        + " fleet evidence on): %s%n%n", ids.size(), (System.nanoTime() - bootStart) / 1e9, where,
+                        describeInstances(ids, clients));
+            }
+            String flagSource = services.get(0).getBean(FlagSource.class).getClass().getSimpleName()
                     + (flags == null ? "" : "; rollout set by " + flags.describe());
-            return drive(new ServiceClient(port), flags, flagSource);
+            return drive(clients, ids, flags, flagSource, services.get(0));
         } finally {
-            service.close();
+            services.forEach(ConfigurableApplicationContext::close);
         }
     }
 
-    private ConfigurableApplicationContext startService(int port, @Nullable FlagAdmin flags) {
+    /**
+     * The instances' ids with {@code --instances} above 1, none for one instance (which keeps the id the
+     * starter gives it). They carry the run's start in base 36 on PostgreSQL, where the run's schema
+     * outlives it.
+     */
+    private List<String> instanceIds() {
+        if (options.instances() == 1) {
+            return List.of();
+        }
+        String run = options.flags() == FlagMode.UNLEASH ? "-" + runTag : "";
+        return IntStream.rangeClosed(1, options.instances()).mapToObj(i -> "checkout-" + i + run).toList();
+    }
+
+    private static String describeInstances(List<String> ids, List<ServiceClient> clients) {
+        return IntStream.range(0, ids.size()).mapToObj(i -> ids.get(i) + " on http://127.0.0.1:" + clients.get(i).port())
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Starts one instance. With an instance id (a fleet), the instances share one ledger database: an
+     * in-memory H2 database of this run alone, or a PostgreSQL schema of this run in {@code appdb}.
+     */
+    private ConfigurableApplicationContext startService(int port, @Nullable FlagAdmin flags,
+                                                         @Nullable String instanceId) {
         List<String> profiles = new ArrayList<>();
         if (options.flags() == FlagMode.UNLEASH) {
             profiles.add("postgres");
@@ -106,6 +160,23 @@ final class DemoRun {
             profiles.add("openfeature");
             flagFile.add("checkout.openfeature.flag-file=" + file.file());
         }
+        // the builder's properties are defaults, below application.yaml; a fleet's own settings are
+        // arguments, above it, so that its ledger database is this run's alone
+        List<String> fleet = new ArrayList<>();
+        if (instanceId != null) {
+            fleet.add("--rollback.service.instance-id=" + instanceId);
+            if (options.flags() != FlagMode.UNLEASH) {
+                fleet.add("--spring.datasource.url=jdbc:h2:mem:checkout-demo-fleet-" + fleetDatabase
+                        + ";DB_CLOSE_DELAY=-1");
+            } else {
+                // a schema of this run: the fleet pools every block since the feature's last fleet verdict,
+                // and the example's schema keeps those of every earlier run and test
+                String schema = "checkout_fleet_" + runTag;
+                fleet.add("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=" + schema);
+                createSchema(schema);    // before the start: the ledger's own connections need it at once
+                fleet.add("--spring.liquibase.default-schema=" + schema);
+            }
+        }
         return new SpringApplicationBuilder(CheckoutApplication.class)
                 .profiles(profiles.toArray(String[]::new))
                 .properties("server.port=" + port, "spring.main.log-startup-info=false",
@@ -115,24 +186,41 @@ final class DemoRun {
                                 ? "${SPRING_DATASOURCE_URL:jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=checkout_example}"
                                 : "jdbc:h2:mem:checkout-demo;DB_CLOSE_DELAY=-1"))
                 .properties(flagFile.toArray(String[]::new))
-                .run();
+                .run(fleet.toArray(String[]::new));
     }
 
-    private RunResult drive(ServiceClient client, @Nullable FlagAdmin flags, String flagSource)
-            throws InterruptedException {
+    /** Creates a schema in {@code appdb} as the {@code postgres} profile's user. */
+    private static void createSchema(String schema) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/appdb", "app", "app");
+             Statement create = c.createStatement()) {
+            create.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        } catch (SQLException e) {
+            throw new DemoException("could not create the fleet's schema " + schema + " in PostgreSQL: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private RunResult drive(List<ServiceClient> clients, List<String> ids, @Nullable FlagAdmin flags,
+                            String flagSource, ConfigurableApplicationContext first) throws InterruptedException {
+        ServiceClient client = clients.get(0);
         Timeline timeline = new Timeline(out);
         ClientStats stats = new ClientStats(options.durationSeconds() + 1);
         ServerSeries series = new ServerSeries(FEATURE);
         String phaseBefore = migrationPhase(client);
         String schemas = versionSchemas(client);
-        warmUp(client);
+        for (ServiceClient c : clients) {
+            warmUp(c);
+        }
 
         long start = System.nanoTime();
         Instant startWall = Instant.now();
         Observer observer = new Observer(client, FEATURE, timeline, series, start, startWall, flags);
-        TrafficDriver traffic = new TrafficDriver(client, stats, options, start);
-        timeline.add(0, "traffic starts", String.format(Locale.ROOT, "%d requests/s for %d s, %d users, POST /orders",
-                options.rate(), options.durationSeconds(), options.users()), "client");
+        observer.alsoScrape(clients.subList(1, clients.size()));
+        FleetWatch fleet = ids.isEmpty() ? null : new FleetWatch(clients, ids, FEATURE, timeline, startWall, start);
+        TrafficDriver traffic = new TrafficDriver(clients, stats, options, start);
+        timeline.add(0, "traffic starts", String.format(Locale.ROOT, "%d requests/s for %d s, %d users, POST /orders%s",
+                options.rate(), options.durationSeconds(), options.users(), fleet == null ? ""
+                        : ", round-robin over " + ids.size() + " instances sharing one ledger database"), "client");
         timeline.add(0, "migration phase", phaseBefore + " (expand ran at start-up: both shapes of the orders table live)",
                 "service");
         timeline.add(0, "version schemas", schemas, "service");
@@ -152,16 +240,20 @@ final class DemoRun {
                 if (flags != null) {
                     flags.setRollout(options.rolloutPercent());
                 } else {
-                    client.setRollout(options.rolloutPercent());
+                    clients.forEach(c -> c.setRollout(options.rolloutPercent()));
                 }
                 rolloutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 timeline.add(rolloutMillis, "rollout", FEATURE + " on for " + options.rolloutPercent() + "% of users ("
                         + (flags != null ? flags.describe() : "demo admin API, in-memory flags") + ")", "demo");
             }
             if (onsetMillis < 0 && now >= onsetAt) {
-                client.setFault(options.regression().optionValue(), options.errorRate(), options.addedLatencyMs());
+                clients.forEach(c -> c.setFault(options.regression().optionValue(), options.errorRate(),
+                        options.addedLatencyMs()));
                 onsetMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 timeline.add(onsetMillis, "regression onset", options.describeRegression(), "demo");
+            }
+            if (fleet != null) {
+                watch(fleet, timeline);
             }
             if (now >= nextProgress * 1_000_000) {
                 progress(now, stats, observer);
@@ -177,6 +269,7 @@ final class DemoRun {
         if (flags != null && timeline.has(Observer.VERDICT) && !timeline.has(Observer.FLAG_OFF)) {
             awaitFlagOff(flags, timeline, start);
         }
+        RunResult.Fleet fleetOutcome = fleet == null ? null : awaitFleet(fleet, timeline, first, startWall, endMillis);
         observer.stop();
         out.println();
 
@@ -187,7 +280,8 @@ final class DemoRun {
                 + " (the rollback needed no down-migration; contract waits for a confirmed release)", "service");
         JsonNode rollback = observer.lastRollback();
         return new RunResult(options, stats, series.intervals(), timeline.entries(), rolloutMillis, onsetMillis,
-                timeline.timeOf(Observer.VERDICT), rollback == null ? "" : Observer.verdict(rollback), observer.state());
+                timeline.timeOf(Observer.VERDICT), rollback == null ? "" : Observer.verdict(rollback), observer.state(),
+                fleetOutcome);
     }
 
     /**
@@ -203,6 +297,55 @@ final class DemoRun {
             }
         }
         out.println("warm-up: " + WARM_UP_REQUESTS + " orders placed before the measured traffic (not counted below)");
+    }
+
+    private static void watch(FleetWatch fleet, Timeline timeline) {
+        try {
+            fleet.poll();
+        } catch (DemoException e) {
+            timeline.once(0, "fleet watch error", e.getMessage(), "demo");
+        }
+    }
+
+    /**
+     * After the traffic: waits up to 5 s for every instance to be on the old path, then counts the
+     * feature's {@code FLEET} rollbacks of this run in the ledger (written off the call path, so also
+     * waited for).
+     */
+    private static RunResult.Fleet awaitFleet(FleetWatch fleet, Timeline timeline,
+                                              ConfigurableApplicationContext first, Instant startWall, long endMillis)
+            throws InterruptedException {
+        long records = 0;
+        for (int i = 0; i < 25; i++) {
+            watch(fleet, timeline);
+            records = fleetRollbacks(first.getBean(DataSource.class), startWall);
+            if (fleet.onOldPath() == fleet.instances() && records > 0) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        RunResult.Fleet outcome = new RunResult.Fleet(fleet.instances(), timeline.has(FleetWatch.FLEET_VERDICT),
+                fleet.onOldPath(), fleet.byFleetJudge(), records, fleet.onOldPath() < fleet.instances() ? -1
+                : timeline.entries().stream().filter(e -> e.event().startsWith(FleetWatch.OLD_PATH_ON))
+                        .mapToLong(Timeline.Entry::elapsedMillis).max().orElse(-1));
+        timeline.addQuietly(endMillis, "fleet outcome", outcome.describe(), "service, ledger");
+        return outcome;
+    }
+
+    /** The feature's {@code FLEET} rollbacks recorded in the ledger since the traffic started. */
+    private static long fleetRollbacks(DataSource dataSource, Instant since) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM rollback_record"
+                     + " WHERE feature = ? AND scope = 'FLEET' AND rollback_time >= ?")) {
+            count.setString(1, FEATURE);
+            count.setTimestamp(2, Timestamp.from(since));
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new DemoException("could not read the ledger's rollback_record: " + e.getMessage(), e);
+        }
     }
 
     /** Waits up to 10 s for the kill switch to reach the flag system after the traffic has ended. */

@@ -2,6 +2,7 @@ package dev.rollback.examples.checkout.demo;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ final class Observer {
     private final AtomicReference<String> state = new AtomicReference<>("unknown");
     private final AtomicReference<String> health = new AtomicReference<>("unknown");
     private final AtomicReference<JsonNode> lastRollback = new AtomicReference<>();
+    private volatile List<ServiceClient> alsoScraped = List.of();
     private volatile boolean stopped;
     private Thread thread;
 
@@ -63,6 +65,16 @@ final class Observer {
         this.startNanos = startNanos;
         this.startWall = startWall;
         this.flags = flags;
+    }
+
+    /**
+     * Adds the meters of other instances of the service to every scrape, so that the series counts the
+     * calls of the whole fleet; the feature's state is still read from the first instance.
+     *
+     * @param others the clients of the other instances
+     */
+    void alsoScrape(List<ServiceClient> others) {
+        alsoScraped = List.copyOf(others);
     }
 
     /** Starts polling on a thread of its own. */
@@ -143,7 +155,8 @@ final class Observer {
     }
 
     private void scrape() {
-        List<PrometheusText.Sample> samples = client.scrape();
+        List<PrometheusText.Sample> samples = new ArrayList<>(client.scrape());
+        alsoScraped.forEach(other -> samples.addAll(other.scrape()));
         ServerSeries.Point p = series.add(elapsedMillis(), samples);
         if (p.newFailure() > 0) {
             timeline.once(p.elapsedMillis(), FIRST_NEW_FAILURE, String.format(Locale.ROOT,
@@ -169,13 +182,25 @@ final class Observer {
     }
 
     private long serviceTimeToElapsed(String time) {
+        return elapsedMillis(startWall, time, elapsedMillis());
+    }
+
+    /**
+     * Places a time the service reported on the timeline.
+     *
+     * @param startWall the wall-clock time when the traffic started
+     * @param time      the service's time, ISO-8601, or {@code null}
+     * @param otherwise what to return when there is no time or it cannot be read
+     * @return milliseconds since the traffic started
+     */
+    static long elapsedMillis(Instant startWall, String time, long otherwise) {
         if (time == null) {
-            return elapsedMillis();
+            return otherwise;
         }
         try {
             return Duration.between(startWall, Instant.parse(time)).toMillis();
         } catch (RuntimeException e) {
-            return elapsedMillis();
+            return otherwise;
         }
     }
 

@@ -75,6 +75,9 @@ final class ReportWriter {
                 result.rollbackMillis() >= 0 ? String.format(Locale.ROOT, "Rolled back %.1f s after the regression started",
                         (result.rollbackMillis() - result.onsetMillis()) / 1000.0) : "Not rolled back",
                 c.total(), c.failures(), c.answeredByV2()));
+        if (result.fleet() != null) {
+            h.append("<p><b>Fleet:</b> ").append(Html.escape(result.fleet().describe())).append("</p>\n");
+        }
         if (!result.verdict().isEmpty()) {
             h.append("<p><b>Verdict:</b> ").append(Html.escape(result.verdict())).append("</p>\n");
         }

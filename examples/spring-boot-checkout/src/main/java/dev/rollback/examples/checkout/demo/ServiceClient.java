@@ -50,6 +50,11 @@ final class ServiceClient {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
+    /** @return the service's port on 127.0.0.1 */
+    int port() {
+        return base.getPort();
+    }
+
     /**
      * Places an order and reports who answered.
      *

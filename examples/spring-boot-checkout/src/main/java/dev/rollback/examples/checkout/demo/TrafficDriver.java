@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Sends orders to the service at a steady rate for a bounded time, from a few client threads, and
  * records what each request got in {@link ClientStats}. Requests are paced by one shared schedule
  * (request {@code i} is due at {@code i / rate} seconds), so a slow answer delays its own thread only,
- * and the total is at most {@code rate * duration}.
+ * and the total is at most {@code rate * duration}. With several instances of the service, request
+ * {@code i} goes to instance {@code i mod n}, as a round-robin load balancer would send it.
  */
 final class TrafficDriver {
 
@@ -19,7 +20,7 @@ final class TrafficDriver {
     private static final String[] LAST = {"Lovelace", "Babbage", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth",
             "Allen"};
 
-    private final ServiceClient client;
+    private final List<ServiceClient> clients;
     private final ClientStats stats;
     private final DemoOptions options;
     private final long startNanos;
@@ -31,13 +32,13 @@ final class TrafficDriver {
     /**
      * Prepares the traffic; nothing is sent before {@link #start()}.
      *
-     * @param client     the service's client
+     * @param clients    the clients of the service's instances, at least one
      * @param stats      where results go
      * @param options    rate, duration, users, threads, seed
      * @param startNanos the {@link System#nanoTime()} at which the traffic starts
      */
-    TrafficDriver(ServiceClient client, ClientStats stats, DemoOptions options, long startNanos) {
-        this.client = client;
+    TrafficDriver(List<ServiceClient> clients, ClientStats stats, DemoOptions options, long startNanos) {
+        this.clients = List.copyOf(clients);
         this.stats = stats;
         this.options = options;
         this.startNanos = startNanos;
@@ -86,6 +87,7 @@ final class TrafficDriver {
             int user = random.nextInt(options.users());
             String name = FIRST[user % FIRST.length] + " " + LAST[(user / FIRST.length) % LAST.length];
             long sent = System.nanoTime();    // later than due when the client falls behind (e.g. at warm-up)
+            ServiceClient client = clients.get((int) ((due - startNanos) / intervalNanos % clients.size()));
             ServiceClient.OrderResult result = client.placeOrder("user-" + user, name,
                     SKUS[random.nextInt(SKUS.length)], 1 + random.nextInt(3));
             stats.record(TimeUnit.NANOSECONDS.toMillis(sent - startNanos), result.answer(), result.latencyMicros(),

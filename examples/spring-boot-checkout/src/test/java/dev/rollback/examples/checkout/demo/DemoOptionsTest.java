@@ -28,10 +28,10 @@ class DemoOptionsTest {
     void readsEveryOption() {
         DemoOptions o = DemoOptions.parse(REPORT, "--regression=LATENCY", "--added-latency=25", "--rate=80",
                 "--duration=30", "--rollout-at=2", "--onset=12", "--rollout=30", "--users=500", "--threads=4",
-                "--port=18080", "--flags=unleash", "--seed=7", "--error-rate=0.25", "--report=out", "--scenario=instance");
+                "--port=18080", "--flags=unleash", "--seed=7", "--error-rate=0.25", "--report=out", "--scenario=instance", "--instances=3");
 
         assertThat(o).isEqualTo(new DemoOptions(Regression.LATENCY, 0.25, 25, 80, 30, 2, 12, 30, 500, 4, 18080,
-                FlagMode.UNLEASH, 7, Path.of("out"), Scenario.INSTANCE));
+                FlagMode.UNLEASH, 7, Path.of("out"), Scenario.INSTANCE, 3));
         assertThat(o.describeRegression()).isEqualTo("latency: +25 ms on every new-path call");
     }
 
@@ -48,6 +48,18 @@ class DemoOptionsTest {
                 .withMessage("option --rate=-5 must be between 1 and 1000");
         assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse(REPORT, "--error-rate=-0.1"))
                 .withMessage("option --error-rate=-0.1 must be above 0 and at most 1");
+    }
+
+    @Test
+    void oneInstanceByDefaultAndAFleetOfAtMostEight() {
+        assertThat(DemoOptions.parse(REPORT).instances()).isEqualTo(1);
+        assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse(REPORT, "--instances=0"))
+                .withMessage("option --instances=0 must be between 1 and 8");
+        assertThatIllegalArgumentException().isThrownBy(() -> DemoOptions.parse(REPORT, "--instances=9"))
+                .withMessage("option --instances=9 must be between 1 and 8");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> DemoOptions.parse(REPORT, "--flags=openfeature", "--instances=2"))
+                .withMessage("option --instances=2 must be 1 with --flags=openfeature");
     }
 
     @Test

@@ -45,6 +45,6 @@ final class ReportFixtures {
                 new Timeline.Entry(16_000, "regression onset", "errors: 10% of new-path calls fail", "demo"));
         return new RunResult(options, client, server, timeline, 4_000, 16_000, rollbackMillis,
                 rolledBack ? "by judge, error_rate: error rate 2.1% (n=718) vs 0.00% (n=1171)" : "",
-                rolledBack ? "ROLLED_BACK" : "ROLLING_OUT");
+                rolledBack ? "ROLLED_BACK" : "ROLLING_OUT", null);
     }
 }
