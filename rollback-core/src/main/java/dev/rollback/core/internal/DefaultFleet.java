@@ -1,6 +1,7 @@
 package dev.rollback.core.internal;
 
 import dev.rollback.core.RollbackRegistry;
+import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.fleet.Fleet;
 import dev.rollback.core.fleet.FleetBlock;
 import dev.rollback.core.fleet.FleetConfig;
@@ -11,6 +12,7 @@ import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.judge.Evidence;
+import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.metrics.RollbackMetricNames;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
@@ -200,7 +202,11 @@ public final class DefaultFleet implements Fleet {
         if (store.recordVerdict(service, reached)) {
             view.seenEpoch = reached.epoch();
             view.verdict = reached;
-            guard.rollbackByFleet(reached.summary(), verdict, true);
+            if (!guard.rollbackByFleet(reached.summary(), verdict, true)) {
+                // Rolled back here already (this instance's own judge came first): the fleet's one record
+                // is written on its own; the kill switch acted on the local rollback.
+                registry.recordRollback(feature, reached.summary(), RollbackScope.FLEET, RollbackActors.FLEET_JUDGE);
+            }
         } else {
             store.latestVerdict(service, feature).ifPresent(v -> follow(guard, view, v));
         }

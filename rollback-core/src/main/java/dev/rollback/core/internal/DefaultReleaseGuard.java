@@ -320,9 +320,11 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
      * @param reason   the verdict in words, with the pooled evidence
      * @param evidence the pooled evidence, or {@code null} when following another instance's verdict
      * @param reached  whether this instance reached the verdict
+     * @return whether the feature was rolled back now ({@code false}: it was already)
      */
-    public void rollbackByFleet(String reason, @Nullable Evidence evidence, boolean reached) {
-        rollback(LedgerText.reason(reason), RollbackActors.FLEET_JUDGE, evidence, reached ? RollbackScope.FLEET : null);
+    public boolean rollbackByFleet(String reason, @Nullable Evidence evidence, boolean reached) {
+        return rollback(LedgerText.reason(reason), RollbackActors.FLEET_JUDGE, evidence,
+                reached ? RollbackScope.FLEET : null);
     }
 
     private double logEvidence(Criterion criterion) {
@@ -369,7 +371,8 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
         rollback(reason, actor, evidence, null);
     }
 
-    private void rollback(String reason, String actor, @Nullable Evidence evidence, @Nullable RollbackScope fixedScope) {
+    /** Rolls back unless rolled back already; returns whether this call did. */
+    private boolean rollback(String reason, String actor, @Nullable Evidence evidence, @Nullable RollbackScope fixedScope) {
         Status previous = status.get();
         while (previous.state != GuardState.ROLLED_BACK) {
             long now = clock.wallTime();
@@ -381,10 +384,11 @@ public final class DefaultReleaseGuard implements ReleaseGuard, AutoCloseable {
                         time, reason));
                 callbacks.rolledBack(new RollbackEvent(feature, reason, time, scope, actor, evidence));
                 log.warn("Feature '{}' rolled back by {} ({} scope): {}", feature, actor, scope, reason);
-                return;
+                return true;
             }
             previous = status.get();
         }
+        return false;
     }
 
     @Override
