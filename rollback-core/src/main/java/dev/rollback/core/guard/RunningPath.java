@@ -2,6 +2,7 @@ package dev.rollback.core.guard;
 
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which path of which feature the current thread is running now, for code below a guarded path that
@@ -62,7 +63,7 @@ public final class RunningPath {
      *
      * @return the path, or {@code null} outside every guarded path
      */
-    public static RunningPath current() {
+    public static @Nullable RunningPath current() {
         return CURRENT.get()[0];
     }
 

@@ -1,6 +1,7 @@
 package dev.rollback.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,13 @@ final class LedgerDataSource implements AutoCloseable {
                 setIfWritable(pool, "minimumIdle", 0);
                 setIfWritable(pool, "poolName", "rollback-ledger");
                 setIfWritable(pool, "initializationFailTimeout", -1L); // start even while the database is down
+                // a connection of the ledger is set up as the application's are (e.g. the SQL that creates its schema)
+                BeanWrapper source = new BeanWrapperImpl(base);
+                for (String setUp : List.of("connectionInitSql", "schema")) {
+                    if (source.isReadableProperty(setUp) && source.getPropertyValue(setUp) != null) {
+                        setIfWritable(pool, setUp, source.getPropertyValue(setUp));
+                    }
+                }
                 return new LedgerDataSource(derived, true);
             }
         } catch (RuntimeException e) {

@@ -50,6 +50,17 @@ class RollbackLedgerDataSourceTest {
     }
 
     @Test
+    void setsUpTheLedgersConnectionsAsTheApplicationsAre() {
+        // e.g. the SQL that creates the application's schema, which the ledger may need before the application
+        runner.withPropertyValues("spring.datasource.hikari.connection-init-sql=CREATE SCHEMA IF NOT EXISTS ledger_it")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    HikariDataSource ledgerPool = (HikariDataSource) context.getBean(LedgerDataSource.class).dataSource();
+                    assertThat(ledgerPool.getConnectionInitSql()).isEqualTo("CREATE SCHEMA IF NOT EXISTS ledger_it");
+                });
+    }
+
+    @Test
     void refusesANonPositiveConnectionTimeoutNamingIt() {
         runner.withPropertyValues("rollback.ledger.connection-timeout=0s").run(context -> {
             assertThat(context).hasFailed();
