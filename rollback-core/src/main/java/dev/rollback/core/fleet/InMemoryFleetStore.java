@@ -15,32 +15,36 @@ import java.util.TreeMap;
  */
 public final class InMemoryFleetStore implements FleetStore {
 
-    private record Row(long id, String service, FleetBlock block) {
+    private record Row(long id, FleetScope scope, FleetBlock block) {
+    }
+
+    private record Heartbeat(FleetScope scope, Instant time) {
     }
 
     private final List<Row> blocks = new ArrayList<>();
-    private final Map<String, Instant> heartbeats = new HashMap<>();
-    private final Map<String, List<FleetVerdict>> verdicts = new HashMap<>();
+    /** By service, then instance: an instance is in the scope of its last heartbeat. */
+    private final Map<String, Map<String, Heartbeat>> heartbeats = new HashMap<>();
+    private final Map<FleetScope, Map<String, List<FleetVerdict>>> verdicts = new HashMap<>();
 
     /** Creates an empty store. */
     public InMemoryFleetStore() {
     }
 
     @Override
-    public synchronized void publish(String service, String instance, Instant heartbeat, List<FleetBlock> published) {
+    public synchronized void publish(FleetScope scope, String instance, Instant heartbeat, List<FleetBlock> published) {
         Objects.requireNonNull(heartbeat, "heartbeat");
         for (FleetBlock block : published) {
-            blocks.add(new Row(blocks.size() + 1L, service, block));
+            blocks.add(new Row(blocks.size() + 1L, scope, block));
         }
-        heartbeats.put(service + '\n' + instance, heartbeat);
+        heartbeats.computeIfAbsent(scope.service(), s -> new HashMap<>()).put(instance, new Heartbeat(scope, heartbeat));
     }
 
     @Override
-    public synchronized PooledBlocks pooled(String service, String feature, long afterBlockId) {
+    public synchronized PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
         Map<String, FleetBlock> perInstance = new TreeMap<>();
         long last = afterBlockId;
         for (Row row : blocks) {
-            if (row.id > afterBlockId && row.service.equals(service) && row.block.feature().equals(feature)) {
+            if (row.id > afterBlockId && row.scope.equals(scope) && row.block.feature().equals(feature)) {
                 perInstance.merge(row.block.instance(), row.block, FleetBlock::plus);
                 last = row.id;
             }
@@ -49,14 +53,14 @@ public final class InMemoryFleetStore implements FleetStore {
     }
 
     @Override
-    public synchronized Optional<FleetVerdict> latestVerdict(String service, String feature) {
-        List<FleetVerdict> list = verdicts.getOrDefault(service + '\n' + feature, List.of());
+    public synchronized Optional<FleetVerdict> latestVerdict(FleetScope scope, String feature) {
+        List<FleetVerdict> list = verdicts(scope, feature);
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(list.size() - 1));
     }
 
     @Override
-    public synchronized boolean recordVerdict(String service, FleetVerdict verdict) {
-        List<FleetVerdict> list = verdicts.computeIfAbsent(service + '\n' + verdict.feature(), k -> new ArrayList<>());
+    public synchronized boolean recordVerdict(FleetScope scope, FleetVerdict verdict) {
+        List<FleetVerdict> list = verdicts(scope, verdict.feature());
         if (list.stream().anyMatch(v -> v.epoch() == verdict.epoch())) {
             return false;
         }
@@ -65,12 +69,15 @@ public final class InMemoryFleetStore implements FleetStore {
         return true;
     }
 
+    private List<FleetVerdict> verdicts(FleetScope scope, String feature) {
+        return verdicts.computeIfAbsent(scope, s -> new HashMap<>()).computeIfAbsent(feature, f -> new ArrayList<>());
+    }
+
     @Override
-    public synchronized List<String> liveInstances(String service, Instant since) {
-        String prefix = service + '\n';
-        return heartbeats.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix) && !e.getValue().isBefore(since))
-                .map(e -> e.getKey().substring(prefix.length()))
+    public synchronized List<String> liveInstances(FleetScope scope, Instant since) {
+        return heartbeats.getOrDefault(scope.service(), Map.of()).entrySet().stream()
+                .filter(e -> e.getValue().scope().equals(scope) && !e.getValue().time().isBefore(since))
+                .map(Map.Entry::getKey)
                 .sorted()
                 .toList();
     }

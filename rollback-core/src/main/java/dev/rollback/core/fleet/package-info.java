@@ -51,14 +51,48 @@
  * </ul>
  * Per-instance blocks in the store are sums; a lost publication is repeated whole (one transaction),
  * so no pair counts twice. What the fleet test does not have is the local judge's windows: it pools
- * every pair since the feature's last fleet verdict, so a regression that starts after a long healthy
- * rollout is diluted by it (the local judges, which have windows, still catch it).
+ * every pair of its scope since the feature's last fleet verdict, so a regression that starts after a
+ * long healthy rollout is diluted by it (the local judges, which have windows, still catch it).
+ *
+ * <h2>What is pooled: one version of the service</h2>
+ * A fleet judge pools the blocks of one {@link dev.rollback.core.fleet.FleetScope}: its service and
+ * its service version (the registry's {@code version()}), fixed when the instance starts, before it
+ * forms a single pair. Blocks, heartbeats and verdicts are all kept per scope, so the blocks of another
+ * version (an earlier release's rollout of a feature of the same name, long gone) never join the pool,
+ * and a verdict on one version never binds the next.
+ * <ul>
+ *   <li>Why the version: the null hypothesis is about code, "this version's new path is no worse than
+ *       its old path". Pairs another version formed measure other code; under this null they are no
+ *       coins of bias at most 1/2, and a few hundred of them at 77% errors make a verdict before this
+ *       version has served a call. The version is known before the data and says which code formed a
+ *       pair, so the set of strata is chosen without looking at any outcome.</li>
+ *   <li>Why not by age (only the blocks of the last hour, say): a stratum, once in the pool, stays until
+ *       the next verdict. Dropping strata during the test, whatever the rule, removes factors of the
+ *       product; those below 1 are the very ones that held it down, so a product over a moving set of
+ *       strata is no supermartingale and Ville's bound no longer holds. The scope is fixed instead.</li>
+ *   <li>A re-deploy with the same version string continues the same pool: an instance restarted, a pod
+ *       replaced, the service scaled out, all run the same code, and their pairs are evidence about the
+ *       same hypothesis. So a version string must name one build: a string reused for other code
+ *       ({@code latest}, a snapshot rebuilt) would pool that code's pairs with this one's. In a
+ *       development or test database where runs of one version inject a regression at run time (a demo,
+ *       a fault test), a run stopped before its verdict leaves blocks the next run pools: give each run a
+ *       database or schema of its own, or a version string of its own.</li>
+ *   <li>The rollout's start does not scope too. It is no fact every instance knows alike (each sees a
+ *       flag change at its own moment, and a flag service does not say when a strategy changed), while
+ *       every instance must read the same rows to reach the same verdict; and a pair formed at 10% or at
+ *       50% measures the same code. What restarts the pool within a version is a verdict: the next
+ *       epoch pools only the blocks after it.</li>
+ *   <li>During a rolling upgrade, the old and the new version each have a pool of their own, each with
+ *       its share of the traffic. Rows written before the version was recorded (by a previous release
+ *       of this library) carry the version {@code ''}, which no instance has: they are never pooled.</li>
+ * </ul>
  *
  * <h2>Where it runs: on every instance</h2>
- * Every instance reads the pooled blocks of each feature it is rolling out and tests them; as all read
- * the same rows, all reach the same verdict within a publish interval of one another. The first to
- * reach it records it in the store under the feature's next epoch: the store keeps exactly one, so the
- * verdict is recorded once in the ledger (as a {@link dev.rollback.core.ledger.RollbackScope#FLEET}
+ * Every instance reads the pooled blocks of its scope for each feature it is rolling out and tests
+ * them; as all read the same rows, all reach the same verdict within a publish interval of one another.
+ * The first to reach it records it in the store under the feature's next epoch in that scope: the
+ * store keeps exactly one, so the verdict is recorded once in the ledger (as a
+ * {@link dev.rollback.core.ledger.RollbackScope#FLEET}
  * rollback by {@code fleet-judge}, with the pooled evidence and the contributing instances), however
  * many reach it at once. Every instance, first or not, then rolls the feature back locally, which tells
  * its flag source (an Unleash kill switch turns the flag off for the fleet; turning it off twice is

@@ -5,12 +5,12 @@ import dev.rollback.core.event.RollbackActors;
 import dev.rollback.core.fleet.Fleet;
 import dev.rollback.core.fleet.FleetBlock;
 import dev.rollback.core.fleet.FleetConfig;
+import dev.rollback.core.fleet.FleetScope;
 import dev.rollback.core.fleet.FleetStore;
 import dev.rollback.core.fleet.FleetVerdict;
 import dev.rollback.core.fleet.PooledBlocks;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
-import dev.rollback.core.health.HealthReport;
 import dev.rollback.core.judge.Evidence;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.core.metrics.RollbackMetricNames;
@@ -48,7 +48,7 @@ public final class DefaultFleet implements Fleet {
     private final FleetConfig config;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final String service;
+    private final FleetScope scope;
     private final String instance;
     private final ArrayDeque<FleetBlock> pending = new ArrayDeque<>();
     private final Map<String, FeatureView> features = new ConcurrentHashMap<>();
@@ -85,9 +85,8 @@ public final class DefaultFleet implements Fleet {
         this.config = Objects.requireNonNull(config, "config");
         this.meters = registry.meterRegistry();
         this.clock = meters.config().clock();
-        HealthReport health = registry.health();
-        this.service = health.service();
-        this.instance = health.instance();
+        this.scope = new FleetScope(registry.service(), registry.version());
+        this.instance = registry.health().instance();
         this.blockStart = now();
         this.joined = blockStart;
         this.publishFailures = register(Counter.builder(RollbackMetricNames.FLEET_PUBLISH_FAILURES)
@@ -97,7 +96,7 @@ public final class DefaultFleet implements Fleet {
                 .description("Blocks dropped unpublished because too many waited while the fleet store was down")
                 .register(meters));
         register(Gauge.builder(RollbackMetricNames.FLEET_INSTANCES, this, f -> f.liveInstances)
-                .description("Instances of the service whose heartbeat is fresh, as last read from the fleet store")
+                .description("Instances of this version of the service whose heartbeat is fresh, as last read from the fleet store")
                 .register(meters));
         register(Gauge.builder(RollbackMetricNames.FLEET_PENDING, this, DefaultFleet::pendingBlocks)
                 .description("Blocks waiting to be published to the fleet store")
@@ -126,9 +125,9 @@ public final class DefaultFleet implements Fleet {
             Instant now = now();
             takeBlocks(now);
             try {
-                store.publish(service, instance, now, List.copyOf(pending));
+                store.publish(scope, instance, now, List.copyOf(pending));
                 pending.clear();
-                liveInstances = store.liveInstances(service, now.minus(config.staleAfter())).size();
+                liveInstances = store.liveInstances(scope, now.minus(config.staleAfter())).size();
                 for (ReleaseGuard guard : registry.guards()) {
                     if (guard instanceof DefaultReleaseGuard g) {
                         judge(g, now);
@@ -169,7 +168,7 @@ public final class DefaultFleet implements Fleet {
     private void judge(DefaultReleaseGuard guard, Instant now) {
         String feature = guard.feature();
         FeatureView view = view(feature);
-        Optional<FleetVerdict> latest = store.latestVerdict(service, feature);
+        Optional<FleetVerdict> latest = store.latestVerdict(scope, feature);
         int epoch = latest.map(FleetVerdict::epoch).orElse(0);
         if (view.seenEpoch < 0 && !(latest.isPresent() && applies(latest.get()))) {
             view.seenEpoch = epoch;
@@ -180,7 +179,7 @@ public final class DefaultFleet implements Fleet {
         if (guard.state() != GuardState.ROLLING_OUT) {
             return;
         }
-        PooledBlocks pooled = store.pooled(service, feature, latest.map(FleetVerdict::lastBlockId).orElse(0L));
+        PooledBlocks pooled = store.pooled(scope, feature, latest.map(FleetVerdict::lastBlockId).orElse(0L));
         Optional<FleetBlock> total = pooled.total();
         view.contributors = pooled.instances().size();
         view.pairs = total.map(FleetBlock::pairs).orElse(0L);
@@ -199,7 +198,7 @@ public final class DefaultFleet implements Fleet {
         }
         FleetVerdict reached = new FleetVerdict(feature, epoch + 1, pooled.lastBlockId(), instance, now,
                 verdict.summary(), pooled.instanceIds());
-        if (store.recordVerdict(service, reached)) {
+        if (store.recordVerdict(scope, reached)) {
             view.seenEpoch = reached.epoch();
             view.verdict = reached;
             if (!guard.rollbackByFleet(reached.summary(), verdict, true)) {
@@ -208,7 +207,7 @@ public final class DefaultFleet implements Fleet {
                 registry.recordRollback(feature, reached.summary(), RollbackScope.FLEET, RollbackActors.FLEET_JUDGE);
             }
         } else {
-            store.latestVerdict(service, feature).ifPresent(v -> follow(guard, view, v));
+            store.latestVerdict(scope, feature).ifPresent(v -> follow(guard, view, v));
         }
     }
 
@@ -290,7 +289,7 @@ public final class DefaultFleet implements Fleet {
         synchronized (lock) {
             takeBlocks(now());
             try {
-                store.publish(service, instance, now(), List.copyOf(pending));
+                store.publish(scope, instance, now(), List.copyOf(pending));
                 pending.clear();
             } catch (RuntimeException e) {
                 log.warn("Fleet store not reachable on close: {} block(s) of instance {} are not published ({})",
@@ -303,6 +302,6 @@ public final class DefaultFleet implements Fleet {
 
     @Override
     public String toString() {
-        return "DefaultFleet{service=" + service + ", instance=" + instance + ", live=" + liveInstances + '}';
+        return "DefaultFleet{scope=" + scope + ", instance=" + instance + ", live=" + liveInstances + '}';
     }
 }

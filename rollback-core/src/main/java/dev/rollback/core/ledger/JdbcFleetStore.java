@@ -1,6 +1,7 @@
 package dev.rollback.core.ledger;
 
 import dev.rollback.core.fleet.FleetBlock;
+import dev.rollback.core.fleet.FleetScope;
 import dev.rollback.core.fleet.FleetStore;
 import dev.rollback.core.fleet.FleetVerdict;
 import dev.rollback.core.fleet.PooledBlocks;
@@ -22,11 +23,13 @@ import javax.sql.DataSource;
  * {@link dev.rollback.core.ledger.JdbcRollbackLedger#createSchema()} creates them, as does the
  * ledger's Liquibase change log.
  *
- * <p>A publication is one transaction (the blocks in one batch and the heartbeat), so a failed one
- * leaves nothing and is repeated whole. Blocks are only ever inserted; the fleet judge reads them added
- * up per instance, after the id of the newest block of the feature's last verdict. A verdict's primary
- * key is its service, feature and epoch: of two instances reaching the same verdict at once, the
- * database keeps the first and refuses the second. A failure throws {@link LedgerException} with the
+ * <p>Every row carries its {@link FleetScope}: {@code service_name} and {@code service_version}. A
+ * publication is one transaction (the blocks in one batch and the heartbeat), so a failed one leaves
+ * nothing and is repeated whole. Blocks are only ever inserted; the fleet judge reads the blocks of its
+ * scope added up per instance, after the id of the newest block of the feature's last verdict in that
+ * scope. A verdict's primary key is its service, version, feature and epoch: of two instances reaching
+ * the same verdict at once, the database keeps the first and refuses the second. An instance's
+ * heartbeat row is keyed by service and instance id, and carries the version of its last heartbeat. A failure throws {@link LedgerException} with the
  * {@link SQLException} as its cause.
  *
  * <p>Instances are safe for use from several threads and hold no resources of their own.
@@ -35,26 +38,28 @@ public final class JdbcFleetStore implements FleetStore {
 
     private static final int TEXT_LENGTH = LedgerText.MAX_REASON_LENGTH;
 
-    private static final String INSERT_BLOCK = "INSERT INTO fleet_block (service_name, feature, instance_id,"
-            + " block_start, block_end, pairs, new_only_failures, old_only_failures, latency_pairs, sum_log_ratio,"
-            + " sum_squared_log_ratio, sum_new_log) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_BLOCK = "INSERT INTO fleet_block (service_name, service_version, feature,"
+            + " instance_id, block_start, block_end, pairs, new_only_failures, old_only_failures, latency_pairs,"
+            + " sum_log_ratio, sum_squared_log_ratio, sum_new_log) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_HEARTBEAT =
-            "UPDATE fleet_instance SET heartbeat_time = ? WHERE service_name = ? AND instance_id = ?";
+            "UPDATE fleet_instance SET heartbeat_time = ?, service_version = ? WHERE service_name = ? AND instance_id = ?";
     private static final String INSERT_HEARTBEAT =
-            "INSERT INTO fleet_instance (service_name, instance_id, heartbeat_time) VALUES (?, ?, ?)";
+            "INSERT INTO fleet_instance (service_name, service_version, instance_id, heartbeat_time) VALUES (?, ?, ?, ?)";
     private static final String SELECT_POOLED = "SELECT instance_id, MIN(block_start) AS first_start,"
             + " MAX(block_end) AS last_end, SUM(pairs) AS pairs, SUM(new_only_failures) AS new_only,"
             + " SUM(old_only_failures) AS old_only, SUM(latency_pairs) AS latency_pairs,"
             + " SUM(sum_log_ratio) AS s1, SUM(sum_squared_log_ratio) AS s2, SUM(sum_new_log) AS s3,"
-            + " MAX(id) AS last_id FROM fleet_block WHERE service_name = ? AND feature = ? AND id > ?"
+            + " MAX(id) AS last_id FROM fleet_block WHERE service_name = ? AND service_version = ? AND feature = ? AND id > ?"
             + " GROUP BY instance_id ORDER BY instance_id";
     private static final String SELECT_LATEST_VERDICT = "SELECT feature, epoch, last_block_id, decided_by,"
-            + " decision_time, evidence, instances FROM fleet_verdict WHERE service_name = ? AND feature = ?"
+            + " decision_time, evidence, instances FROM fleet_verdict WHERE service_name = ? AND service_version = ?"
+            + " AND feature = ?"
             + " ORDER BY epoch DESC FETCH FIRST 1 ROWS ONLY";
-    private static final String INSERT_VERDICT = "INSERT INTO fleet_verdict (service_name, feature, epoch,"
-            + " last_block_id, decided_by, decision_time, evidence, instances) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_VERDICT = "INSERT INTO fleet_verdict (service_name, service_version,"
+            + " feature, epoch, last_block_id, decided_by, decision_time, evidence, instances)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String SELECT_LIVE = "SELECT instance_id FROM fleet_instance"
-            + " WHERE service_name = ? AND heartbeat_time >= ? ORDER BY instance_id";
+            + " WHERE service_name = ? AND service_version = ? AND heartbeat_time >= ? ORDER BY instance_id";
 
     private final DataSource dataSource;
 
@@ -68,7 +73,7 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     @Override
-    public void publish(String service, String instance, Instant heartbeat, List<FleetBlock> blocks) {
+    public void publish(FleetScope scope, String instance, Instant heartbeat, List<FleetBlock> blocks) {
         Objects.requireNonNull(heartbeat, "heartbeat");
         withConnection("publish " + blocks.size() + " block(s) of instance " + instance, connection -> {
             connection.setAutoCommit(false);
@@ -76,24 +81,24 @@ public final class JdbcFleetStore implements FleetStore {
                 if (!blocks.isEmpty()) {
                     try (PreparedStatement insert = connection.prepareStatement(INSERT_BLOCK)) {
                         for (FleetBlock b : blocks) {
-                            insert.setString(1, service);
-                            insert.setString(2, b.feature());
-                            insert.setString(3, b.instance());
-                            insert.setObject(4, JdbcRollbackLedger.utc(b.start()));
-                            insert.setObject(5, JdbcRollbackLedger.utc(b.end()));
-                            insert.setLong(6, b.pairs());
-                            insert.setLong(7, b.newOnlyFailures());
-                            insert.setLong(8, b.oldOnlyFailures());
-                            insert.setLong(9, b.latencyPairs());
-                            insert.setDouble(10, b.sumLogRatio());
-                            insert.setDouble(11, b.sumSquaredLogRatio());
-                            insert.setDouble(12, b.sumNewLog());
+                            int i = setScope(insert, 1, scope);
+                            insert.setString(i++, b.feature());
+                            insert.setString(i++, b.instance());
+                            insert.setObject(i++, JdbcRollbackLedger.utc(b.start()));
+                            insert.setObject(i++, JdbcRollbackLedger.utc(b.end()));
+                            insert.setLong(i++, b.pairs());
+                            insert.setLong(i++, b.newOnlyFailures());
+                            insert.setLong(i++, b.oldOnlyFailures());
+                            insert.setLong(i++, b.latencyPairs());
+                            insert.setDouble(i++, b.sumLogRatio());
+                            insert.setDouble(i++, b.sumSquaredLogRatio());
+                            insert.setDouble(i, b.sumNewLog());
                             insert.addBatch();
                         }
                         insert.executeBatch();
                     }
                 }
-                beat(connection, service, instance, heartbeat);
+                beat(connection, scope, instance, heartbeat);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -106,32 +111,40 @@ public final class JdbcFleetStore implements FleetStore {
         });
     }
 
-    /** Updates the heartbeat, or inserts it: only the instance itself writes its row. */
-    private static void beat(Connection connection, String service, String instance, Instant heartbeat)
+    /** Updates the heartbeat and version, or inserts them: only the instance itself writes its row. */
+    private static void beat(Connection connection, FleetScope scope, String instance, Instant heartbeat)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(UPDATE_HEARTBEAT)) {
             update.setObject(1, JdbcRollbackLedger.utc(heartbeat));
-            update.setString(2, service);
-            update.setString(3, instance);
+            update.setString(2, scope.version());
+            update.setString(3, scope.service());
+            update.setString(4, instance);
             if (update.executeUpdate() > 0) {
                 return;
             }
         }
         try (PreparedStatement insert = connection.prepareStatement(INSERT_HEARTBEAT)) {
-            insert.setString(1, service);
-            insert.setString(2, instance);
-            insert.setObject(3, JdbcRollbackLedger.utc(heartbeat));
+            int i = setScope(insert, 1, scope);
+            insert.setString(i++, instance);
+            insert.setObject(i, JdbcRollbackLedger.utc(heartbeat));
             insert.executeUpdate();
         }
     }
 
+    /** Sets the scope's service and version as parameters {@code at} and {@code at + 1}; returns the next. */
+    private static int setScope(PreparedStatement statement, int at, FleetScope scope) throws SQLException {
+        statement.setString(at, scope.service());
+        statement.setString(at + 1, scope.version());
+        return at + 2;
+    }
+
     @Override
-    public PooledBlocks pooled(String service, String feature, long afterBlockId) {
+    public PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
         return withConnection("read the blocks of feature " + feature, connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_POOLED)) {
-                select.setString(1, service);
-                select.setString(2, feature);
-                select.setLong(3, afterBlockId);
+                int i = setScope(select, 1, scope);
+                select.setString(i++, feature);
+                select.setLong(i, afterBlockId);
                 try (ResultSet rows = select.executeQuery()) {
                     List<FleetBlock> instances = new ArrayList<>();
                     long last = afterBlockId;
@@ -149,11 +162,10 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     @Override
-    public Optional<FleetVerdict> latestVerdict(String service, String feature) {
+    public Optional<FleetVerdict> latestVerdict(FleetScope scope, String feature) {
         return withConnection("read the fleet verdicts of feature " + feature, connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_LATEST_VERDICT)) {
-                select.setString(1, service);
-                select.setString(2, feature);
+                select.setString(setScope(select, 1, scope), feature);
                 try (ResultSet rows = select.executeQuery()) {
                     if (!rows.next()) {
                         return Optional.empty();
@@ -169,18 +181,18 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     @Override
-    public boolean recordVerdict(String service, FleetVerdict verdict) {
+    public boolean recordVerdict(FleetScope scope, FleetVerdict verdict) {
         return withConnection("record fleet verdict " + verdict.epoch() + " of feature " + verdict.feature(),
                 connection -> {
                     try (PreparedStatement insert = connection.prepareStatement(INSERT_VERDICT)) {
-                        insert.setString(1, service);
-                        insert.setString(2, verdict.feature());
-                        insert.setInt(3, verdict.epoch());
-                        insert.setLong(4, verdict.lastBlockId());
-                        insert.setString(5, verdict.decidedBy());
-                        insert.setObject(6, JdbcRollbackLedger.utc(verdict.time()));
-                        insert.setString(7, LedgerText.cut(verdict.evidence(), TEXT_LENGTH));
-                        insert.setString(8, LedgerText.cut(String.join(",", verdict.instances()), TEXT_LENGTH));
+                        int i = setScope(insert, 1, scope);
+                        insert.setString(i++, verdict.feature());
+                        insert.setInt(i++, verdict.epoch());
+                        insert.setLong(i++, verdict.lastBlockId());
+                        insert.setString(i++, verdict.decidedBy());
+                        insert.setObject(i++, JdbcRollbackLedger.utc(verdict.time()));
+                        insert.setString(i++, LedgerText.cut(verdict.evidence(), TEXT_LENGTH));
+                        insert.setString(i, LedgerText.cut(String.join(",", verdict.instances()), TEXT_LENGTH));
                         insert.executeUpdate();
                         return true;
                     } catch (SQLException e) {
@@ -193,11 +205,10 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     @Override
-    public List<String> liveInstances(String service, Instant since) {
-        return withConnection("read the live instances of service " + service, connection -> {
+    public List<String> liveInstances(FleetScope scope, Instant since) {
+        return withConnection("read the live instances of " + scope, connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_LIVE)) {
-                select.setString(1, service);
-                select.setObject(2, JdbcRollbackLedger.utc(since));
+                select.setObject(setScope(select, 1, scope), JdbcRollbackLedger.utc(since));
                 try (ResultSet rows = select.executeQuery()) {
                     List<String> ids = new ArrayList<>();
                     while (rows.next()) {

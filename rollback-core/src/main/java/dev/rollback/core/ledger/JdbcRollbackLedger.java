@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -130,8 +131,53 @@ public final class JdbcRollbackLedger implements RollbackLedger {
                     executeDdl(statement, sql);
                 }
             }
+            keyFleetVerdictsByVersion(connection);
             return null;
         });
+    }
+
+    /**
+     * Moves the primary key of a {@code fleet_verdict} table created before verdicts were kept per
+     * service version, {@code (service_name, feature, epoch)}, to {@code (service_name, service_version,
+     * feature, epoch)}: the old key would refuse a new version's first verdict. The old key's name is the
+     * database's own (it differs between H2 and PostgreSQL), hence this step in code. Of several instances
+     * doing it at once one succeeds; the others' statements fail and they find the new key.
+     */
+    private static void keyFleetVerdictsByVersion(Connection connection) throws SQLException {
+        String oldKey = fleetVerdictKeyWithoutVersion(connection);
+        if (oldKey == null) {
+            return;
+        }
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE fleet_verdict DROP CONSTRAINT \"" + oldKey.replace("\"", "\"\"") + '"');
+            statement.execute("ALTER TABLE fleet_verdict ADD CONSTRAINT pk_fleet_verdict"
+                    + " PRIMARY KEY (service_name, service_version, feature, epoch)");
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            if (fleetVerdictKeyWithoutVersion(connection) != null) {
+                throw e;
+            }
+            LOG.debug("Another instance moved the fleet verdicts' primary key first: {}", e.toString());
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Returns the name of fleet_verdict's primary key if it lacks service_version, else null. */
+    private static @Nullable String fleetVerdictKeyWithoutVersion(Connection connection) throws SQLException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        String table = metaData.storesUpperCaseIdentifiers() ? "FLEET_VERDICT" : "fleet_verdict";
+        String name = null;
+        boolean hasVersion = false;
+        try (ResultSet columns = metaData.getPrimaryKeys(connection.getCatalog(), connection.getSchema(), table)) {
+            while (columns.next()) {
+                name = columns.getString("PK_NAME");
+                hasVersion |= "service_version".equalsIgnoreCase(columns.getString("COLUMN_NAME"));
+            }
+        }
+        return hasVersion ? null : name;
     }
 
     /**

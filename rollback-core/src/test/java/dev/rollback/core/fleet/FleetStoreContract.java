@@ -16,6 +16,8 @@ abstract class FleetStoreContract {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private final String service = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+    private final FleetScope scope = new FleetScope(service, "2.0.0");
+    private final FleetScope nextVersion = new FleetScope(service, "2.1.0");
 
     /** Returns the store under test, with the ledger's tables created. */
     protected abstract FleetStore store();
@@ -28,10 +30,10 @@ abstract class FleetStoreContract {
     @Test
     void addsUpEachInstancesBlocksPublishedAfterTheGivenBlock() {
         FleetStore store = store();
-        store.publish(service, "a", T0, List.of(block("a", 0, 10, 1, 0, 0.5), block("a", 1, 20, 2, 1, 0.25)));
-        store.publish(service, "b", T0, List.of(block("b", 0, 5, 0, 1, 1.0)));
+        store.publish(scope, "a", T0, List.of(block("a", 0, 10, 1, 0, 0.5), block("a", 1, 20, 2, 1, 0.25)));
+        store.publish(scope, "b", T0, List.of(block("b", 0, 5, 0, 1, 1.0)));
 
-        PooledBlocks all = store.pooled(service, "checkout-v2", 0);
+        PooledBlocks all = store.pooled(scope, "checkout-v2", 0);
         assertThat(all.instanceIds()).containsExactly("a", "b");
         FleetBlock a = all.instances().get(0);
         assertThat(a.pairs()).isEqualTo(30);
@@ -43,12 +45,12 @@ abstract class FleetStoreContract {
         assertThat(a.end()).isEqualTo(T0.plusSeconds(2));
         assertThat(all.total().orElseThrow().pairs()).isEqualTo(35);
 
-        store.publish(service, "b", T0.plusSeconds(1), List.of(block("b", 1, 7, 7, 0, 0)));
-        PooledBlocks after = store.pooled(service, "checkout-v2", all.lastBlockId());
+        store.publish(scope, "b", T0.plusSeconds(1), List.of(block("b", 1, 7, 7, 0, 0)));
+        PooledBlocks after = store.pooled(scope, "checkout-v2", all.lastBlockId());
         assertThat(after.instanceIds()).containsExactly("b");
         assertThat(after.total().orElseThrow().newOnlyFailures()).isEqualTo(7);
         assertThat(after.lastBlockId()).isGreaterThan(all.lastBlockId());
-        assertThat(store.pooled(service, "other-feature", 0).instances()).isEmpty();
+        assertThat(store.pooled(scope, "other-feature", 0).instances()).isEmpty();
     }
 
     @Test
@@ -57,25 +59,62 @@ abstract class FleetStoreContract {
         FleetVerdict first = new FleetVerdict("checkout-v2", 1, 12, "a", T0, "error rate up", List.of("a", "b"));
         FleetVerdict rival = new FleetVerdict("checkout-v2", 1, 13, "b", T0, "error rate up too", List.of("b"));
 
-        assertThat(store.latestVerdict(service, "checkout-v2")).isEmpty();
-        assertThat(store.recordVerdict(service, first)).isTrue();
-        assertThat(store.recordVerdict(service, rival)).isFalse();
-        assertThat(store.latestVerdict(service, "checkout-v2")).contains(first);
+        assertThat(store.latestVerdict(scope, "checkout-v2")).isEmpty();
+        assertThat(store.recordVerdict(scope, first)).isTrue();
+        assertThat(store.recordVerdict(scope, rival)).isFalse();
+        assertThat(store.latestVerdict(scope, "checkout-v2")).contains(first);
 
         FleetVerdict second = new FleetVerdict("checkout-v2", 2, 40, "b", T0.plusSeconds(60), "again", List.of("b"));
-        assertThat(store.recordVerdict(service, second)).isTrue();
-        assertThat(store.latestVerdict(service, "checkout-v2")).contains(second);
+        assertThat(store.recordVerdict(scope, second)).isTrue();
+        assertThat(store.latestVerdict(scope, "checkout-v2")).contains(second);
     }
 
     @Test
     void countsAsLiveOnlyInstancesWithAHeartbeatSinceTheGivenTime() {
         FleetStore store = store();
-        store.publish(service, "a", T0, List.of());
-        store.publish(service, "b", T0.plusSeconds(20), List.of());
-        store.publish(service, "c", T0.plusSeconds(40), List.of());
-        store.publish(service, "a", T0.plusSeconds(45), List.of());
+        store.publish(scope, "a", T0, List.of());
+        store.publish(scope, "b", T0.plusSeconds(20), List.of());
+        store.publish(scope, "c", T0.plusSeconds(40), List.of());
+        store.publish(scope, "a", T0.plusSeconds(45), List.of());
 
-        assertThat(store.liveInstances(service, T0.plusSeconds(30))).containsExactly("a", "c");
-        assertThat(store.liveInstances(service, T0)).containsExactly("a", "b", "c");
+        assertThat(store.liveInstances(scope, T0.plusSeconds(30))).containsExactly("a", "c");
+        assertThat(store.liveInstances(scope, T0)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void keepsTheBlocksOfEachVersionApart() {
+        FleetStore store = store();
+        store.publish(scope, "a", T0, List.of(block("a", 0, 100, 77, 0, 0)));
+        store.publish(nextVersion, "b", T0.plusSeconds(1), List.of(block("b", 1, 10, 0, 1, 0)));
+        store.publish(new FleetScope("other-" + service, "2.1.0"), "c", T0, List.of(block("c", 1, 50, 50, 0, 0)));
+
+        PooledBlocks next = store.pooled(nextVersion, "checkout-v2", 0);
+        assertThat(next.instanceIds()).containsExactly("b");
+        assertThat(next.total().orElseThrow().pairs()).isEqualTo(10);
+        assertThat(store.pooled(scope, "checkout-v2", 0).instanceIds()).containsExactly("a");
+    }
+
+    @Test
+    void keepsTheVerdictsOfEachVersionApart() {
+        FleetStore store = store();
+        FleetVerdict earlier = new FleetVerdict("checkout-v2", 1, 12, "a", T0, "error rate up", List.of("a"));
+        FleetVerdict next = new FleetVerdict("checkout-v2", 1, 30, "b", T0.plusSeconds(60), "latency up", List.of("b"));
+
+        assertThat(store.recordVerdict(scope, earlier)).isTrue();
+        assertThat(store.latestVerdict(nextVersion, "checkout-v2")).isEmpty();
+        assertThat(store.recordVerdict(nextVersion, next)).isTrue();
+        assertThat(store.latestVerdict(nextVersion, "checkout-v2")).contains(next);
+        assertThat(store.latestVerdict(scope, "checkout-v2")).contains(earlier);
+    }
+
+    @Test
+    void countsAnInstanceAsLiveInTheVersionOfItsLastHeartbeat() {
+        FleetStore store = store();
+        store.publish(scope, "a", T0, List.of());
+        store.publish(scope, "b", T0, List.of());
+        store.publish(nextVersion, "a", T0.plusSeconds(5), List.of());
+
+        assertThat(store.liveInstances(scope, T0)).containsExactly("b");
+        assertThat(store.liveInstances(nextVersion, T0)).containsExactly("a");
     }
 }

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class FleetTest {
 
     private static final String FEATURE = "checkout-v2";
+    private static final FleetScope SCOPE = new FleetScope("checkout", "2.0.0");
 
     private final MockClock clock = new MockClock();
     private final InMemoryFlagSource flags = new InMemoryFlagSource().rollout(FEATURE, 50);
@@ -110,7 +112,7 @@ class FleetTest {
         fleets.forEach(Fleet::runOnce);
         fleets.forEach(Fleet::runOnce);
 
-        FleetVerdict verdict = store.latestVerdict("checkout", FEATURE).orElseThrow();
+        FleetVerdict verdict = store.latestVerdict(SCOPE, FEATURE).orElseThrow();
         assertThat(verdict.epoch()).isEqualTo(1);
         assertThat(verdict.evidence()).startsWith("error rate 100.00%");
         for (int i = 0; i < 3; i++) {
@@ -134,6 +136,75 @@ class FleetTest {
             assertThat(r.feature()).isEqualTo(FEATURE);
             assertThat(r.reason()).contains(verdict.evidence()).contains(verdict.instances().toString());
         });
+    }
+
+    /** Makes {@code pairs} pairs in which both calls succeed, 10 ms apart: no difference between the paths. */
+    private void healthyPairs(ReleaseGuard guard, String newKey, String oldKey, int pairs) {
+        for (int i = 0; i < pairs; i++) {
+            for (String k : List.of(newKey, oldKey)) {
+                clock.add(10, TimeUnit.MILLISECONDS);
+                guard.call(k, () -> "new", () -> "old");
+            }
+        }
+    }
+
+    @Test
+    void doesNotPoolTheBlocksOfAnotherVersionOfTheService() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        // An earlier release's rollout of the same feature name, long gone: 77% errors on its new path.
+        FleetScope earlier = new FleetScope("checkout", "1.9.0");
+        for (int i = 1; i <= 7; i++) {
+            String old = "old-" + i;
+            Instant now = Instant.ofEpochMilli(clock.wallTime());
+            store.publish(earlier, old, now, List.of(new FleetBlock(FEATURE, old, now, now, 100, 77, 0, 23, 0, 0, 0)));
+        }
+        List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
+        List<Fleet> fleets = registries.stream().map(r -> fleet(r, store)).toList();
+        String newKey = key(true);
+        String oldKey = key(false);
+
+        for (int second = 0; second < 5; second++) {
+            registries.forEach(r -> healthyPairs(r.guard(FEATURE), newKey, oldKey, 10));
+            clock.add(Duration.ofSeconds(1));
+            fleets.forEach(Fleet::runOnce);
+        }
+
+        assertThat(store.latestVerdict(SCOPE, FEATURE)).isEmpty();
+        assertThat(flags.percentage(FEATURE)).isEqualTo(50);
+        registries.forEach(r -> assertThat(r.guard(FEATURE).state()).isEqualTo(GuardState.ROLLING_OUT));
+        // c judged last, when every instance had published its blocks.
+        MeterRegistry meters = registries.get(2).meterRegistry();
+        assertThat(meters.get(RollbackMetricNames.FLEET_PAIRS).gauge().value()).isEqualTo(150);
+        assertThat(meters.get(RollbackMetricNames.FLEET_CONTRIBUTORS).gauge().value()).isEqualTo(3);
+        assertThat(meters.get(RollbackMetricNames.FLEET_INSTANCES).gauge().value()).isEqualTo(3);
+        assertThat(store.pooled(earlier, FEATURE, 0).total().orElseThrow().newOnlyFailures()).isEqualTo(7 * 77);
+    }
+
+    @Test
+    void poolsTheBlocksAnInstanceOfTheSameVersionPublishedBeforeItRestarted() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        RollbackRegistry before = registry("a");
+        Fleet fleetBefore = fleet(before, store);
+        failingPairs(before.guard(FEATURE), 7);
+        clock.add(Duration.ofSeconds(1));
+        fleetBefore.runOnce();
+        fleetBefore.close();
+        before.close();
+        assertThat(store.latestVerdict(SCOPE, FEATURE)).as("seven pairs are too few, pooled or not").isEmpty();
+
+        clock.add(Duration.ofMinutes(5));
+        RollbackRegistry restarted = registry("a");
+        Fleet fleet = fleet(restarted, store);
+        failingPairs(restarted.guard(FEATURE), 7);
+        assertThat(restarted.guard(FEATURE).state()).isEqualTo(GuardState.ROLLING_OUT);
+        clock.add(Duration.ofSeconds(1));
+        fleet.runOnce();
+
+        FleetVerdict verdict = store.latestVerdict(SCOPE, FEATURE).orElseThrow();
+        assertThat(verdict.instances()).containsExactly("a");
+        assertThat(verdict.evidence()).startsWith("error rate 100.00%");
+        assertThat(restarted.guard(FEATURE).state()).isEqualTo(GuardState.ROLLED_BACK);
+        assertThat(store.pooled(SCOPE, FEATURE, 0).total().orElseThrow().pairs()).isEqualTo(14);
     }
 
     @Test
@@ -181,7 +252,7 @@ class FleetTest {
         clock.add(Duration.ofSeconds(1));
         fleet.runOnce();
         assertThat(meters.get(RollbackMetricNames.FLEET_PENDING).gauge().value()).isZero();
-        assertThat(new JdbcFleetStore(created).pooled("checkout", FEATURE, 0).total().orElseThrow().pairs())
+        assertThat(new JdbcFleetStore(created).pooled(SCOPE, FEATURE, 0).total().orElseThrow().pairs())
                 .isEqualTo(3);
 
         unreachable.setURL("jdbc:h2:mem:" + name + "-gone;IFEXISTS=TRUE");

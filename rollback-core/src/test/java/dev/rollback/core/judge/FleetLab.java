@@ -6,6 +6,7 @@ import dev.rollback.core.flag.InMemoryFlagSource;
 import dev.rollback.core.fleet.Fleet;
 import dev.rollback.core.fleet.FleetBlock;
 import dev.rollback.core.fleet.FleetConfig;
+import dev.rollback.core.fleet.FleetScope;
 import dev.rollback.core.fleet.FleetStore;
 import dev.rollback.core.fleet.FleetVerdict;
 import dev.rollback.core.fleet.InMemoryFleetStore;
@@ -40,6 +41,7 @@ final class FleetLab {
 
     static final String FEATURE = "feature";
     private static final String SERVICE = "lab";
+    private static final FleetScope SCOPE = new FleetScope(SERVICE, "1");
 
     /**
      * How the fleet runs and what disturbs it.
@@ -99,7 +101,7 @@ final class FleetLab {
             this.registry = RollbackRegistry.builder()
                     .meterRegistry(new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock))
                     .flagSource(new InMemoryFlagSource(random.split()).rollout(FEATURE, 50))
-                    .service(SERVICE, "1")
+                    .service(SCOPE.service(), SCOPE.version())
                     .instanceId(id)
                     .build();
             this.guard = registry.guard(FEATURE);
@@ -148,7 +150,7 @@ final class FleetLab {
             now = seconds;
             held.removeIf(p -> {
                 if (p.visibleAt <= now) {
-                    store.publish(SERVICE, p.instance, p.heartbeat, p.blocks);
+                    store.publish(SCOPE, p.instance, p.heartbeat, p.blocks);
                     return true;
                 }
                 return false;
@@ -156,29 +158,29 @@ final class FleetLab {
         }
 
         @Override
-        public void publish(String service, String instance, Instant heartbeat, List<FleetBlock> blocks) {
+        public void publish(FleetScope scope, String instance, Instant heartbeat, List<FleetBlock> blocks) {
             held.add(new Publication(now + maxDelay * random.nextDouble(), instance, heartbeat, blocks));
             advanceTo(now);
         }
 
         @Override
-        public PooledBlocks pooled(String service, String feature, long afterBlockId) {
-            return store.pooled(service, feature, afterBlockId);
+        public PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
+            return store.pooled(scope, feature, afterBlockId);
         }
 
         @Override
-        public Optional<FleetVerdict> latestVerdict(String service, String feature) {
-            return store.latestVerdict(service, feature);
+        public Optional<FleetVerdict> latestVerdict(FleetScope scope, String feature) {
+            return store.latestVerdict(scope, feature);
         }
 
         @Override
-        public boolean recordVerdict(String service, FleetVerdict verdict) {
-            return store.recordVerdict(service, verdict);
+        public boolean recordVerdict(FleetScope scope, FleetVerdict verdict) {
+            return store.recordVerdict(scope, verdict);
         }
 
         @Override
-        public List<String> liveInstances(String service, Instant since) {
-            return store.liveInstances(service, since);
+        public List<String> liveInstances(FleetScope scope, Instant since) {
+            return store.liveInstances(scope, since);
         }
     }
 
@@ -232,7 +234,7 @@ final class FleetLab {
                     next.nextPublish += 1;
                     next.fleet.runOnce();
                     if (verdict == null) {
-                        verdict = store.latestVerdict(SERVICE, FEATURE).orElse(null);
+                        verdict = store.latestVerdict(SCOPE, FEATURE).orElse(null);
                         if (verdict != null) {
                             fleetSeconds = t;
                         }

@@ -82,7 +82,7 @@ class JdbcRollbackLedgerTest {
     @Test
     void splitsTheSchemaIntoItsStatements() {
         assertThat(JdbcRollbackLedger.statements("schema.sql"))
-                .hasSize(9)
+                .hasSize(13)
                 .allSatisfy(statement -> assertThat(statement).doesNotContain(";").doesNotStartWith("--"))
                 .anySatisfy(statement -> assertThat(statement).startsWith(
                         "CREATE TABLE IF NOT EXISTS microservice_version"))

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rollback.core.RollbackRegistry;
 import dev.rollback.core.fleet.Fleet;
 import dev.rollback.core.fleet.FleetConfig;
+import dev.rollback.core.fleet.FleetScope;
 import dev.rollback.core.fleet.FleetStore;
 import dev.rollback.core.ledger.JdbcFleetStore;
 import dev.rollback.core.metrics.RollbackMetricNames;
@@ -39,7 +40,7 @@ class RollbackFleetAutoConfigurationTest {
             String instance = registry.health().instance();
             FleetStore store = context.getBean(FleetStore.class);
             await().atMost(Duration.ofSeconds(10)).until(() ->
-                    store.liveInstances("checkout", Instant.EPOCH).contains(instance));
+                    store.liveInstances(new FleetScope("checkout", registry.version()), Instant.EPOCH).contains(instance));
             assertThat(registry.meterRegistry().get(RollbackMetricNames.FLEET_INSTANCES).gauge()).isNotNull();
         });
     }
