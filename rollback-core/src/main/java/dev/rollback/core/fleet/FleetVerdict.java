@@ -8,11 +8,12 @@ import java.util.Objects;
 /**
  * The fleet judge's decision that a feature's new path is worse, on the pooled evidence of the
  * instances that contributed. There is at most one verdict per feature and epoch: the first instance to
- * reach it records it, every other instance follows it.
+ * reach it records it, every other instance follows it. Verdicts are kept per {@link FleetScope}: a
+ * verdict on one version of the service does not bind the next.
  *
  * @param feature     the feature
- * @param epoch       1 for the feature's first verdict, then one more for each; the blocks after the
- *                    previous verdict's {@code lastBlockId} were judged
+ * @param epoch       1 for the feature's first verdict in its scope, then one more for each; the blocks
+ *                    of the scope after the previous verdict's {@code lastBlockId} were judged
  * @param lastBlockId the store's id of the newest block judged
  * @param decidedBy   the instance that reached the verdict first
  * @param time        when, on that instance's clock

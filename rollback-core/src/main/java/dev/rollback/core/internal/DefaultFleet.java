@@ -246,7 +246,7 @@ public final class DefaultFleet implements Fleet {
                 .tag(RollbackMetricNames.TAG_CRITERION, "latency")
                 .register(meters));
         register(Gauge.builder(RollbackMetricNames.FLEET_PAIRS, view, v -> v.pairs)
-                .description("Pairs pooled by the fleet judge since the feature's last fleet verdict")
+                .description("Pairs of this service version pooled by the fleet judge since the feature's last fleet verdict")
                 .tag(RollbackMetricNames.TAG_FEATURE, feature)
                 .register(meters));
         register(Gauge.builder(RollbackMetricNames.FLEET_CONTRIBUTORS, view, v -> v.contributors)

@@ -42,11 +42,14 @@ public final class RollbackMetricNames {
      * {@value #TAG_FEATURE} and {@value #TAG_CRITERION} ({@code error_rate} or {@code latency}).
      */
     public static final String FLEET_EVIDENCE = "rollback.fleet.evidence";
-    /** Gauge of the pairs the fleet judge pooled since the feature's last fleet verdict, tagged {@value #TAG_FEATURE}. */
+    /**
+     * Gauge of the pairs the fleet judge pooled (of the instance's service version) since the feature's last
+     * fleet verdict, tagged {@value #TAG_FEATURE}.
+     */
     public static final String FLEET_PAIRS = "rollback.fleet.pairs";
     /** Gauge of the instances whose pairs the fleet judge pooled, tagged {@value #TAG_FEATURE}. */
     public static final String FLEET_CONTRIBUTORS = "rollback.fleet.contributors";
-    /** Gauge of the service's instances with a fresh heartbeat in the fleet store. */
+    /** Gauge of the instances of the service version with a fresh heartbeat in the fleet store. */
     public static final String FLEET_INSTANCES = "rollback.fleet.instances";
     /** Gauge of blocks waiting to be published to the fleet store. */
     public static final String FLEET_PENDING = "rollback.fleet.pending";

@@ -169,8 +169,8 @@ final class DemoRun {
                 fleet.add("--spring.datasource.url=jdbc:h2:mem:checkout-demo-fleet-" + fleetDatabase
                         + ";DB_CLOSE_DELAY=-1");
             } else {
-                // a schema of this run: the fleet pools every block since the feature's last fleet verdict,
-                // and the example's schema keeps those of every earlier run and test
+                // a schema of this run: the fleet pools the blocks of its service version, and every run is the
+                // same version, with a regression injected at run time that no version change announces
                 String schema = "checkout_fleet_" + runTag;
                 fleet.add("--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/appdb?currentSchema=" + schema);
                 createSchema(schema);    // before the start: the ledger's own connections need it at once
