@@ -92,9 +92,8 @@
  * them; as all read the same rows, all reach the same verdict within a publish interval of one another.
  * The first to reach it records it in the store under the feature's next epoch in that scope: the
  * store keeps exactly one, so the verdict is recorded once in the ledger (as a
- * {@link dev.rollback.core.ledger.RollbackScope#FLEET}
- * rollback by {@code fleet-judge}, with the pooled evidence and the contributing instances), however
- * many reach it at once. Every instance, first or not, then rolls the feature back locally, which tells
+ * {@link dev.rollback.core.ledger.RollbackScope#FLEET} rollback by {@code fleet-judge}, with the pooled
+ * evidence and the contributing instances), however many reach it at once. Every instance, first or not, then rolls the feature back locally, which tells
  * its flag source (an Unleash kill switch turns the flag off for the fleet; turning it off twice is
  * harmless) and shows the verdict in its health report. No election: nothing to fail over, no leader
  * to lose, and an instance that cannot reach the store simply judges alone; the price is that every
