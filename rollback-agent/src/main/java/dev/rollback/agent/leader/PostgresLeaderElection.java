@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Leadership held as a PostgreSQL session-level advisory lock ({@code pg_try_advisory_lock}) on a
  * connection of its own to the request store's database, as ShedLock and Quartz's clustered job
- * store keep theirs in the database every agent already shares:
+ * store keep theirs in the database every agent already shares. The lock is the store's: its key is
+ * {@link #LOCK_CLASS} and the hash of the connection's current schema, so agents sharing one store
+ * elect one leader, and agents with stores of their own in other schemas of the same database do not
+ * wait on each other:
  * <ul>
  * <li>the agent that takes the lock leads for as long as its session lives; {@link #isLeader()}
  *     checks the session with a round trip each time, so a leader whose connection broke stops
@@ -32,8 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresLeaderElection implements LeaderElection {
 
-    /** The advisory lock's key: "rollback" in ASCII. */
-    public static final long LOCK_KEY = 0x726f6c6c6261636bL;
+    /** The first half of the advisory lock's key: "roll" in ASCII; the second is the schema's hash. */
+    public static final int LOCK_CLASS = 0x726f6c6c;
     /** How long PostgreSQL keeps the session of a leader that went silent. */
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
     /** How often a follower tries for the lock. */
@@ -102,12 +105,14 @@ public final class PostgresLeaderElection implements LeaderElection {
             try (Statement setup = connection.createStatement()) {
                 setup.execute("SET idle_session_timeout = " + sessionTimeout.toMillis());
             }
-            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                lock.setLong(1, LOCK_KEY);
+            String schema = String.valueOf(connection.getSchema());
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+                lock.setInt(1, LOCK_CLASS);
+                lock.setInt(2, schema.hashCode());
                 try (ResultSet result = lock.executeQuery()) {
                     if (result.next() && result.getBoolean(1)) {
                         held = connection;
-                        LOG.info("This agent is the leader now (advisory lock {} on {})", LOCK_KEY, url);
+                        LOG.info("This agent is the leader now (the advisory lock of schema {} on {})", schema, url);
                         return true;
                     }
                 }
