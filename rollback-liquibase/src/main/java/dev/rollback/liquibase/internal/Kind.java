@@ -92,13 +92,33 @@ public enum Kind {
         }
     },
 
-    /** Renames a column: a new column kept equal to the old one; the old one is dropped at contract. */
+    /**
+     * Renames a column. PostgreSQL: an alias in the new version's schema, renamed physically at
+     * contract ({@link Alias}). H2 (no version schemas): a new column kept equal to the old one; the
+     * old one is dropped at contract.
+     */
     RENAME_COLUMN("expandRenameColumn", Shaping.PAIR) {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             String a = spec.require("columnName");
             String b = spec.require("newColumnName");
             return List.of(new Rule.Pair(a, b, a, b));
+        }
+
+        @Override
+        void hide(MigrationSpec spec, String helper, Shape shape) {
+            if (!Alias.on(spec)) {
+                super.hide(spec, helper, shape);
+            }
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            if (Alias.on(spec)) {
+                shape.renameColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"));
+            } else {
+                super.reshape(spec, helper, shape);
+            }
         }
 
         @Override
@@ -111,22 +131,38 @@ public enum Kind {
         @Override
         MigrationSpec capture(Work work) {
             ColumnInfo old = work.column(work.table(), work.require("columnName"));
-            return work.spec.with("state.type", old.type()).with("state.notNull", String.valueOf(old.notNull()));
+            return work.spec.with("state.type", old.type()).with("state.notNull", String.valueOf(old.notNull()))
+                    .with(Alias.FLAG, String.valueOf(work.dialect.isPostgres()));
         }
 
         @Override
         void expand(Work work) {
-            expandPair(work, work.require("state.type"), work.require("columnName"), false);
+            if (!Alias.on(work.spec)) {
+                expandPair(work, work.require("state.type"), work.require("columnName"), false);
+            }
+        }
+
+        @Override
+        void checkContract(Work work) {
+            if (!Alias.on(work.spec)) {
+                super.checkContract(work); // a rename keeps the column's unique index
+            }
         }
 
         @Override
         void contract(Work work) {
-            contractPair(work);
+            if (Alias.on(work.spec)) {
+                Alias.contract(work);
+            } else {
+                contractPair(work);
+            }
         }
 
         @Override
         void rollback(Work work) {
-            rollbackPair(work, false);
+            if (!Alias.on(work.spec)) {
+                rollbackPair(work, false);
+            }
         }
     },
 
@@ -884,6 +920,7 @@ public enum Kind {
     }
 
     static ColumnInfo requireColumn(Work work, String column) {
+        Alias.refusePending(work, column);
         ColumnInfo info = work.column(work.table(), column);
         if (info == null) {
             throw work.error("table " + work.table() + " has no column " + column + ". Fix the change set, then run"
@@ -893,6 +930,7 @@ public enum Kind {
     }
 
     static void requireNoColumn(Work work, String column) {
+        Alias.refusePending(work, column);
         if (work.hasColumn(work.table(), column)) {
             throw work.error("table " + work.table() + " has a column " + column + " already. Pick another name, then"
                     + " run expand again; nothing was changed.", null);
