@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Test;
  */
 class RenameColumnTest {
 
+    /** The change set of release 1 in the {@code items} cases: the table {@code items (id, name)}. */
+    private static final String ITEMS = "r1-create-items";
+    /** The change set of release 2 in the {@code items} cases that do several things in one. */
+    private static final String MULTI = "r2-multi-operation";
     /** SQLSTATE undefined_column. */
     private static final String UNDEFINED_COLUMN = "42703";
 
@@ -83,10 +87,9 @@ class RenameColumnTest {
     @Test
     void aColumnAddedThenRenamedInOneChangeSetIsOneColumnUnderTheNewName() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_added")) {
-            ExpandContract.builder(db.dataSource(), "rename/items.yaml").build().expand();
+            ExpandContract migrations = afterItems(db, "rename/add-and-rename.yaml");
             TreeSet<String> before = db.objects();
-            ExpandContract migrations = builder(db, "rename/add-and-rename.yaml");
-            String next = VersionSchema.name(db.schema(), "r2-multi-operation");
+            String next = VersionSchema.name(db.schema(), MULTI);
 
             migrations.expand();
             assertThat(db.columns(next, "items")).containsExactly("id", "name", "item_description");
@@ -118,10 +121,9 @@ class RenameColumnTest {
     @Test
     void aTableAndOneOfItsColumnsRenamedInOneChangeSet() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_both")) {
-            ExpandContract.builder(db.dataSource(), "rename/items.yaml").build().expand();
-            ExpandContract migrations = builder(db, "rename/rename-table-and-column.yaml");
-            String previous = VersionSchema.name(db.schema(), "r1-create-items");
-            String next = VersionSchema.name(db.schema(), "r2-multi-operation");
+            ExpandContract migrations = afterItems(db, "rename/rename-table-and-column.yaml");
+            String previous = VersionSchema.name(db.schema(), ITEMS);
+            String next = VersionSchema.name(db.schema(), MULTI);
 
             migrations.expand();
             insert(db, previous, "INSERT INTO items (name) VALUES (?)", "apples");
@@ -147,10 +149,9 @@ class RenameColumnTest {
     @Test
     void aColumnGivenARuleThenRenamedInOneChangeSetShowsTheRuleUnderTheNewName() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_ruled")) {
-            ExpandContract.builder(db.dataSource(), "rename/items.yaml").build().expand();
-            ExpandContract migrations = builder(db, "rename/not-null-then-rename.yaml");
-            String previous = VersionSchema.name(db.schema(), "r1-create-items");
-            String next = VersionSchema.name(db.schema(), "r2-multi-operation");
+            ExpandContract migrations = afterItems(db, "rename/not-null-then-rename.yaml");
+            String previous = VersionSchema.name(db.schema(), ITEMS);
+            String next = VersionSchema.name(db.schema(), MULTI);
 
             migrations.expand();
             insert(db, previous, "INSERT INTO items (name) VALUES (?)", (Object) null);
@@ -180,10 +181,9 @@ class RenameColumnTest {
     @Test
     void aChangeOfTheRenamedColumnLaterInTheChangeSetIsRefusedBeforeAnythingRuns() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_refused")) {
-            ExpandContract.builder(db.dataSource(), "rename/items.yaml").build().expand();
+            ExpandContract migrations = afterItems(db, "rename/rename-then-retype.yaml");
             TreeSet<String> before = db.objects();
             List<String> schemas = db.schemas();
-            ExpandContract migrations = builder(db, "rename/rename-then-retype.yaml");
 
             assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
                     .hasMessageContaining("expandChangeColumnType on products names item_name, item_text")
@@ -202,9 +202,8 @@ class RenameColumnTest {
     @Test
     void aLaterChangeSetNamingTheRenamedColumnWaitsForTheRenamesContract() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_later")) {
-            ExpandContract.builder(db.dataSource(), "rename/items.yaml").build().expand();
+            ExpandContract migrations = afterItems(db, "rename/rename-then-drop.yaml");
             TreeSet<String> before = db.objects();
-            ExpandContract migrations = builder(db, "rename/rename-then-drop.yaml");
 
             assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
                     .hasMessageContaining("rename-then-drop.yaml::r3-drop-column::test")
@@ -215,6 +214,12 @@ class RenameColumnTest {
                     .isEqualTo(MigrationPhase.EXPANDED);
             assertThat(db.objects()).as("the rename expanded, nothing physical").isEqualTo(before);
         }
+    }
+
+    /** Release 1 of the {@code items} cases run; then the migrations of the change log. */
+    private static ExpandContract afterItems(TestDatabase db, String changelog) {
+        ExpandContract.builder(db.dataSource(), "rename/items.yaml").build().expand();
+        return builder(db, changelog);
     }
 
     private static ExpandContract builder(TestDatabase db, String changelog) {

@@ -1,9 +1,6 @@
 package dev.rollback.liquibase.internal;
 
-import dev.rollback.liquibase.MigrationPhase;
-import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A column renamed as an alias on PostgreSQL, as pgroll renames: expand changes nothing physical
@@ -19,10 +16,6 @@ final class Alias {
 
     /** The spec property saying that a rename is an alias (found at its first expand: PostgreSQL). */
     static final String FLAG = "state.alias";
-
-    /** Phases in which an alias is not yet physical. */
-    private static final Set<MigrationPhase> PENDING = EnumSet.of(MigrationPhase.EXPANDING, MigrationPhase.EXPANDED,
-            MigrationPhase.ROLLING_BACK, MigrationPhase.CONTRACTING);
 
     private Alias() {
     }
@@ -49,7 +42,7 @@ final class Alias {
     static void refusePending(Work work, String column) {
         for (PhaseTable.Row row : work.catalog(() -> PhaseTable.all(work.connection))) {
             MigrationSpec spec = row.spec();
-            if (!on(spec) || !PENDING.contains(row.phase()) || !same(spec.table(), work.table())) {
+            if (!on(spec) || !VersionSchemas.ACTIVE.contains(row.phase()) || !same(spec.table(), work.table())) {
                 continue;
             }
             String from = spec.require("columnName");

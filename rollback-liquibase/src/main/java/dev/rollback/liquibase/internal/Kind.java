@@ -144,8 +144,8 @@ public enum Kind {
 
         @Override
         void checkContract(Work work) {
-            if (!Alias.on(work.spec)) {
-                super.checkContract(work); // a rename keeps the column's unique index
+            if (!Alias.on(work.spec)) { // an alias keeps the column, with its unique index
+                super.checkContract(work);
             }
         }
 
