@@ -83,6 +83,25 @@ class RenameColumnTest {
         }
     }
 
+    @Test
+    void aContractInterruptedAfterTheRenameIsFinishedByRunningItAgain() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_resume")) {
+            ExpandContract.builder(db.dataSource(), "rename/users.yaml").build().expand();
+            ExpandContract migrations = builder(db, "rename/rename-column.yaml");
+            migrations.expand();
+            // as if the process died right after the rename: the column renamed, the phase still CONTRACTING
+            db.execute("UPDATE rollback_migration SET phase = 'CONTRACTING'", "ALTER TABLE users RENAME COLUMN username TO name");
+
+            migrations.contract();
+            String next = VersionSchema.name(db.schema(), "r2-rename-column");
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.CONTRACTED);
+            assertThat(db.schemas()).containsExactly(next);
+            assertThat(db.columns(db.schema(), "users")).containsExactly("id", "name");
+            assertThat(db.columns(next, "users")).containsExactly("id", "name");
+        }
+    }
+
     /** From {@code TestRenameColumnInMultiOperationMigrations}, "add column, rename column". */
     @Test
     void aColumnAddedThenRenamedInOneChangeSetIsOneColumnUnderTheNewName() throws Exception {
