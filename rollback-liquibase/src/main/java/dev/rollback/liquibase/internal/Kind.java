@@ -943,13 +943,26 @@ public enum Kind {
         }
     }
 
-    /** Creates an index ({@code where}: partial, PostgreSQL only), redoing a build that was interrupted. */
+    /**
+     * Creates an index ({@code where}: partial, PostgreSQL only), redoing a build that was interrupted.
+     * A concurrent build that fails on the lock timeout (it waits for every older transaction of the
+     * database) leaves an invalid index, which the retried {@code IF NOT EXISTS} would keep: it is
+     * dropped and built again, up to {@code lockRetries} more times.
+     */
     static void createIndex(Work work, String name, String columns, boolean unique, String where) {
-        if (work.indexInvalid(name)) {
-            work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
-        }
         String index = work.dialect.createIndex(name, work.table(), columns, unique);
-        work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
+        for (int build = 0; build <= work.settings.lockRetries(); build++) {
+            if (work.indexInvalid(name)) {
+                work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
+            }
+            work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
+            if (!work.indexInvalid(name)) {
+                return;
+            }
+        }
+        throw work.error("the concurrent build of index " + name + " failed " + (work.settings.lockRetries() + 1)
+                + " times, each left it invalid: long transactions kept it waiting (PostgreSQL: see"
+                + " pg_stat_activity).", null);
     }
 
     /** PostgreSQL validates the NOT VALID constraint; on H2 the rows it would reject are counted. */
