@@ -176,6 +176,9 @@ public abstract class ExpandContractChange extends AbstractChange {
             errors.addError(kind().changeName() + " supports PostgreSQL and H2, not " + database.getShortName());
         }
         Map<String, String> properties = properties();
+        if (database instanceof PostgresDatabase) {
+            ExpandRenameColumnChange.refuseLaterChangesOfTheColumn(this, properties, errors);
+        }
         for (ChangeParameterMetaData parameter : metaData().getParameters().values()) {
             String value = properties.get(parameter.getParameterName());
             if (parameter.getRequiredForDatabase().contains(ChangeParameterMetaData.ALL) && (value == null || value.isBlank())) {

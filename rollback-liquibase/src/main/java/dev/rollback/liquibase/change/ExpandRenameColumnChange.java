@@ -1,13 +1,23 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import liquibase.change.Change;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
 import liquibase.change.DatabaseChange;
 import liquibase.change.DatabaseChangeProperty;
+import liquibase.changelog.ChangeSet;
+import liquibase.exception.ValidationErrors;
 
 /**
- * Renames a column. Expand adds the new column, kept equal to the old one both ways by a trigger, and backfills it; contract drops the old column. Rollback drops the new column: every value is in the old one.
+ * Renames a column. On PostgreSQL, as pgroll does, expand changes nothing physical: the new version's
+ * schema shows the column under its new name; contract renames it; rollback has nothing physical to
+ * undo. On H2 (no version schemas) expand adds the new column, kept equal to the old one both ways by a
+ * trigger, and backfills it; contract drops the old column; rollback drops the new one.
  */
 @DatabaseChange(name = "expandRenameColumn", description = "Renames a column", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "column")
@@ -63,5 +73,45 @@ public class ExpandRenameColumnChange extends ExpandTableChange {
     @Override
     Kind kind() {
         return Kind.RENAME_COLUMN;
+    }
+
+    /**
+     * On PostgreSQL, refuses a change that names, after a rename in the same change set, the renamed
+     * column by either name: until contract the new name is an alias in the new version's schema, not a
+     * physical column, and the new version no longer knows the old one.
+     *
+     * @param change     the change
+     * @param properties its properties by name
+     * @param errors     where to add the refusal
+     */
+    static void refuseLaterChangesOfTheColumn(ExpandContractChange change, Map<String, String> properties,
+                                              ValidationErrors errors) {
+        ChangeSet changeSet = change.getChangeSet();
+        String table = properties.get("tableName");
+        if (changeSet == null || table == null) {
+            return;
+        }
+        List<String> named = new ArrayList<>();
+        for (String property : List.of("columnName", "columnNames", "newColumnName")) {
+            String value = properties.get(property);
+            if (value != null) {
+                Arrays.stream(value.split(",")).map(String::strip).forEach(named::add);
+            }
+        }
+        for (Change earlier : changeSet.getChanges()) {
+            if (earlier == change) {
+                return;
+            }
+            if (earlier instanceof ExpandRenameColumnChange rename && table.equalsIgnoreCase(rename.getTableName())
+                    && named.stream().anyMatch(c -> c.equalsIgnoreCase(rename.columnName)
+                    || c.equalsIgnoreCase(rename.newColumnName))) {
+                errors.addError(change.kind().changeName() + " on " + table + " names " + String.join(", ", named)
+                        + ", which expandRenameColumn renames from " + rename.columnName + " to " + rename.newColumnName
+                        + " earlier in this change set. On PostgreSQL the new name is an alias in the new version's"
+                        + " schema until contract, not a physical column, so no later change can act on the column: put"
+                        + " this change before the rename (on " + rename.columnName + "), or in a change set that runs"
+                        + " after the rename's contract");
+            }
+        }
     }
 }

@@ -92,13 +92,33 @@ public enum Kind {
         }
     },
 
-    /** Renames a column: a new column kept equal to the old one; the old one is dropped at contract. */
+    /**
+     * Renames a column. PostgreSQL: an alias in the new version's schema, renamed physically at
+     * contract ({@link Alias}). H2 (no version schemas): a new column kept equal to the old one; the
+     * old one is dropped at contract.
+     */
     RENAME_COLUMN("expandRenameColumn", Shaping.PAIR) {
         @Override
         List<Rule> rules(MigrationSpec spec) {
             String a = spec.require("columnName");
             String b = spec.require("newColumnName");
             return List.of(new Rule.Pair(a, b, a, b));
+        }
+
+        @Override
+        void hide(MigrationSpec spec, String helper, Shape shape) {
+            if (!Alias.on(spec)) {
+                super.hide(spec, helper, shape);
+            }
+        }
+
+        @Override
+        void reshape(MigrationSpec spec, String helper, Shape shape) {
+            if (Alias.on(spec)) {
+                shape.renameColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"));
+            } else {
+                super.reshape(spec, helper, shape);
+            }
         }
 
         @Override
@@ -111,22 +131,38 @@ public enum Kind {
         @Override
         MigrationSpec capture(Work work) {
             ColumnInfo old = work.column(work.table(), work.require("columnName"));
-            return work.spec.with("state.type", old.type()).with("state.notNull", String.valueOf(old.notNull()));
+            return work.spec.with("state.type", old.type()).with("state.notNull", String.valueOf(old.notNull()))
+                    .with(Alias.FLAG, String.valueOf(work.dialect.isPostgres()));
         }
 
         @Override
         void expand(Work work) {
-            expandPair(work, work.require("state.type"), work.require("columnName"), false);
+            if (!Alias.on(work.spec)) {
+                expandPair(work, work.require("state.type"), work.require("columnName"), false);
+            }
+        }
+
+        @Override
+        void checkContract(Work work) {
+            if (!Alias.on(work.spec)) { // an alias keeps the column, with its unique index
+                super.checkContract(work);
+            }
         }
 
         @Override
         void contract(Work work) {
-            contractPair(work);
+            if (Alias.on(work.spec)) {
+                Alias.contract(work);
+            } else {
+                contractPair(work);
+            }
         }
 
         @Override
         void rollback(Work work) {
-            rollbackPair(work, false);
+            if (!Alias.on(work.spec)) {
+                rollbackPair(work, false);
+            }
         }
     },
 
@@ -884,6 +920,7 @@ public enum Kind {
     }
 
     static ColumnInfo requireColumn(Work work, String column) {
+        Alias.refusePending(work, column);
         ColumnInfo info = work.column(work.table(), column);
         if (info == null) {
             throw work.error("table " + work.table() + " has no column " + column + ". Fix the change set, then run"
@@ -893,6 +930,7 @@ public enum Kind {
     }
 
     static void requireNoColumn(Work work, String column) {
+        Alias.refusePending(work, column);
         if (work.hasColumn(work.table(), column)) {
             throw work.error("table " + work.table() + " has a column " + column + " already. Pick another name, then"
                     + " run expand again; nothing was changed.", null);
@@ -905,13 +943,26 @@ public enum Kind {
         }
     }
 
-    /** Creates an index ({@code where}: partial, PostgreSQL only), redoing a build that was interrupted. */
+    /**
+     * Creates an index ({@code where}: partial, PostgreSQL only), redoing a build that was interrupted.
+     * A concurrent build that fails on the lock timeout (it waits for every older transaction of the
+     * database) leaves an invalid index, which the retried {@code IF NOT EXISTS} would keep: it is
+     * dropped and built again, up to {@code lockRetries} more times.
+     */
     static void createIndex(Work work, String name, String columns, boolean unique, String where) {
-        if (work.indexInvalid(name)) {
-            work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
-        }
         String index = work.dialect.createIndex(name, work.table(), columns, unique);
-        work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
+        for (int build = 0; build <= work.settings.lockRetries(); build++) {
+            if (work.indexInvalid(name)) {
+                work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
+            }
+            work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
+            if (!work.indexInvalid(name)) {
+                return;
+            }
+        }
+        throw work.error("the concurrent build of index " + name + " failed " + (work.settings.lockRetries() + 1)
+                + " times, each left it invalid: long transactions kept it waiting (PostgreSQL: see"
+                + " pg_stat_activity).", null);
     }
 
     /** PostgreSQL validates the NOT VALID constraint; on H2 the rows it would reject are counted. */

@@ -94,6 +94,15 @@ final class Shape {
         }
     }
 
+    /** Gives a column a new name in its place, still showing the physical column it showed. */
+    void renameColumn(String table, String column, String newName) {
+        Table found = tables.get(n(table));
+        String physicalColumn = found == null ? null : found.columns().get(n(column));
+        if (physicalColumn != null) {
+            replaceColumn(table, column, newName, physicalColumn);
+        }
+    }
+
     /** Puts {@code newName} (mapped to a physical column) where {@code column} was. */
     void replaceColumn(String table, String oldName, String name, String physicalName) {
         String column = n(oldName);

@@ -1,0 +1,253 @@
+package dev.rollback.liquibase;
+
+import static dev.rollback.liquibase.Scenario.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code expandRenameColumn} on the real PostgreSQL as pgroll renames: an alias with no copy. Expand
+ * changes nothing physical (catalog and {@code relfilenode} as before: no column, trigger or backfill);
+ * the new version's schema shows the old column under the new name; rollback drops that schema and
+ * leaves the table as it was; contract renames the column, its index follows and the newest version's
+ * schema is made anew. Each case names the pgroll test it comes from ({@code pkg/migrations/
+ * op_rename_column_test.go}, {@code op_change_type_test.go}, {@code op_set_notnull_test.go}).
+ */
+class RenameColumnTest {
+
+    /** The change set of release 1 in the {@code items} cases: the table {@code items (id, name)}. */
+    private static final String ITEMS = "r1-create-items";
+    /** The change set of release 2 in the {@code items} cases that do several things in one. */
+    private static final String MULTI = "r2-multi-operation";
+    /** SQLSTATE undefined_column. */
+    private static final String UNDEFINED_COLUMN = "42703";
+
+    /** From {@code TestOpRenameColumn}, "rename column". */
+    @Test
+    void theNewVersionSeesTheOldColumnUnderItsNewNameAndNothingPhysicalChangesUntilContract() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_alias")) {
+            ExpandContract.builder(db.dataSource(), "rename/users.yaml").build().expand();
+            TreeSet<String> before = db.objects();
+            Map<String, Long> files = db.relfilenodes();
+            ExpandContract migrations = builder(db, "rename/rename-column.yaml");
+            String previous = VersionSchema.name(db.schema(), "r1-create-users");
+            String next = VersionSchema.name(db.schema(), "r2-rename-column");
+
+            migrations.expand();
+            assertThat(db.objects()).as("the physical schema after expand: no column, trigger or index added").isEqualTo(before);
+            assertThat(db.relfilenodes()).as("no table rewritten").containsAllEntriesOf(files);
+            assertThat(db.columns(next, "users")).containsExactly("id", "name");
+            assertThat(db.columns(previous, "users")).containsExactly("id", "username");
+            try (Connection neu = db.dataSource(next).getConnection();
+                 Connection old = db.dataSource(previous).getConnection();
+                 Connection physical = db.dataSource().getConnection()) {
+                exec(neu, "INSERT INTO users (name) VALUES (?)", "alice");
+                exec(old, "INSERT INTO users (username) VALUES (?)", "bob");
+                // a writer on the physical schema (Liquibase, an app kept there) sees the old name only, as the old version
+                assertThatThrownBy(() -> exec(physical, "UPDATE users SET name = ? WHERE id = ?", "x", 1L))
+                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo(UNDEFINED_COLUMN);
+                // the unique index on the column is the new version's too
+                assertThatThrownBy(() -> exec(neu, "INSERT INTO users (name) VALUES (?)", "bob"))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("users_username_idx");
+            }
+            assertThat(db.rows("SELECT id, name FROM " + next + ".users ORDER BY id"))
+                    .containsExactly(List.of(1L, "alice"), List.of(2L, "bob"));
+
+            migrations.rollback();
+            assertThat(db.objects()).as("the physical schema after rollback").isEqualTo(before);
+            assertThat(db.relfilenodes()).as("no table rewritten by rollback").containsAllEntriesOf(files);
+            assertThat(db.schemas()).containsExactly(previous);
+            assertThat(db.rows("SELECT id, username FROM users ORDER BY id"))
+                    .containsExactly(List.of(1L, "alice"), List.of(2L, "bob"));
+
+            migrations.expand();
+            migrations.contract();
+            assertThat(db.columns(db.schema(), "users")).as("renamed physically").containsExactly("id", "name");
+            assertThat(db.objects()).as("the index follows the rename")
+                    .contains("index definition create unique index users_username_idx on users using btree (name)");
+            assertThat(db.schemas()).containsExactly(next);
+            try (Connection neu = db.dataSource(next).getConnection()) {
+                exec(neu, "INSERT INTO users (name) VALUES (?)", "carol");
+            }
+            assertThat(db.rows("SELECT id, name FROM " + next + ".users ORDER BY id"))
+                    .containsExactly(List.of(1L, "alice"), List.of(2L, "bob"), List.of(4L, "carol")); // 3: the refused insert
+        }
+    }
+
+    @Test
+    void aContractInterruptedAfterTheRenameIsFinishedByRunningItAgain() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_resume")) {
+            ExpandContract.builder(db.dataSource(), "rename/users.yaml").build().expand();
+            ExpandContract migrations = builder(db, "rename/rename-column.yaml");
+            migrations.expand();
+            // as if the process died right after the rename: the column renamed, the phase still CONTRACTING
+            db.execute("UPDATE rollback_migration SET phase = 'CONTRACTING'", "ALTER TABLE users RENAME COLUMN username TO name");
+
+            migrations.contract();
+            String next = VersionSchema.name(db.schema(), "r2-rename-column");
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.CONTRACTED);
+            assertThat(db.schemas()).containsExactly(next);
+            assertThat(db.columns(db.schema(), "users")).containsExactly("id", "name");
+            assertThat(db.columns(next, "users")).containsExactly("id", "name");
+        }
+    }
+
+    /** From {@code TestRenameColumnInMultiOperationMigrations}, "add column, rename column". */
+    @Test
+    void aColumnAddedThenRenamedInOneChangeSetIsOneColumnUnderTheNewName() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_added")) {
+            ExpandContract migrations = afterItems(db, "rename/add-and-rename.yaml");
+            TreeSet<String> before = db.objects();
+            String next = VersionSchema.name(db.schema(), MULTI);
+
+            migrations.expand();
+            assertThat(db.columns(next, "items")).containsExactly("id", "name", "item_description");
+            try (Connection neu = db.dataSource(next).getConnection()) {
+                exec(neu, "INSERT INTO items (name, item_description) VALUES (?, ?)", "apples", "amazing");
+                assertThatThrownBy(() -> exec(neu, "INSERT INTO items (name, description) VALUES (?, ?)", "bananas", "x"))
+                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo(UNDEFINED_COLUMN);
+            }
+            assertThat(db.rows("SELECT id, name, item_description FROM " + next + ".items"))
+                    .containsExactly(List.of(1L, "apples", "amazing"));
+
+            migrations.rollback();
+            assertThat(db.objects()).as("the table cleaned up").isEqualTo(before);
+
+            migrations.expand();
+            migrations.contract();
+            try (Connection neu = db.dataSource(next).getConnection()) {
+                exec(neu, "INSERT INTO items (name, item_description) VALUES (?, ?)", "bananas", "brilliant");
+            }
+            assertThat(db.columns(db.schema(), "items")).containsExactly("id", "name", "item_description");
+            assertThat(db.rows("SELECT id, name, item_description FROM " + next + ".items ORDER BY id")).as("the value"
+                    + " archived by the rollback came back with the second expand").containsExactly(
+                    List.of(1L, "apples", "amazing"), List.of(2L, "bananas", "brilliant"));
+        }
+    }
+
+    /** From {@code TestRenameColumnInMultiOperationMigrations}, "rename table, rename column". */
+    @Test
+    void aTableAndOneOfItsColumnsRenamedInOneChangeSet() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_both")) {
+            ExpandContract migrations = afterItems(db, "rename/rename-table-and-column.yaml");
+            String previous = VersionSchema.name(db.schema(), ITEMS);
+            String next = VersionSchema.name(db.schema(), MULTI);
+
+            migrations.expand();
+            insert(db, previous, "INSERT INTO items (name) VALUES (?)", "apples");
+            insert(db, next, "INSERT INTO products (item_name) VALUES (?)", "bananas");
+            assertThat(db.rows("SELECT id, item_name FROM " + next + ".products ORDER BY id"))
+                    .containsExactly(List.of(1L, "apples"), List.of(2L, "bananas"));
+
+            migrations.rollback();
+            insert(db, previous, "INSERT INTO items (name) VALUES (?)", "carrots");
+            migrations.expand();
+            migrations.contract();
+            insert(db, next, "INSERT INTO products (item_name) VALUES (?)", "durian");
+            assertThat(db.columns(db.schema(), "products")).containsExactly("id", "item_name");
+            assertThat(db.rows("SELECT id, item_name FROM " + next + ".products ORDER BY id")).containsExactly(
+                    List.of(1L, "apples"), List.of(2L, "bananas"), List.of(3L, "carrots"), List.of(4L, "durian"));
+        }
+    }
+
+    /**
+     * From {@code op_set_notnull_test.go}, "rename table, rename column, set not null", in the order
+     * an alias allows: the rule first, on the old name, then the rename; the new name shows the shadow column.
+     */
+    @Test
+    void aColumnGivenARuleThenRenamedInOneChangeSetShowsTheRuleUnderTheNewName() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_ruled")) {
+            ExpandContract migrations = afterItems(db, "rename/not-null-then-rename.yaml");
+            String previous = VersionSchema.name(db.schema(), ITEMS);
+            String next = VersionSchema.name(db.schema(), MULTI);
+
+            migrations.expand();
+            insert(db, previous, "INSERT INTO items (name) VALUES (?)", (Object) null);
+            try (Connection neu = db.dataSource(next).getConnection()) {
+                assertThatThrownBy(() -> exec(neu, "INSERT INTO items (item_name) VALUES (?)", (Object) null))
+                        .as("the new version's NOT NULL under the new name").isInstanceOf(SQLException.class);
+                exec(neu, "INSERT INTO items (item_name) VALUES (?)", "pears");
+            }
+            // id 2 went to the refused insert
+            assertThat(db.rows("SELECT id, item_name FROM " + next + ".items ORDER BY id"))
+                    .containsExactly(List.of(1L, "unnamed"), List.of(3L, "pears"));
+            assertThat(db.rows("SELECT id, name FROM " + previous + ".items ORDER BY id"))
+                    .containsExactly(Arrays.asList(1L, null), List.of(3L, "pears"));
+
+            migrations.contract();
+            assertThat(db.columns(db.schema(), "items")).containsExactly("id", "item_name");
+            assertThat(db.objects()).contains("column items.item_name character varying nullable=no");
+            assertThat(db.rows("SELECT id, item_name FROM " + next + ".items ORDER BY id"))
+                    .containsExactly(List.of(1L, "unnamed"), List.of(3L, "pears"));
+        }
+    }
+
+    /**
+     * From {@code op_change_type_test.go}, "rename table, rename column, change type": a change of
+     * the renamed column after the rename in the same change set is refused before anything runs.
+     */
+    @Test
+    void aChangeOfTheRenamedColumnLaterInTheChangeSetIsRefusedBeforeAnythingRuns() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_refused")) {
+            ExpandContract migrations = afterItems(db, "rename/rename-then-retype.yaml");
+            TreeSet<String> before = db.objects();
+            List<String> schemas = db.schemas();
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("expandChangeColumnType on products names item_name, item_text")
+                    .hasMessageContaining("renames from name to item_name earlier in this change set")
+                    .hasMessageContaining("put this change before the rename (on name)");
+            assertThat(migrations.status()).isEmpty();
+            assertThat(db.objects()).isEqualTo(before);
+            assertThat(db.schemas()).isEqualTo(schemas);
+        }
+    }
+
+    /**
+     * From {@code TestRenameColumnInMultiOperationMigrations}, "rename column, drop column", in two
+     * change sets: the drop of the new name waits for the rename's contract.
+     */
+    @Test
+    void aLaterChangeSetNamingTheRenamedColumnWaitsForTheRenamesContract() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_later")) {
+            ExpandContract migrations = afterItems(db, "rename/rename-then-drop.yaml");
+            TreeSet<String> before = db.objects();
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("rename-then-drop.yaml::r3-drop-column::test")
+                    .hasMessageContaining("column item_name is the new name that expandRenameColumn of")
+                    .hasMessageContaining("r2-rename-column")
+                    .hasMessageContaining("nothing was changed");
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.EXPANDED);
+            assertThat(db.objects()).as("the rename expanded, nothing physical").isEqualTo(before);
+        }
+    }
+
+    /** Release 1 of the {@code items} cases run; then the migrations of the change log. */
+    private static ExpandContract afterItems(TestDatabase db, String changelog) {
+        ExpandContract.builder(db.dataSource(), "rename/items.yaml").build().expand();
+        return builder(db, changelog);
+    }
+
+    private static ExpandContract builder(TestDatabase db, String changelog) {
+        return ExpandContract.builder(db.dataSource(), changelog).backfillPause(Duration.ZERO).bakeTime(Duration.ZERO).build();
+    }
+
+    private static void insert(TestDatabase db, String schema, String sql, Object value) throws SQLException {
+        try (Connection connection = db.dataSource(schema).getConnection()) {
+            exec(connection, sql, value);
+        }
+    }
+}
