@@ -118,6 +118,11 @@ abstract class Scenario {
         return db.postgres() ? newSchema(db) + "." + table : table;
     }
 
+    /** The table as the old version sees it: through the previous version's schema on PostgreSQL (see {@link Releases}). */
+    String oldShape(TestDatabase db, String table) {
+        return db.postgres() ? VersionSchema.name(db.schema(), Releases.FIRST) + "." + table : table;
+    }
+
     /** The new version's schema: that of the change log's last change set. */
     String newSchema(TestDatabase db) {
         List<String> ids = VersionSchema.changeSetIds(changelog);
