@@ -39,9 +39,7 @@ class ConsecutiveVersionsTest {
     @Test
     void aReleaseThatExpandsTwoChangeSetsAtOnceDerivesEverySideFromEachVersionsWrites() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "chain")) {
-            migrations(db, V1, "1").expand();
-            Workload.App v1 = app(db, "V1", ConsecutiveVersionsTest::v1Write, 1, V1);
-            Workload.run(db.dataSource(), List.of(v1), OPS, null);
+            Workload.App v1 = release1(db);
             TreeSet<String> before = db.objects();
             ExpandContract v3 = migrations(db, V3, "3");
 
@@ -83,9 +81,7 @@ class ConsecutiveVersionsTest {
     @Test
     void aSecondReleaseExpandsOnlyOnceTheFirstIsContracted() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "releases")) {
-            migrations(db, V1, "1").expand();
-            Workload.App v1 = app(db, "V1", ConsecutiveVersionsTest::v1Write, 1, V1);
-            Workload.run(db.dataSource(), List.of(v1), OPS, null);
+            Workload.App v1 = release1(db);
             migrations(db, V2, "2").expand();
             Workload.App v2 = app(db, "V2", ConsecutiveVersionsTest::v2Write, 2_000_000, V2);
             Workload.run(db.dataSource(), List.of(v1, v2), OPS, null);
@@ -122,6 +118,15 @@ class ConsecutiveVersionsTest {
             Workload.run(db.dataSource(), List.of(v2), OPS, null);
             assertThat(v2.takeErrors()).as("release 2 errors after release 3's rollback").isEmpty();
         }
+    }
+
+    /** Release 1 run, and its app, which has written some rows. */
+    private static Workload.App release1(TestDatabase db) throws Exception {
+        migrations(db, V1, "1").expand();
+        Workload.App v1 = app(db, "V1", ConsecutiveVersionsTest::v1Write, 1, V1);
+        Workload.run(db.dataSource(), List.of(v1), OPS, null);
+        assertThat(v1.takeErrors()).isEmpty();
+        return v1;
     }
 
     private static ExpandContract migrations(TestDatabase db, String changelog, String version) {

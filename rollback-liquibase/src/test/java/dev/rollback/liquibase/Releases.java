@@ -15,8 +15,10 @@ import liquibase.resource.ResourceAccessor;
  * A scenario's change logs as two releases of an application, as a real change log has them:
  * release 1 creates the tables (its one change set, {@link #FIRST}, runs the scenario's set-up SQL), and
  * release 2 is release 1 followed by the scenario's change set. So release 2's change set has a change
- * set before it, whose version schema the OLD app (release 1) uses while release 2 is expanded, as
- * pgroll's operation tests put the old version on the schema of the migration before the one started.
+ * set before it, whose version schema the OLD app (release 1) uses while release 2 is expanded. As in
+ * pgroll's operation tests: each case's first migration creates the table ({@code 01_add_table}), and
+ * the old version writes through that migration's version schema with the search path set to it
+ * ({@code MustInsert}, {@code MustUpdate} in {@code pkg/migrations/op_common_test.go}).
  *
  * @param previous  release 1's change log
  * @param next      release 2's change log

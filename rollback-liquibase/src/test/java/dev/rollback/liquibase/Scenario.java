@@ -17,9 +17,10 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * One migration scenario of the acceptance suite: a table {@code customer} the OLD app writes, a
- * change log with one expand/contract change type, what the NEW app writes, and what must hold after
- * expand, rollback, a second expand and contract.
+ * One migration scenario of the acceptance suite: a table {@code customer} the OLD app writes (created
+ * by release 1's change set, see {@link Releases}), a change log with one expand/contract change type
+ * (release 2's change set), what the NEW app writes, and what must hold after expand, rollback, a
+ * second expand and contract.
  */
 abstract class Scenario {
 
