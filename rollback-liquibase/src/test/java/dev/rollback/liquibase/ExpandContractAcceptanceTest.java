@@ -1,9 +1,11 @@
 package dev.rollback.liquibase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -115,6 +117,10 @@ class ExpandContractAcceptanceTest {
             if (db.postgres()) {
                 String schema = newVersionSchema(db, scenario);
                 assertThat(db.schemas()).as("version schemas after contract").containsExactly(schema);
+                try (Connection gone = db.dataSource(previous).getConnection()) {
+                    assertThatThrownBy(() -> scenario.oldWrite(gone, -7)).as("the previous version is gone after contract")
+                            .isInstanceOf(SQLException.class);
+                }
                 contracted.on(db.dataSource(schema));
             }
             Workload.run(db.dataSource(), List.of(contracted), OPS, null);

@@ -52,6 +52,7 @@ record Releases(String previous, String next, ResourceAccessor resources) {
     }
 
     private static String json(String text) {
-        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+                .replace("\t", "\\t") + '"';
     }
 }

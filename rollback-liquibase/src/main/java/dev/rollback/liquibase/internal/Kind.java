@@ -907,11 +907,23 @@ public enum Kind {
 
     /** Creates an index ({@code where}: partial, PostgreSQL only), redoing a build that was interrupted. */
     static void createIndex(Work work, String name, String columns, boolean unique, String where) {
-        if (work.indexInvalid(name)) {
-            work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
-        }
         String index = work.dialect.createIndex(name, work.table(), columns, unique);
-        work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
+        // a concurrent build that timed out waiting for the transactions before it leaves an invalid
+        // index, which the retry's IF NOT EXISTS would keep: drop it and build again
+        for (int build = 0; ; build++) {
+            if (work.indexInvalid(name)) {
+                if (build > work.settings.lockRetries()) {
+                    throw work.error("index " + name + " was still invalid after " + build + " builds: each waits for"
+                            + " the transactions running when it started, and a long one kept it waiting (PostgreSQL:"
+                            + " see pg_stat_activity). End it;", null);
+                }
+                work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
+            }
+            work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
+            if (!work.indexInvalid(name)) {
+                return;
+            }
+        }
     }
 
     /** PostgreSQL validates the NOT VALID constraint; on H2 the rows it would reject are counted. */
