@@ -17,9 +17,10 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * One migration scenario of the acceptance suite: a table {@code customer} the OLD app writes, a
- * change log with one expand/contract change type, what the NEW app writes, and what must hold after
- * expand, rollback, a second expand and contract.
+ * One migration scenario of the acceptance suite: a table {@code customer} the OLD app writes (created
+ * by release 1's change set, see {@link Releases}), a change log with one expand/contract change type
+ * (release 2's change set), what the NEW app writes, and what must hold after expand, rollback, a
+ * second expand and contract.
  */
 abstract class Scenario {
 
@@ -116,6 +117,11 @@ abstract class Scenario {
     /** The table as the new version sees it: through its version schema on PostgreSQL. */
     String newShape(TestDatabase db, String table) throws SQLException {
         return db.postgres() ? newSchema(db) + "." + table : table;
+    }
+
+    /** The table as the old version sees it: through the previous version's schema on PostgreSQL (see {@link Releases}). */
+    String oldShape(TestDatabase db, String table) {
+        return db.postgres() ? VersionSchema.name(db.schema(), Releases.FIRST) + "." + table : table;
     }
 
     /** The new version's schema: that of the change log's last change set. */

@@ -614,10 +614,11 @@ final class Scenarios {
             if (db.postgres()) {
                 assertThat(db.count("SELECT COUNT(*) FROM " + newShape(db, "customer") + " WHERE id IN " + ids(newIds)
                         + " AND name IS NULL")).as("NULLs the new version wrote").isEqualTo(newIds.stream().filter(i -> i % 2 == 0).count());
-                db.execute("INSERT INTO customer (id, name, email, amount) VALUES (-1, 'n', 'e', 1)");
-                assertThatThrownBy(() -> db.execute("UPDATE customer SET name = NULL WHERE id = -1"))
+                String old = oldShape(db, "customer");
+                db.execute("INSERT INTO " + old + " (id, name, email, amount) VALUES (-1, 'n', 'e', 1)");
+                assertThatThrownBy(() -> db.execute("UPDATE " + old + " SET name = NULL WHERE id = -1"))
                         .as("the old column keeps its NOT NULL").isInstanceOf(SQLException.class);
-                db.execute("DELETE FROM customer WHERE id = -1");
+                db.execute("DELETE FROM " + old + " WHERE id = -1");
             }
         }
 
@@ -740,10 +741,11 @@ final class Scenarios {
         void checkExpanded(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
             assertThat(db.objects()).as("the old version's columns keep having no default")
                     .noneMatch(o -> o.startsWith("default customer.amount ") || o.startsWith("default customer.name "));
-            db.execute("INSERT INTO customer (id, name) VALUES (-1, 'old')");
-            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE id = -1 AND amount IS NULL"))
-                    .as("an old write without amount").isOne();
-            db.execute("DELETE FROM customer WHERE id = -1");
+            String old = oldShape(db, "customer");
+            db.execute("INSERT INTO " + old + " (id, name) VALUES (-1, 'old')");
+            assertThat(db.count("SELECT COUNT(*) FROM " + old + " WHERE id = -1 AND amount IS NULL"))
+                    .as("an old write without amount, through the old version's schema").isOne();
+            db.execute("DELETE FROM " + old + " WHERE id = -1");
             checkNewRows(db, newIds);
         }
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +40,10 @@ final class Workload {
         final List<String> errors = new CopyOnWriteArrayList<>();
         /** Where the app connects, if not the workload's data source (e.g. its version schema). */
         volatile DataSource dataSource;
+        /** How the app finds its version schema before each write; null: it stays where it connected. */
+        volatile Version version;
+        /** The schemas the app's writes went through (first on their search path) since last taken. */
+        final Set<String> schemas = ConcurrentHashMap.newKeySet();
 
         App(String name, Op op, long firstId) {
             this.name = name;
@@ -49,6 +54,10 @@ final class Workload {
         void write(Connection connection) {
             long id = nextId.incrementAndGet();
             try {
+                Version following = version;
+                if (following != null) {
+                    schemas.add(following.follow(connection));
+                }
                 op.run(connection, id);
                 ids.add(id);
             } catch (SQLException | RuntimeException e) {
@@ -62,10 +71,53 @@ final class Workload {
             return this;
         }
 
+        /** From now on, finds its version schema before each write, as an application of that change log does. */
+        App following(Version following) {
+            this.version = following;
+            return this;
+        }
+
+        List<String> takeSchemas() {
+            List<String> taken = new ArrayList<>(schemas);
+            schemas.clear();
+            return taken;
+        }
+
         List<String> takeErrors() {
             List<String> taken = new ArrayList<>(errors);
             errors.clear();
             return taken;
+        }
+    }
+
+    /**
+     * An application's version: the change sets of its own change log. Before each write it looks up
+     * the schema of its version ({@link VersionSchema#resolve}) on its connection until that is a
+     * version schema, then keeps it, as the Spring starter's data source does; so an application that
+     * connected before an expand moves onto its version's schema as soon as the expand has made it.
+     */
+    static final class Version {
+        private final String physical;
+        private final List<String> changeSetIds;
+        private final Map<Connection, String> schemaOf = new ConcurrentHashMap<>();
+
+        Version(String physical, List<String> changeSetIds) {
+            this.physical = physical;
+            this.changeSetIds = List.copyOf(changeSetIds);
+        }
+
+        /** Puts the connection on the version's schema if it has one by now; returns the schema it is on. */
+        String follow(Connection connection) throws SQLException {
+            String schema = schemaOf.getOrDefault(connection, physical);
+            if (schema.equals(physical)) {
+                String found = VersionSchema.resolve(connection, physical, changeSetIds);
+                if (!found.equals(schema)) {
+                    VersionSchema.use(connection, found);
+                    schema = found;
+                }
+                schemaOf.put(connection, schema);
+            }
+            return schema;
         }
     }
 

@@ -88,11 +88,12 @@ public abstract class Dialect {
     }
 
     /**
-     * @param newSchema the new version's schema, whose writes the trigger tells from the others, or
-     *                  null where there is none (then each side is derived from the other when unset)
+     * @param newWrite the condition that tells a write of the new version (or a later one) from the
+     *                 others ({@code VersionSchemas.newWrite}), or null where there is no version schema
+     *                 (then each side is derived from the other when unset)
      * @return the SQL for a trigger function and a trigger that keep the rules, one statement each
      */
-    abstract List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newSchema);
+    abstract List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newWrite);
 
     /** @return the SQL that drops the sync trigger (and its function), if it exists */
     abstract List<String> dropSyncTrigger(String table, String helper);

@@ -79,6 +79,7 @@ public final class Engine {
                     case ROLLING_BACK -> throw new MigrationException(ref.toString(), "its rollback was interrupted;"
                             + " run rollback again to finish it, then expand.", null);
                     case ROLLED_BACK -> {
+                        oneReleaseAtATime(ref);
                         spec.kind().validate(work);
                         work.spec = VersionSchemas.capture(work, ref, spec.kind().capture(work));
                         row = new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDING,
@@ -89,6 +90,7 @@ public final class Engine {
                     default -> throw new IllegalStateException(row.phase().name());
                 }
             } else {
+                oneReleaseAtATime(ref);
                 spec.kind().validate(work);
                 work.spec = VersionSchemas.capture(work, ref, spec.kind().capture(work));
                 row = new PhaseTable.Row(id, 0, ref, work.spec, MigrationPhase.EXPANDING, settings.serviceVersion(),
@@ -102,6 +104,32 @@ public final class Engine {
             PhaseTable.update(connection, new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDED,
                     row.serviceVersion(), now(), now(), helper));
         });
+    }
+
+    /**
+     * Refuses to start expanding a change set while migrations another version expanded are still in
+     * progress (neither contracted nor rolled back), as pgroll starts no migration while one is in
+     * progress: rollback and contract act on every migration in progress, so a rollback of the later
+     * version would take the earlier one's away while it runs. The change sets one version expands
+     * (in one update or after an interruption) go together. Where the expanding version is unknown,
+     * nothing tells two versions apart and nothing is refused.
+     */
+    private void oneReleaseAtATime(ChangeSetRef ref) throws SQLException {
+        String version = settings.serviceVersion();
+        if (version == null) {
+            return;
+        }
+        List<PhaseTable.Row> others = PhaseTable.all(connection).stream()
+                .filter(r -> VersionSchemas.ACTIVE.contains(r.phase()) && r.serviceVersion() != null
+                        && !r.serviceVersion().equals(version)).toList();
+        if (!others.isEmpty()) {
+            PhaseTable.Row other = others.get(0);
+            throw new MigrationException(ref.toString(), "version " + version + " cannot start expanding while "
+                    + others.size() + " migration(s) that version " + other.serviceVersion() + " expanded are in progress"
+                    + " (" + other.ref() + ", " + other.phase() + "). Contract them once version " + other.serviceVersion()
+                    + " is confirmed and no older version runs, or roll them back, then expand again; nothing was changed.",
+                    null);
+        }
     }
 
     /**

@@ -104,7 +104,7 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
-    List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newSchema) {
+    List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newWrite) {
         return List.of("CREATE TRIGGER IF NOT EXISTS " + triggerName(helper) + " BEFORE INSERT, UPDATE ON " + table
                 + " FOR EACH ROW CALL '" + H2SyncTrigger.class.getName() + "'");
     }

@@ -951,8 +951,13 @@ public enum Kind {
      */
     static void createIndex(Work work, String name, String columns, boolean unique, String where) {
         String index = work.dialect.createIndex(name, work.table(), columns, unique);
-        for (int build = 0; build <= work.settings.lockRetries(); build++) {
+        for (int build = 0; ; build++) {
             if (work.indexInvalid(name)) {
+                if (build > work.settings.lockRetries()) {
+                    throw work.error("index " + name + " was still invalid after " + build + " builds: each waits for"
+                            + " the transactions running when it started, and a long one kept it waiting (PostgreSQL:"
+                            + " see pg_stat_activity). End it;", null);
+                }
                 work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
             }
             work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
@@ -960,9 +965,6 @@ public enum Kind {
                 return;
             }
         }
-        throw work.error("the concurrent build of index " + name + " failed " + (work.settings.lockRetries() + 1)
-                + " times, each left it invalid: long transactions kept it waiting (PostgreSQL: see"
-                + " pg_stat_activity).", null);
     }
 
     /** PostgreSQL validates the NOT VALID constraint; on H2 the rows it would reject are counted. */

@@ -48,16 +48,16 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newSchema) {
+    List<String> createSyncTrigger(String table, String helper, List<Rule> rules, String newWrite) {
         StringBuilder body = new StringBuilder()
                 .append("CREATE OR REPLACE FUNCTION ").append(functionName(helper))
                 .append("() RETURNS trigger LANGUAGE plpgsql AS $rb$\nBEGIN\n")
                 .append("  IF current_setting('rollback.backfill', true) = 'on' THEN RETURN NEW; END IF;\n");
-        if (newSchema == null) {
+        if (newWrite == null) {
             body.append(bothShapes(rules));
         } else {
             // the writer's version says which side it wrote: the new version sees only its own columns
-            body.append("  IF (current_schemas(false))[1] = '").append(newSchema).append("' THEN\n");
+            body.append("  IF ").append(newWrite).append(" THEN\n");
             for (Rule rule : rules) {
                 if (rule instanceof Rule.Pair pair) {
                     body.append("    NEW.").append(pair.a()).append(" := ").append(value(pair.bToA())).append(";\n");

@@ -92,7 +92,7 @@ final class Shadow {
         return "CREATE OR REPLACE FUNCTION " + Dialect.functionName(work.helper)
                 + "() RETURNS trigger LANGUAGE plpgsql AS $rb$\nBEGIN\n"
                 + "  IF current_setting('rollback.backfill', true) = 'on' THEN RETURN NEW; END IF;\n"
-                + "  IF (current_schemas(false))[1] = '" + work.require(VersionSchemas.SCHEMA) + "' THEN\n"
+                + "  IF " + VersionSchemas.newWrite(work) + " THEN\n"
                 + "    IF TG_OP = 'INSERT' OR NEW." + shadow + " IS DISTINCT FROM OLD." + shadow + " THEN\n"
                 + "      NEW." + column + " := " + downValue + ";\n"
                 + "    END IF;\n"

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +71,53 @@ final class VersionSchemas {
         statements.add("DROP SCHEMA IF EXISTS " + quote(schema) + " CASCADE");
         statements.addAll(create(work, schema, shape(work, rows, last)));
         work.atomically("create the new version's schema " + schema, statements);
+    }
+
+    /**
+     * The condition, in a trigger function on PostgreSQL, that a write comes from the migration's own
+     * version or a later one, or null where the migration has no version schema. Such a writer is on a
+     * version schema of the table's schema that is not an older version's: the previous version's, or
+     * one that exists already as this expand runs (made by an earlier change set). So a release that
+     * expands several change sets at once, or a later release expanded before this one is contracted,
+     * writes through the schema of its last change set and is taken for a new write by every earlier
+     * change set's trigger too; a writer on any other schema is an older version.
+     */
+    static String newWrite(Work work) {
+        String schema = work.spec.get(SCHEMA);
+        if (schema == null) {
+            return null;
+        }
+        String base = work.catalog(() -> work.connection.getSchema());
+        Set<String> older = new TreeSet<>(work.catalog(() -> versionSchemas(work, base)));
+        older.remove(schema);
+        String previous = work.spec.get(PREVIOUS);
+        if (previous != null) {
+            older.add(previous);
+        }
+        String writer = "(current_schemas(false))[1]";
+        return writer + " <> TG_TABLE_SCHEMA AND left(" + writer + ", length(TG_TABLE_SCHEMA) + 1) = TG_TABLE_SCHEMA || '_'"
+                + (older.isEmpty() ? "" : " AND " + writer + " NOT IN (" + older.stream().map(VersionSchemas::literal)
+                .collect(Collectors.joining(", ")) + ")");
+    }
+
+    /** The schemas named like the version schemas of a physical schema ({@code <schema>_...}). */
+    private static List<String> versionSchemas(Work work, String base) throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        try (PreparedStatement query = work.connection.prepareStatement(
+                "SELECT nspname FROM pg_namespace WHERE left(nspname, length(?) + 1) = ? || '_'")) {
+            query.setString(1, base);
+            query.setString(2, base);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    schemas.add(rows.getString(1));
+                }
+            }
+        }
+        return schemas;
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** Before a migration's rollback: drops the new version's schema (the previous one stays in use). */

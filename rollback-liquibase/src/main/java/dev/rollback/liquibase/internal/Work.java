@@ -242,7 +242,8 @@ final class Work {
         if (rules.isEmpty()) {
             return;
         }
-        List<String> statements = dialect.createSyncTrigger(table(), helper, rules, spec.get(VersionSchemas.SCHEMA));
+        List<String> statements = dialect.createSyncTrigger(table(), helper, rules,
+                dialect.isPostgres() ? VersionSchemas.newWrite(this) : null);
         if (dialect.isPostgres()) {
             // function first (replaceable), the trigger only if missing: never a moment without it
             sql("create the sync trigger function", statements.get(0));
