@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * names the migration, its phase and the next command; Liquibase's change log lock, which Liquibase
  * 4.33 leaves held for a dead process, is recognised as left by a process that is gone and released;
  * rollback leaves the schema and every value as they were before the expand (the acceptance suite's
- * catalog diff); expand from the killed state completes, and contract after it.
+ * catalog diff); expand from the killed state completes, and contract after it. The same for a
+ * rollback killed while it archives the values only the new version knew.
  */
 class KilledProcessTest {
 
@@ -76,6 +77,52 @@ class KilledProcessTest {
                     .isEqualTo(MigrationPhase.CONTRACTED);
             assertThat(db.count("SELECT COUNT(*) FROM customer WHERE amount_dec * 100 = id")).isEqualTo(ROWS);
         }
+    }
+
+    @Test
+    void aRollbackWhoseJvmIsKilledMidArchiveIsFinishedByRollbackAndExpandRestoresTheArchive() throws Exception {
+        try (TestDatabase db = customers("jvm_killed_rb")) {
+            TreeSet<String> before = db.objects();
+            List<List<Object>> rowsBefore = db.rows("SELECT id, name, email, amount FROM customer ORDER BY id");
+            ExpandContract migrations = ExpandContract.builder(db.dataSource(), SCENARIO.changelog)
+                    .bakeTime(Duration.ZERO).build();
+            migrations.expand();
+
+            killMidway(db, "rollback", "the archive to have started", () -> phase(db).equals("ROLLING_BACK")
+                    && !db.archives().isEmpty() && db.count("SELECT COUNT(*) FROM rollback_archive." + db.archives().get(0)) > 0);
+
+            assertThat(migrations.status()).singleElement().satisfies(status -> {
+                assertThat(status.phase()).isEqualTo(MigrationPhase.ROLLING_BACK);
+                assertThat(status.nextStep()).contains("run rollback again to finish it");
+            });
+            assertThat(db.count("SELECT COUNT(*) FROM rollback_archive." + db.archives().get(0)))
+                    .as("archived when killed").isBetween(1L, ROWS - 1L);
+            assertThat(status(db)).contains("ROLLING_BACK  expandChangeColumnType on customer",
+                    "next: its rollback was interrupted (or is running): run rollback again",
+                    "Liquibase's change log lock is free");
+
+            migrations.rollback();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.ROLLED_BACK);
+            assertThat(db.objects()).as("schema after the rollback finished").isEqualTo(before);
+            assertThat(db.rows("SELECT id, name, email, amount FROM customer ORDER BY id")).as("rows after the rollback")
+                    .isEqualTo(rowsBefore);
+            assertThat(db.count("SELECT COUNT(*) FROM rollback_archive." + db.archives().get(0)))
+                    .as("every NEW value archived").isEqualTo(ROWS);
+
+            migrations.expand();
+            assertThat(db.archives()).as("the archive, restored and dropped").isEmpty();
+            assertThat(db.count("SELECT COUNT(*) FROM customer WHERE amount_dec IS NULL OR amount_dec * 100 <> amount"))
+                    .isZero();
+            migrations.contract();
+            assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
+                    .isEqualTo(MigrationPhase.CONTRACTED);
+        }
+    }
+
+    private static String phase(TestDatabase db) throws SQLException {
+        List<List<Object>> rows = db.rows("SELECT phase FROM " + ExpandContract.PHASE_TABLE);
+        return rows.isEmpty() ? "" : (String) rows.get(0).get(0);
     }
 
     private static TestDatabase customers(String test) throws SQLException {

@@ -318,36 +318,53 @@ final class Work {
      * without one), each batch its own transaction under the lock timeout, with the sync trigger off.
      */
     void backfill(String column, String expression, String condition) {
+        inBatches("backfill " + column, "UPDATE " + table() + " rb_row SET " + column + " = (" + expression + ") WHERE ",
+                condition, true);
+    }
+
+    /**
+     * Runs {@code statement} (which ends in {@code WHERE} and calls the table {@code rb_row}) on the rows
+     * matching {@code condition} in batches, as {@link #backfill} does: archives and restores are
+     * batched too, so that a large table's rollback or re-expand holds no lock for long.
+     *
+     * @param metered whether the rows count as backfilled in the meters
+     */
+    void inBatches(String what, String statement, String condition, boolean metered) {
         String table = table();
-        long total = count("SELECT COUNT(*) FROM " + table + " WHERE " + condition);
+        long total = count("SELECT COUNT(*) FROM " + table + " rb_row WHERE " + condition);
         if (total == 0) {
-            settings.meters().progress(table, 1.0);
+            if (metered) {
+                settings.meters().progress(table, 1.0);
+            }
             return;
         }
-        String update = "UPDATE " + table + " rb_row SET " + column + " = (" + expression + ") WHERE ";
-        Batches batches = key().isEmpty() && dialect.isPostgres() ? new BlockBatches(update, condition)
-                : new KeyBatches(key(), update, condition);
+        Batches batches = key().isEmpty() && dialect.isPostgres() ? new BlockBatches(statement, condition)
+                : new KeyBatches(key(), statement, condition);
         long start = settings.clock().monotonicTime();
         long lastLog = settings.clock().wallTime();
         long done = 0;
         while (true) {
-            Long rows = retrying("backfill " + column, () -> inBackfill(batches::next));
+            Long rows = retrying(what, () -> inBackfill(batches::next));
             if (rows == null) {
                 break;
             }
             done += rows;
-            settings.meters().rows(table, rows);
-            settings.meters().progress(table, Math.min(1.0, (double) done / total));
+            if (metered) {
+                settings.meters().rows(table, rows);
+                settings.meters().progress(table, Math.min(1.0, (double) done / total));
+            }
             long now = settings.clock().wallTime();
             if (now - lastLog >= LOG_EVERY_MS) {
-                LOG.info("backfill of {}.{} ({}): {} of about {} rows", table, column, ref, done, total);
+                LOG.info("{} of {} ({}): {} of about {} rows", what, table, ref, done, total);
                 lastLog = now;
             }
             pause(settings.backfillPause());
         }
-        settings.meters().progress(table, 1.0);
+        if (metered) {
+            settings.meters().progress(table, 1.0);
+        }
         long ms = TimeUnit.NANOSECONDS.toMillis(settings.clock().monotonicTime() - start);
-        LOG.info("backfill of {}.{} ({}) done: {} rows in {} ms", table, column, ref, done, ms);
+        LOG.info("{} of {} ({}) done: {} rows in {} ms", what, table, ref, done, ms);
     }
 
     /** One batch of a backfill after another; a batch that fails is rolled back and tried again. */
