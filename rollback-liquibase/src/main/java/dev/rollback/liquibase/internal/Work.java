@@ -330,16 +330,27 @@ final class Work {
      * @param metered whether the rows count as backfilled in the meters
      */
     void inBatches(String what, String statement, String condition, boolean metered) {
+        inBatches(what, table(), key(), List.of(), statement, condition, metered);
+    }
+
+    /**
+     * Runs {@code statement} in batches by ranges of {@code key} of the table {@code source} (which may be
+     * another than the migration's, e.g. an archive, called {@code rb_row} in {@code condition}), each
+     * range also put on {@code alsoKey} if not empty (the same values under other names, e.g. the
+     * migration's table's key joined to the archive's, so that the planner reads a range of both).
+     */
+    void inBatches(String what, String source, List<String> key, List<String> alsoKey, String statement,
+                   String condition, boolean metered) {
         String table = table();
-        long total = count("SELECT COUNT(*) FROM " + table + " rb_row WHERE " + condition);
+        long total = count("SELECT COUNT(*) FROM " + source + " rb_row WHERE " + condition);
         if (total == 0) {
             if (metered) {
                 settings.meters().progress(table, 1.0);
             }
             return;
         }
-        Batches batches = key().isEmpty() && dialect.isPostgres() ? new BlockBatches(statement, condition)
-                : new KeyBatches(key(), statement, condition);
+        Batches batches = key.isEmpty() && dialect.isPostgres() ? new BlockBatches(statement, condition)
+                : new KeyBatches(source, key, alsoKey, statement, condition);
         long start = settings.clock().monotonicTime();
         long lastLog = settings.clock().wallTime();
         long done = 0;
@@ -375,22 +386,28 @@ final class Work {
 
     /** Batches by key: {@code (k1, k2) > (last)} up to the key {@code batchSize} rows on. */
     private final class KeyBatches implements Batches {
+        private final String source;
         private final List<String> key;
-        private final String columns;
+        private final List<String> ranged;
         private final String update;
         private final String condition;
         private Object[] low;
 
-        KeyBatches(List<String> key, String update, String condition) {
+        KeyBatches(String source, List<String> key, List<String> alsoKey, String update, String condition) {
+            this.source = source;
             this.key = key;
-            this.columns = "(" + String.join(", ", key) + ")";
+            this.ranged = alsoKey.isEmpty() ? List.of(columns(key)) : List.of(columns(key), columns(alsoKey));
             this.update = update;
             this.condition = condition;
         }
 
+        private static String columns(List<String> key) {
+            return "(" + String.join(", ", key) + ")";
+        }
+
         @Override
         public Long next() throws SQLException {
-            String after = low == null ? "" : " WHERE " + columns + " > " + placeholders();
+            String after = low == null ? "" : " WHERE " + columns(key) + " > " + placeholders();
             List<String> aliases = new ArrayList<>();
             List<String> selected = new ArrayList<>();
             for (int i = 0; i < key.size(); i++) {
@@ -399,7 +416,7 @@ final class Work {
             }
             Object[] high;
             try (PreparedStatement query = connection.prepareStatement("SELECT " + String.join(", ", aliases) + " FROM (SELECT "
-                    + String.join(", ", selected) + " FROM " + table() + after + " ORDER BY " + String.join(", ", key)
+                    + String.join(", ", selected) + " FROM " + source + after + " ORDER BY " + String.join(", ", key)
                     + " LIMIT " + settings.backfillBatchSize() + ") rb_batch ORDER BY " + String.join(" DESC, ", aliases)
                     + " DESC LIMIT 1")) {
                 set(query, 1, low);
@@ -413,10 +430,17 @@ final class Work {
                     }
                 }
             }
+            StringBuilder range = new StringBuilder();
+            for (String columns : ranged) {
+                range.append(low == null ? "" : columns + " > " + placeholders() + " AND ")
+                        .append(columns).append(" <= ").append(placeholders()).append(" AND ");
+            }
             long rows;
-            try (PreparedStatement statement = connection.prepareStatement(update + (low == null ? "" : columns + " > "
-                    + placeholders() + " AND ") + columns + " <= " + placeholders() + " AND (" + condition + ")")) {
-                set(statement, set(statement, 1, low), high);
+            try (PreparedStatement statement = connection.prepareStatement(update + range + "(" + condition + ")")) {
+                int next = 1;
+                for (int i = 0; i < ranged.size(); i++) {
+                    next = set(statement, set(statement, next, low), high);
+                }
                 rows = statement.executeUpdate();
             }
             low = high;
