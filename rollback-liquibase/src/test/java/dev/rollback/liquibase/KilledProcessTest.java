@@ -35,9 +35,8 @@ class KilledProcessTest {
     void anExpandWhoseJvmIsKilledMidBackfillIsRolledBackToTheSameSchemaThenExpandedAgainAndContracted() throws Exception {
         try (TestDatabase db = customers("jvm_killed")) {
             TreeSet<String> before = db.objects();
-            List<List<Object>> rowsBefore = db.rows("SELECT id, name, email, amount FROM customer ORDER BY id");
-            ExpandContract migrations = ExpandContract.builder(db.dataSource(), SCENARIO.changelog)
-                    .bakeTime(Duration.ZERO).build();
+            List<List<Object>> rowsBefore = oldRows(db);
+            ExpandContract migrations = migrations(db);
 
             killMidway(db, "expand", "the backfill to have started", () -> backfilled(db) > 0);
 
@@ -59,7 +58,7 @@ class KilledProcessTest {
             assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
                     .isEqualTo(MigrationPhase.ROLLED_BACK);
             assertThat(db.objects()).as("schema after the rollback of the killed expand").isEqualTo(before);
-            assertThat(db.rows("SELECT id, name, email, amount FROM customer ORDER BY id")).as("rows after the rollback")
+            assertThat(oldRows(db)).as("rows after the rollback")
                     .isEqualTo(rowsBefore);
             assertThat(status(db)).contains("ROLLED_BACK", "next: the old version's schema is back: run expand",
                     "Liquibase's change log lock is free");
@@ -83,9 +82,8 @@ class KilledProcessTest {
     void aRollbackWhoseJvmIsKilledMidArchiveIsFinishedByRollbackAndExpandRestoresTheArchive() throws Exception {
         try (TestDatabase db = customers("jvm_killed_rb")) {
             TreeSet<String> before = db.objects();
-            List<List<Object>> rowsBefore = db.rows("SELECT id, name, email, amount FROM customer ORDER BY id");
-            ExpandContract migrations = ExpandContract.builder(db.dataSource(), SCENARIO.changelog)
-                    .bakeTime(Duration.ZERO).build();
+            List<List<Object>> rowsBefore = oldRows(db);
+            ExpandContract migrations = migrations(db);
             migrations.expand();
 
             killMidway(db, "rollback", "the archive to have started", () -> phase(db).equals("ROLLING_BACK")
@@ -105,7 +103,7 @@ class KilledProcessTest {
             assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
                     .isEqualTo(MigrationPhase.ROLLED_BACK);
             assertThat(db.objects()).as("schema after the rollback finished").isEqualTo(before);
-            assertThat(db.rows("SELECT id, name, email, amount FROM customer ORDER BY id")).as("rows after the rollback")
+            assertThat(oldRows(db)).as("rows after the rollback")
                     .isEqualTo(rowsBefore);
             assertThat(db.count("SELECT COUNT(*) FROM rollback_archive." + db.archives().get(0)))
                     .as("every NEW value archived").isEqualTo(ROWS);
@@ -118,6 +116,15 @@ class KilledProcessTest {
             assertThat(migrations.status()).singleElement().extracting(MigrationStatus::phase)
                     .isEqualTo(MigrationPhase.CONTRACTED);
         }
+    }
+
+    /** The rows as the OLD app sees them. */
+    private static List<List<Object>> oldRows(TestDatabase db) throws SQLException {
+        return db.rows("SELECT id, name, email, amount FROM customer ORDER BY id");
+    }
+
+    private static ExpandContract migrations(TestDatabase db) {
+        return ExpandContract.builder(db.dataSource(), SCENARIO.changelog).bakeTime(Duration.ZERO).build();
     }
 
     private static String phase(TestDatabase db) throws SQLException {

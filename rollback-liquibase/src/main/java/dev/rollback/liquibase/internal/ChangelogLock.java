@@ -119,7 +119,8 @@ public final class ChangelogLock {
             lockedBy = String.valueOf(lock.getString(1));
             since = String.valueOf(lock.getString(2));
         }
-        if (!PhaseTable.exists(connection)) {
+        if (!PhaseTable.exists(connection) || dialect.column(connection, PhaseTable.TABLE, "step_lock") == null) {
+            // no expand step recorded anything (or only one of a version that did not record)
             return Optional.of(new Held(lockedBy, since, Holder.UNKNOWN, null));
         }
         try (PreparedStatement query = connection.prepareStatement("SELECT id, step_session FROM " + PhaseTable.TABLE

@@ -510,17 +510,10 @@ final class Work {
         }
     }
 
-    /**
-     * Runs one batch in its own transaction, marked as backfill so that the sync triggers leave it alone.
-     * On PostgreSQL its commit does not wait for the disk: a batch lost in a crash is done again by the
-     * step run again, and the step's end in the phase table is committed durably after it (WAL order).
-     */
+    /** Runs one batch in its own transaction, marked as backfill so that the sync triggers leave it alone. */
     private Long inBackfill(Action<Long> batch) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            if (dialect.isPostgres()) {
-                Dialect.execute(connection, "SET LOCAL synchronous_commit = off");
-            }
             dialect.backfilling(connection, true);
             Long rows = batch.run();
             dialect.backfilling(connection, false);
