@@ -142,7 +142,7 @@ public final class ChangelogLock {
     /**
      * Releases the lock, as {@code liquibase release-locks} does.
      *
-     * @param connection a connection in auto-commit
+     * @param connection a connection (committed if it is not in auto-commit)
      * @param grantedAt  release it only if it is still the lock granted then ({@link Held#since()}), so
      *                   that a lock another update took in the meantime stays; null: whoever holds it
      * @return whether it was held (and released)
@@ -158,7 +158,11 @@ public final class ChangelogLock {
             if (grantedAt != null) {
                 update.setString(1, grantedAt);
             }
-            return update.executeUpdate() > 0;
+            boolean released = update.executeUpdate() > 0;
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+            return released;
         }
     }
 
