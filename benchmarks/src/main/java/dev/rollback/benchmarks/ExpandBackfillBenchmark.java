@@ -25,8 +25,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * schema, so nothing is backfilled; it measures what a rename's expand costs on a large table and
  * what the OLD app waits for meanwhile), {@code retype} ({@code expandChangeColumnType} INTEGER to
  * NUMERIC: a new column converted both ways by a trigger that tells the versions apart, the version
- * schemas of views) or {@code retype-composite} (the same on a table whose primary key has two columns). Reports the
- * backfill's rows/s, the OLD app's longest statement (which includes any lock wait) and its errors.
+ * schemas of views) or {@code retype-composite} (the same on a table whose primary key has two columns).
+ * Reports the backfill's rows/s, the OLD app's longest statement (which includes any lock wait) and its
+ * errors; for the two retype cases also the rollback that archives the new column and the expand after
+ * it that restores it (both batched by key), each with the OLD app's statements meanwhile.
  * The rows/s divide the rows backfilled by the whole expand's time (DDL, trigger, count and backfill).
  * Not JMH: one long operation measured once, not a hot loop. Works in its own schema, dropped at the end.
  *
@@ -84,7 +86,8 @@ public final class ExpandBackfillBenchmark {
     static void run(String url, String user, String password, int rows, int writesPerSecond, Case benchmark,
                     PrintStream out) throws Exception {
         PGSimpleDataSource admin = dataSource(url, user, password, null);
-        execute(admin, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA);
+        dropAll(admin); // also what a run that was killed left
+        execute(admin, "CREATE SCHEMA " + SCHEMA);
         PGSimpleDataSource db = dataSource(url, user, password, SCHEMA);
         try {
             long seedStart = System.nanoTime();
@@ -105,7 +108,6 @@ public final class ExpandBackfillBenchmark {
             migrations.expand();
             double seconds = (System.nanoTime() - start) / 1e9;
             Thread.sleep(2_000);
-            oldApp.stop();
 
             Counter counter = registry.find(MigrationMetricNames.BACKFILL_ROWS).counter();
             double backfilled = counter == null ? 0 : counter.count(); // registered at the first batch
@@ -116,21 +118,44 @@ public final class ExpandBackfillBenchmark {
                 out.printf(Locale.ROOT, "%s: expand (add column, sync trigger, backfill) of %,d rows: %.1f s, %,.0f rows/s%n",
                         benchmark.name().toLowerCase(Locale.ROOT), (long) backfilled, seconds, backfilled / seconds);
             }
-            out.printf(Locale.ROOT, "OLD app: %,d statements (%d inserts + %d updates per second), longest statement %d ms,"
-                    + " errors %d%n", oldApp.writes.get(), writesPerSecond, writesPerSecond,
-                    TimeUnit.NANOSECONDS.toMillis(oldApp.longest.get()), oldApp.errors.get());
-            oldApp.firstError.forEach(e -> out.println("  error: " + e));
+            oldApp.report("expand", out);
+            if (benchmark != Case.RENAME) {
+                // the values only the new version knew: archived by rollback, restored by the next expand
+                timed("rollback (archive of the new column)", migrations::rollback, oldApp, out);
+                timed("expand again (restore from the archive, backfill of the rest)", migrations::expand, oldApp, out);
+            }
+            oldApp.stop();
             migrations.rollback();
         } finally {
-            // with the version schemas that expand made, if the rollback did not get to drop them, and the
-            // archives the rollback made in the library's schema
-            execute(admin, "DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE '"
-                    + SCHEMA + "\\_%' LOOP EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$",
-                    "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'rollback_archive'"
-                            + " AND tablename LIKE '" + SCHEMA + "\\_%' LOOP EXECUTE 'DROP TABLE rollback_archive.' ||"
-                            + " quote_ident(t); END LOOP; END $$",
-                    "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            dropAll(admin);
         }
+    }
+
+    /**
+     * Drops the benchmark's schema with the version schemas that expand made, if the rollback did not get
+     * to drop them, and the archives the rollback made in the library's schema.
+     */
+    private static void dropAll(PGSimpleDataSource admin) throws SQLException {
+        execute(admin, "DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE '"
+                + SCHEMA + "\\_%' LOOP EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$",
+                "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'rollback_archive'"
+                        + " AND tablename LIKE '" + SCHEMA + "\\_%' LOOP EXECUTE 'DROP TABLE rollback_archive.' ||"
+                        + " quote_ident(t); END LOOP; END $$",
+                "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run();
+    }
+
+    /** Runs a step while the OLD app writes and reports its time and the OLD app's statements meanwhile. */
+    private static void timed(String what, Step step, OldApp oldApp, PrintStream out) throws InterruptedException {
+        long start = System.nanoTime();
+        step.run();
+        out.printf(Locale.ROOT, "%s: %.1f s%n", what, (System.nanoTime() - start) / 1e9);
+        Thread.sleep(1_000);
+        oldApp.report(what, out);
     }
 
     /** The OLD app: inserts a row and updates a random one, at a steady rate, timing every statement. */
@@ -139,6 +164,7 @@ public final class ExpandBackfillBenchmark {
         private final int rows;
         private final String row;
         private final long periodNanos;
+        private final int writesPerSecond;
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicLong nextId;
         final AtomicLong writes = new AtomicLong();
@@ -149,6 +175,7 @@ public final class ExpandBackfillBenchmark {
 
         OldApp(PGSimpleDataSource db, int rows, int writesPerSecond, String row) {
             this.db = db;
+            this.writesPerSecond = writesPerSecond;
             this.rows = rows;
             this.row = row;
             this.nextId = new AtomicLong(rows);
@@ -161,6 +188,15 @@ public final class ExpandBackfillBenchmark {
                 thread.start();
                 threads.add(thread);
             }
+        }
+
+        /** Prints the statements since the last report (their count, the longest, the errors) and starts anew. */
+        void report(String during, PrintStream out) {
+            out.printf(Locale.ROOT, "OLD app during %s: %,d statements (%d inserts + %d updates per second), longest"
+                    + " statement %d ms, errors %d%n", during, writes.getAndSet(0), writesPerSecond, writesPerSecond,
+                    TimeUnit.NANOSECONDS.toMillis(longest.getThenReset()), errors.getAndSet(0));
+            firstError.forEach(e -> out.println("  error: " + e));
+            firstError.clear();
         }
 
         void stop() throws InterruptedException {

@@ -5,6 +5,7 @@ import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackLedger;
 import dev.rollback.core.ledger.ServiceInstance;
 import dev.rollback.liquibase.internal.BackfillMeters;
+import dev.rollback.liquibase.internal.ChangelogLock;
 import dev.rollback.liquibase.internal.Engine;
 import dev.rollback.liquibase.internal.PhaseTable;
 import dev.rollback.liquibase.internal.Settings;
@@ -20,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import liquibase.Contexts;
@@ -30,6 +32,7 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.core.PostgresDatabase;
 import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LockException;
 import liquibase.lockservice.LockServiceFactory;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.ResourceAccessor;
@@ -134,6 +137,7 @@ public final class ExpandContract {
      * @throws MigrationException naming the change set and the next step if a step failed
      */
     public void expand() {
+        releaseOrphanedChangelogLock();
         Settings settings = settings(expandingVersion());
         withLiquibase((liquibase, database) -> {
             if (lint != LintMode.OFF) {
@@ -159,6 +163,7 @@ public final class ExpandContract {
      * @throws MigrationException       naming the change set and the next step if a step failed
      */
     public void contract() {
+        releaseOrphanedChangelogLock();
         withEngine(engine -> {
             List<PhaseTable.Row> rows = engine.rows();
             List<PhaseTable.Row> expanding = rows.stream().filter(r -> r.phase() == MigrationPhase.EXPANDING).toList();
@@ -185,6 +190,7 @@ public final class ExpandContract {
      * @throws MigrationException naming the change set and the next step if a step failed
      */
     public void rollback() {
+        releaseOrphanedChangelogLock();
         withEngine(engine -> {
             List<PhaseTable.Row> rows = new ArrayList<>(engine.rows());
             Collections.reverse(rows);
@@ -206,6 +212,43 @@ public final class ExpandContract {
         List<MigrationStatus> status = new ArrayList<>();
         withEngine(engine -> engine.rows().forEach(row -> status.add(row.status())));
         return status;
+    }
+
+    /**
+     * Describes Liquibase's change log lock if it is held: by whom, since when, and whether the update
+     * that holds it is gone (its process was killed during an expand), with what to do about it. Liquibase
+     * itself waits for a held lock and then fails; {@link #expand()}, {@link #contract()} and
+     * {@link #rollback()} release a lock whose update is gone before they start.
+     *
+     * @return the lock in words, empty if it is free
+     */
+    public Optional<String> changelogLock() {
+        List<String> held = new ArrayList<>();
+        withConnection(connection -> ChangelogLock.held(connection).ifPresent(lock -> held.add(lock.describe())));
+        return held.stream().findFirst();
+    }
+
+    /**
+     * Releases Liquibase's change log lock whoever holds it, as {@code liquibase release-locks} does: for a
+     * lock left by an update that died where {@link #changelogLock()} cannot tell (plain Liquibase). Only
+     * when no update runs.
+     *
+     * @return whether it was held
+     */
+    public boolean releaseChangelogLock() {
+        boolean[] released = new boolean[1];
+        withConnection(connection -> released[0] = ChangelogLock.release(connection, null));
+        return released[0];
+    }
+
+    /** Releases the change log lock of an update whose session is gone: nothing runs under it any more. */
+    private void releaseOrphanedChangelogLock() {
+        withConnection(connection -> {
+            Optional<ChangelogLock.Held> held = ChangelogLock.held(connection);
+            if (held.isPresent() && held.get().orphaned() && ChangelogLock.release(connection, held.get().since())) {
+                LOG.warn("released {}", held.get().describe());
+            }
+        });
     }
 
     /**
@@ -342,8 +385,17 @@ public final class ExpandContract {
     }
 
     private void withEngine(WithEngine body) {
+        withConnection(connection -> body.run(new Engine(connection, settings(serviceVersion))));
+    }
+
+    @FunctionalInterface
+    private interface WithConnection {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private void withConnection(WithConnection body) {
         try (Connection connection = dataSource.getConnection()) {
-            body.run(new Engine(connection, settings(serviceVersion)));
+            body.run(connection);
         } catch (SQLException e) {
             throw new MigrationException(null, "the database cannot be reached: " + e.getMessage(), e);
         }
@@ -354,6 +406,11 @@ public final class ExpandContract {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof MigrationException migration) {
                 return migration;
+            }
+            if (cause instanceof LockException) {
+                return new MigrationException(null, "Liquibase update of " + changelog + " failed: " + e.getMessage()
+                        + ". If no other update runs (its process died), release the lock with the command release-locks"
+                        + " (or liquibase release-locks), then run expand again.", e);
             }
         }
         return new MigrationException(null, "Liquibase update of " + changelog + " failed: " + e.getMessage(), e);

@@ -19,5 +19,26 @@ public enum MigrationPhase {
     /** The rollback step has started; finish it with {@code rollback()}. */
     ROLLING_BACK,
     /** Rolled back: the schema is the one the old version started with; values only the new version knew are archived. */
-    ROLLED_BACK
+    ROLLED_BACK;
+
+    /**
+     * What to run next from this phase, in words for the person who reads {@code status}.
+     *
+     * @return the next command and why, e.g. "its expand was interrupted: run expand again to finish it,
+     *         or rollback to undo it"
+     */
+    public String nextStep() {
+        return switch (this) {
+            case EXPANDING -> "its expand was interrupted (or is running): run expand again to finish it, or rollback to"
+                    + " undo it; contract is refused until then";
+            case EXPANDED -> "both versions work: run contract once the new version is confirmed, or rollback if it is"
+                    + " rolled back";
+            case CONTRACTING -> "its contract was interrupted (or is running): run contract again to finish it";
+            case CONTRACTED -> "done: nothing left to run";
+            case ROLLING_BACK -> "its rollback was interrupted (or is running): run rollback again to finish it, then"
+                    + " expand if the new version is to run again";
+            case ROLLED_BACK -> "the old version's schema is back: run expand to expand it again (what was archived is"
+                    + " restored)";
+        };
+    }
 }

@@ -38,4 +38,13 @@ public record MigrationStatus(String id, String changeSet, String changeType, St
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(updatedAt, "updatedAt");
     }
+
+    /**
+     * What to run next for this migration, in words for the person who reads {@code status}.
+     *
+     * @return the next command, see {@link MigrationPhase#nextStep()}
+     */
+    public String nextStep() {
+        return phase.nextStep();
+    }
 }

@@ -31,7 +31,11 @@ import liquibase.resource.ResourceAccessor;
  * status   --url JDBC_URL [--user U] [--password P]
  * contract --url JDBC_URL [--user U] [--password P] [--bake-time PT15M]
  * rollback --url JDBC_URL [--user U] [--password P]
+ * release-locks --url JDBC_URL [--user U] [--password P]   release Liquibase's change log lock, as liquibase release-locks
  * </pre>
+ *
+ * <p>{@code status} prints each migration with its phase and what to run next, then the state of
+ * Liquibase's change log lock (free, held by a running update, or left by an update whose process died).
  *
  * <p>From Maven: {@code mvn exec:java -Dexec.mainClass=dev.rollback.liquibase.cli.ExpandContractCommand
  * -Dexec.args="lint src/main/resources/db/changelog/db.changelog-master.yaml --postgres"}. A lint that
@@ -84,7 +88,7 @@ public final class ExpandContractCommand {
         try {
             return switch (args[0]) {
                 case "lint" -> lint(positional, options, out);
-                case "status", "contract", "rollback" -> migrate(args[0], options, out);
+                case "status", "contract", "rollback", "release-locks" -> migrate(args[0], options, out);
                 default -> usage(out, "unknown command " + args[0]);
             };
         } catch (MigrationException | IllegalArgumentException e) {
@@ -128,18 +132,24 @@ public final class ExpandContractCommand {
             migrations.contract();
         } else if (command.equals("rollback")) {
             migrations.rollback();
+        } else if (command.equals("release-locks")) {
+            out.println(migrations.releaseChangelogLock() ? "released Liquibase's change log lock"
+                    : "Liquibase's change log lock was free");
         }
         for (MigrationStatus status : migrations.status()) {
             out.println(status.phase() + "  " + status.changeType() + " on " + status.tableName() + "  (" + status.changeSet()
                     + (status.serviceVersion() == null ? "" : ", expanded by " + status.serviceVersion()) + ")");
+            out.println("    next: " + status.nextStep());
         }
+        out.println(migrations.changelogLock().orElse("Liquibase's change log lock is free"));
         return 0;
     }
 
     private static int usage(PrintStream out, String problem) {
         out.println("error: " + problem);
         out.println("usage: lint CHANGELOG... [--postgres] [--warn]");
-        out.println("       status|contract|rollback --url JDBC_URL [--user USER] [--password PASSWORD] [--bake-time PT15M]");
+        out.println("       status|contract|rollback|release-locks --url JDBC_URL [--user USER] [--password PASSWORD]"
+                + " [--bake-time PT15M]");
         return 2;
     }
 

@@ -97,6 +97,7 @@ public final class Engine {
                         null, now(), helper);
                 PhaseTable.insert(connection, row);
             }
+            ChangelogLock.recordStep(connection, id);
             LOG.info("expanding {} ({})", id, work.spec.kind().changeName());
             work.spec.kind().expand(work);
             List<PhaseTable.Row> rows = PhaseTable.all(connection);

@@ -1047,10 +1047,26 @@ public enum Kind {
         for (int i = 0; i < key.size(); i++) {
             columns.add(key.get(i) + " AS rb_key_" + i);
         }
-        work.sql("archive " + column, "DROP TABLE IF EXISTS " + archive,
-                "CREATE TABLE " + archive + " AS SELECT " + String.join(", ", columns) + ", " + column + " AS rb_value"
-                        + (guard == null ? "" : ", " + guard + " AS rb_guard") + " FROM " + work.table()
-                        + " WHERE " + column + " IS NOT NULL");
+        String select = "SELECT " + String.join(", ", columns) + ", " + column + " AS rb_value"
+                + (guard == null ? "" : ", " + guard + " AS rb_guard") + " FROM " + work.table() + " rb_row WHERE ";
+        List<String> archiveKey = archiveKey(key.size());
+        // a rollback interrupted while archiving starts the archive again: the column is still there
+        List<String> create = new ArrayList<>(List.of("DROP TABLE IF EXISTS " + archive,
+                "CREATE TABLE " + archive + " AS " + select + "1 = 0"));
+        archiveKey.forEach(k -> create.add("ALTER TABLE " + archive + " ALTER COLUMN " + k + " SET NOT NULL"));
+        // the restore looks each row up by key
+        create.add("ALTER TABLE " + archive + " ADD PRIMARY KEY (" + String.join(", ", archiveKey) + ")");
+        work.sql("archive " + column, create);
+        work.inBatches("archive " + column, "INSERT INTO " + archive + " " + select, column + " IS NOT NULL", false);
+    }
+
+    /** The archive's key columns, one for each of the table's key columns. */
+    private static List<String> archiveKey(int size) {
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            columns.add("rb_key_" + i);
+        }
+        return columns;
     }
 
     /** Puts archived values back (rows whose guard column changed since are left) and drops the archive. */
@@ -1062,18 +1078,23 @@ public enum Kind {
         List<String> key = work.archiveKey();
         List<String> matches = new ArrayList<>();
         for (int i = 0; i < key.size(); i++) {
-            matches.add("rb_a.rb_key_" + i + " = " + work.table() + "." + key.get(i));
+            matches.add("rb_a.rb_key_" + i + " = rb_row." + key.get(i));
         }
         String match = String.join(" AND ", matches)
-                + (guard == null ? "" : " AND rb_a.rb_guard IS NOT DISTINCT FROM " + work.table() + "." + guard);
-        List<String> statements = new ArrayList<>();
+                + (guard == null ? "" : " AND rb_a.rb_guard IS NOT DISTINCT FROM rb_row." + guard);
+        // batch by batch, as a backfill (the sync triggers leave restored values alone); an interrupted
+        // restore is done again, the archive is dropped only after it
         if (work.dialect.isPostgres()) {
-            // the sync triggers leave restored values alone, as they leave backfilled ones
-            statements.add("SET LOCAL rollback.backfill = 'on'");
+            // batches of the archive, each joined to the table by key: neither is read whole per batch
+            List<String> rowKey = key.stream().map(k -> "rb_row." + k).toList();
+            work.inBatches("restore archived " + column, archive, archiveKey(key.size()), rowKey, "UPDATE " + work.table()
+                    + " rb_row SET " + column + " = rb_a.rb_value FROM " + archive + " rb_a WHERE " + match + " AND ",
+                    "TRUE", false);
+        } else {
+            work.inBatches("restore archived " + column, "UPDATE " + work.table() + " rb_row SET " + column
+                    + " = (SELECT rb_a.rb_value FROM " + archive + " rb_a WHERE " + match + ") WHERE ",
+                    "EXISTS (SELECT 1 FROM " + archive + " rb_a WHERE " + match + ")", false);
         }
-        statements.add("UPDATE " + work.table() + " SET " + column + " = (SELECT rb_a.rb_value FROM " + archive + " rb_a WHERE "
-                + match + ") WHERE EXISTS (SELECT 1 FROM " + archive + " rb_a WHERE " + match + ")");
-        statements.add("DROP TABLE " + archive);
-        work.atomically("restore archived " + column, statements);
+        work.sql("drop the archive of " + column, "DROP TABLE " + archive);
     }
 }

@@ -64,8 +64,10 @@ public final class PhaseTable {
                     + " cs_id VARCHAR(255) NOT NULL, cs_author VARCHAR(255) NOT NULL, change_type VARCHAR(64) NOT NULL,"
                     + " table_name VARCHAR(255) NOT NULL, spec VARCHAR(8000) NOT NULL, phase VARCHAR(32) NOT NULL,"
                     + " service_version VARCHAR(255), expanded_at TIMESTAMP WITH TIME ZONE,"
-                    + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL, helper VARCHAR(16) NOT NULL)");
+                    + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL, helper VARCHAR(16) NOT NULL,"
+                    + " step_session VARCHAR(64), step_lock VARCHAR(64))");
         }
+        ChangelogLock.addColumns(connection);
     }
 
     /**

@@ -319,36 +319,64 @@ final class Work {
      * without one), each batch its own transaction under the lock timeout, with the sync trigger off.
      */
     void backfill(String column, String expression, String condition) {
+        inBatches("backfill " + column, "UPDATE " + table() + " rb_row SET " + column + " = (" + expression + ") WHERE ",
+                condition, true);
+    }
+
+    /**
+     * Runs {@code statement} (which ends in {@code WHERE} and calls the table {@code rb_row}) on the rows
+     * matching {@code condition} in batches, as {@link #backfill} does: archives and restores are
+     * batched too, so that a large table's rollback or re-expand holds no lock for long.
+     *
+     * @param metered whether the rows count as backfilled in the meters
+     */
+    void inBatches(String what, String statement, String condition, boolean metered) {
+        inBatches(what, table(), key(), List.of(), statement, condition, metered);
+    }
+
+    /**
+     * Runs {@code statement} in batches by ranges of {@code key} of the table {@code source} (which may be
+     * another than the migration's, e.g. an archive, called {@code rb_row} in {@code condition}), each
+     * range also put on {@code alsoKey} if not empty (the same values under other names, e.g. the
+     * migration's table's key joined to the archive's, so that the planner reads a range of both).
+     */
+    void inBatches(String what, String source, List<String> key, List<String> alsoKey, String statement,
+                   String condition, boolean metered) {
         String table = table();
-        long total = count("SELECT COUNT(*) FROM " + table + " WHERE " + condition);
+        long total = count("SELECT COUNT(*) FROM " + source + " rb_row WHERE " + condition);
         if (total == 0) {
-            settings.meters().progress(table, 1.0);
+            if (metered) {
+                settings.meters().progress(table, 1.0);
+            }
             return;
         }
-        String update = "UPDATE " + table + " rb_row SET " + column + " = (" + expression + ") WHERE ";
-        Batches batches = key().isEmpty() && dialect.isPostgres() ? new BlockBatches(update, condition)
-                : new KeyBatches(key(), update, condition);
+        Batches batches = key.isEmpty() && dialect.isPostgres() ? new BlockBatches(statement, condition)
+                : new KeyBatches(source, key, alsoKey, statement, condition);
         long start = settings.clock().monotonicTime();
         long lastLog = settings.clock().wallTime();
         long done = 0;
         while (true) {
-            Long rows = retrying("backfill " + column, () -> inBackfill(batches::next));
+            Long rows = retrying(what, () -> inBackfill(batches::next));
             if (rows == null) {
                 break;
             }
             done += rows;
-            settings.meters().rows(table, rows);
-            settings.meters().progress(table, Math.min(1.0, (double) done / total));
+            if (metered) {
+                settings.meters().rows(table, rows);
+                settings.meters().progress(table, Math.min(1.0, (double) done / total));
+            }
             long now = settings.clock().wallTime();
             if (now - lastLog >= LOG_EVERY_MS) {
-                LOG.info("backfill of {}.{} ({}): {} of about {} rows", table, column, ref, done, total);
+                LOG.info("{} of {} ({}): {} of about {} rows", what, table, ref, done, total);
                 lastLog = now;
             }
             pause(settings.backfillPause());
         }
-        settings.meters().progress(table, 1.0);
+        if (metered) {
+            settings.meters().progress(table, 1.0);
+        }
         long ms = TimeUnit.NANOSECONDS.toMillis(settings.clock().monotonicTime() - start);
-        LOG.info("backfill of {}.{} ({}) done: {} rows in {} ms", table, column, ref, done, ms);
+        LOG.info("{} of {} ({}) done: {} rows in {} ms", what, table, ref, done, ms);
     }
 
     /** One batch of a backfill after another; a batch that fails is rolled back and tried again. */
@@ -359,22 +387,28 @@ final class Work {
 
     /** Batches by key: {@code (k1, k2) > (last)} up to the key {@code batchSize} rows on. */
     private final class KeyBatches implements Batches {
+        private final String source;
         private final List<String> key;
-        private final String columns;
+        private final List<String> ranged;
         private final String update;
         private final String condition;
         private Object[] low;
 
-        KeyBatches(List<String> key, String update, String condition) {
+        KeyBatches(String source, List<String> key, List<String> alsoKey, String update, String condition) {
+            this.source = source;
             this.key = key;
-            this.columns = "(" + String.join(", ", key) + ")";
+            this.ranged = alsoKey.isEmpty() ? List.of(columns(key)) : List.of(columns(key), columns(alsoKey));
             this.update = update;
             this.condition = condition;
         }
 
+        private static String columns(List<String> key) {
+            return "(" + String.join(", ", key) + ")";
+        }
+
         @Override
         public Long next() throws SQLException {
-            String after = low == null ? "" : " WHERE " + columns + " > " + placeholders();
+            String after = low == null ? "" : " WHERE " + columns(key) + " > " + placeholders();
             List<String> aliases = new ArrayList<>();
             List<String> selected = new ArrayList<>();
             for (int i = 0; i < key.size(); i++) {
@@ -383,7 +417,7 @@ final class Work {
             }
             Object[] high;
             try (PreparedStatement query = connection.prepareStatement("SELECT " + String.join(", ", aliases) + " FROM (SELECT "
-                    + String.join(", ", selected) + " FROM " + table() + after + " ORDER BY " + String.join(", ", key)
+                    + String.join(", ", selected) + " FROM " + source + after + " ORDER BY " + String.join(", ", key)
                     + " LIMIT " + settings.backfillBatchSize() + ") rb_batch ORDER BY " + String.join(" DESC, ", aliases)
                     + " DESC LIMIT 1")) {
                 set(query, 1, low);
@@ -397,10 +431,17 @@ final class Work {
                     }
                 }
             }
+            StringBuilder range = new StringBuilder();
+            for (String columns : ranged) {
+                range.append(low == null ? "" : columns + " > " + placeholders() + " AND ")
+                        .append(columns).append(" <= ").append(placeholders()).append(" AND ");
+            }
             long rows;
-            try (PreparedStatement statement = connection.prepareStatement(update + (low == null ? "" : columns + " > "
-                    + placeholders() + " AND ") + columns + " <= " + placeholders() + " AND (" + condition + ")")) {
-                set(statement, set(statement, 1, low), high);
+            try (PreparedStatement statement = connection.prepareStatement(update + range + "(" + condition + ")")) {
+                int next = 1;
+                for (int i = 0; i < ranged.size(); i++) {
+                    next = set(statement, set(statement, next, low), high);
+                }
                 rows = statement.executeUpdate();
             }
             low = high;
