@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code CREATE INDEX CONCURRENTLY} on the real PostgreSQL waits for every transaction that writes
  * the table; one that outlasts the lock timeout makes the build fail and leave an invalid index. The
- * retried build must not take that index for done.
+ * retried build must not take that index for done. From pgroll's {@code pkg/migrations/op_create_index_test.go}
+ * (the index exists and is valid after start) and {@code pkg/roll/execute_test.go}
+ * ({@code TestMigrationDDLIsRetriedOnLockTimeouts}).
  */
 class ConcurrentIndexTest {
 
