@@ -241,14 +241,25 @@ public final class ExpandContract {
         return released[0];
     }
 
-    /** Releases the change log lock of an update whose session is gone: nothing runs under it any more. */
-    private void releaseOrphanedChangelogLock() {
+    /**
+     * Releases Liquibase's change log lock if the update holding it is gone (its process was killed
+     * during an expand step), so that nothing runs under it any more; a lock held by a live update, or
+     * by one this library cannot tell about, stays. {@link #expand()}, {@link #contract()} and
+     * {@link #rollback()} call it before they start; call it before an update that Liquibase runs
+     * itself (the Spring starter does, before Spring's Liquibase runs).
+     *
+     * @return whether a lock was released
+     */
+    public boolean releaseOrphanedChangelogLock() {
+        boolean[] released = new boolean[1];
         withConnection(connection -> {
             Optional<ChangelogLock.Held> held = ChangelogLock.held(connection);
             if (held.isPresent() && held.get().orphaned() && ChangelogLock.release(connection, held.get().since())) {
                 LOG.warn("released {}", held.get().describe());
+                released[0] = true;
             }
         });
+        return released[0];
     }
 
     /**

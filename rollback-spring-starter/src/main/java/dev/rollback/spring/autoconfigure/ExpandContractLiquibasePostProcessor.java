@@ -16,7 +16,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
  * Before Spring's Liquibase runs its update: sets the change log parameters {@code rollback.*} that
- * the expand steps read (the application's own parameters win), and runs the safety lint over the
+ * the expand steps read (the application's own parameters win), releases Liquibase's change log lock
+ * if the update holding it was killed during an expand step, and runs the safety lint over the
  * change sets not yet run, refusing the update ({@link LintException}) or logging what it found, as
  * {@code rollback.liquibase.lint} says.
  */
@@ -53,8 +54,12 @@ public final class ExpandContractLiquibasePostProcessor implements BeanPostProce
             liquibase.setChangeLogParameters(parameters(ownParameters(liquibase), settings,
                     registry.getObject().version()));
             ExpandContract expandContract = migrations.getIfAvailable();
-            if (expandContract != null && settings.getLint() != RollbackProperties.Liquibase.Lint.OFF) {
-                lint(expandContract, settings.getLint());
+            if (expandContract != null) {
+                // Liquibase would wait for the lock of an update killed mid-expand, and then fail
+                expandContract.releaseOrphanedChangelogLock();
+                if (settings.getLint() != RollbackProperties.Liquibase.Lint.OFF) {
+                    lint(expandContract, settings.getLint());
+                }
             }
         }
         return bean;

@@ -262,6 +262,34 @@ class RollbackLiquibaseAutoConfigurationTest {
         }
     }
 
+    @Test
+    void releasesTheChangeLogLockOfAnUpdateKilledMidExpandBeforeSpringsLiquibaseWaitsForIt() throws Exception {
+        String schema = "rb_starter_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        TestPostgresServer.assumeReachable();
+        String url = TestPostgresServer.freshSchema(schema);
+        ApplicationContextRunner postgres = runner.withPropertyValues("spring.datasource.url=" + url,
+                "spring.datasource.username=" + TestPostgresServer.USER,
+                "spring.datasource.password=" + TestPostgresServer.PASSWORD, "spring.liquibase.change-log=" + EXPAND);
+        try {
+            postgres.run(context -> assertThat(context).hasNotFailed());
+            // what a process killed during the expand step leaves: Liquibase's lock held, granted to the
+            // update whose session the step recorded, and that session gone (no backend has pid 0)
+            TestPostgresServer.execute("UPDATE " + schema + ".databasechangeloglock SET locked = TRUE,"
+                            + " lockgranted = now(), lockedby = 'killed-host (10.0.0.9)' WHERE id = 1",
+                    "UPDATE " + schema + ".rollback_migration SET step_session = '0', step_lock = (SELECT"
+                            + " CAST(lockgranted AS VARCHAR(64)) FROM " + schema + ".databasechangeloglock WHERE id = 1)");
+
+            postgres.run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(ExpandContract.class).changelogLock()).as("the lock after start").isEmpty();
+            });
+        } finally {
+            TestPostgresServer.execute("DROP SCHEMA IF EXISTS " + VersionSchema.name(schema, "rename-email") + " CASCADE",
+                    "DROP SCHEMA IF EXISTS " + VersionSchema.name(schema, "create-customer") + " CASCADE",
+                    "DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
     private void createCustomerTable() throws Exception {
         try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE customer (id BIGINT PRIMARY KEY, email VARCHAR(200))");
