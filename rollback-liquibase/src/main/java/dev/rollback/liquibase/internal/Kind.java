@@ -289,6 +289,9 @@ public enum Kind {
                         + " run expand again; nothing was changed.", null);
             }
             work.require("downExpression");
+            if (work.dialect.isPostgres()) {
+                work.archiveKey(); // the rows the new version wrote NULL into are archived by key at rollback
+            }
         }
 
         @Override
@@ -296,6 +299,8 @@ public enum Kind {
             String column = work.require("columnName");
             if (work.dialect.isPostgres()) {
                 Shadow.expand(work, column, column, work.require("downExpression"), null);
+                // the NULLs the new version wrote before a rollback, where the old version left the row alone since
+                restore(work, Shadow.column(work), column);
                 return;
             }
             work.relax(column);
@@ -315,6 +320,11 @@ public enum Kind {
         @Override
         void rollback(Work work) {
             if (work.dialect.isPostgres()) {
+                String shadow = Shadow.column(work);
+                if (work.hasColumn(work.table(), shadow)) {
+                    // which rows held NULL for the new version: the old column has downExpression's value there
+                    archive(work, shadow, work.require("columnName"), shadow + " IS NULL");
+                }
                 Shadow.rollback(work);
                 return;
             }
@@ -987,6 +997,11 @@ public enum Kind {
      * with {@code guard}, also that column's value, so a restore skips rows changed since.
      */
     static void archive(Work work, String column, String guard) {
+        archive(work, column, guard, column + " IS NOT NULL");
+    }
+
+    /** Keeps, by key, the column's value (and the guard column's) of the rows matching {@code condition}. */
+    static void archive(Work work, String column, String guard, String condition) {
         List<String> key = work.archiveKey();
         String archive = work.archiveTable();
         work.createArchiveSchema();
@@ -997,7 +1012,7 @@ public enum Kind {
         work.sql("archive " + column, "DROP TABLE IF EXISTS " + archive,
                 "CREATE TABLE " + archive + " AS SELECT " + String.join(", ", columns) + ", " + column + " AS rb_value"
                         + (guard == null ? "" : ", " + guard + " AS rb_guard") + " FROM " + work.table()
-                        + " WHERE " + column + " IS NOT NULL");
+                        + " WHERE " + condition);
     }
 
     /** Puts archived values back (rows whose guard column changed since are left) and drops the archive. */
