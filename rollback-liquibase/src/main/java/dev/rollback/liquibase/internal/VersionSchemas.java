@@ -29,7 +29,7 @@ final class VersionSchemas {
     static final String PREVIOUS = "version.previousSchema";
 
     /** Phases in which a migration's physical additions exist but are not yet the physical shape. */
-    private static final Set<MigrationPhase> ACTIVE = EnumSet.of(MigrationPhase.EXPANDING, MigrationPhase.EXPANDED,
+    static final Set<MigrationPhase> ACTIVE = EnumSet.of(MigrationPhase.EXPANDING, MigrationPhase.EXPANDED,
             MigrationPhase.ROLLING_BACK, MigrationPhase.CONTRACTING);
     /** PostgreSQL 15, the first with {@code security_invoker} views. */
     private static final int SECURITY_INVOKER_SINCE = 150_000;
@@ -162,7 +162,8 @@ final class VersionSchemas {
         return work.catalog(() -> Dialect.exists(work.connection, "SELECT 1 FROM pg_namespace WHERE nspname = ?", schema));
     }
 
-    private static String quote(String identifier) {
+    /** @return the identifier quoted */
+    static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }
