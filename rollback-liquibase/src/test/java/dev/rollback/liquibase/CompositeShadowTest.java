@@ -38,8 +38,8 @@ class CompositeShadowTest {
     @Test
     void oldWritersRacingWithTheSameValuesNeverFailAndTheNewVersionSeesEachValueOnce() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "unique_race")) {
-            db.execute("CREATE TABLE account (id BIGINT PRIMARY KEY, region INTEGER, login VARCHAR(50))");
             Scenario scenario = new ShadowScenarios.CompositeUnique();
+            db.execute(scenario.setup().toArray(String[]::new));
             ExpandContract migrations = ExpandContract.builder(db.dataSource(), scenario.changelog)
                     .backfillPause(Duration.ZERO).build();
             migrations.expand();

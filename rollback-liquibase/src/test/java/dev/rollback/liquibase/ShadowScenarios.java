@@ -20,12 +20,31 @@ final class ShadowScenarios {
 
     /** Added to an id: a row of the OLD or NEW app with a NULL in one column of the rule. */
     private static final long PARTIAL = 10_000_000L;
+    /** Added to an id: a purchase of a customer the OLD app deleted right after. */
+    private static final long ORPHAN = 20_000_000L;
 
     private ShadowScenarios() {
     }
 
     static List<Scenario> all() {
         return List.of(new CompositeForeignKey(), new CompositeUnique());
+    }
+
+    /** A scenario whose rule is on a second table, created beside the customer table. */
+    abstract static class OnTable extends Scenario {
+        private final String create;
+
+        OnTable(String name, String changelog, String create) {
+            super(name, changelog);
+            this.create = create;
+        }
+
+        @Override
+        List<String> setup() {
+            List<String> setup = super.setup();
+            setup.add(create);
+            return setup;
+        }
     }
 
     /** The rows of a table by id, each with the columns that follow the id in {@code columns}. */
@@ -39,24 +58,19 @@ final class ShadowScenarios {
 
     /**
      * purchase (region, customer_id) references customer (region, id), whose key has two columns. The
-     * OLD app writes, for each customer, a purchase of it, a dangling one and one with a NULL region.
+     * OLD app writes, for each customer, a purchase of it, a dangling one, one with a NULL region, and
+     * one of a second customer that it deletes right after (the rule must not refuse the delete).
      * From pgroll's {@code pkg/migrations/op_create_constraint_test.go} ("create foreign key constraint
      * on multiple columns": the old schema accepts violating rows, the new one refuses them) and
      * {@code op_set_fk_test.go} (a dangling reference is NULL for the new version, as pgroll's {@code up}
      * maps it there); a row with a NULL in one column is not checked (MATCH SIMPLE, PostgreSQL's
      * default, which pgroll keeps) and keeps its values for both versions.
      */
-    static final class CompositeForeignKey extends Scenario {
+    static final class CompositeForeignKey extends OnTable {
         CompositeForeignKey() {
-            super("compositeForeignKey", "scenarios/add-composite-foreign-key.yaml");
+            super("compositeForeignKey", "scenarios/add-composite-foreign-key.yaml",
+                    "CREATE TABLE purchase (id BIGINT PRIMARY KEY, region INTEGER, customer_id BIGINT, total INTEGER)");
             keyed("", Scenarios.COMPOSITE_KEY);
-        }
-
-        @Override
-        List<String> setup() {
-            List<String> setup = super.setup();
-            setup.add("CREATE TABLE purchase (id BIGINT PRIMARY KEY, region INTEGER, customer_id BIGINT, total INTEGER)");
-            return setup;
         }
 
         @Override
@@ -65,8 +79,12 @@ final class ShadowScenarios {
             insert(c, id, 1, id, 10);
             insert(c, id + PARTIAL, null, -id, 10);
             if (postgres(c)) {
-                // a dangling reference, which the OLD version allows: the new rule must never refuse it
+                // a dangling reference, and the delete of a customer still referenced, which the OLD version
+                // allows: the new rule must never refuse them
                 insert(c, -id, 1, -id, 10);
+                exec(c, "INSERT INTO customer (region, id, name, email, amount) VALUES (2, ?, 'x', 'x', 0)", id);
+                insert(c, id + ORPHAN, 2, id, 10);
+                exec(c, "DELETE FROM customer WHERE region = 2 AND id = ?", id);
             }
         }
 
@@ -77,6 +95,7 @@ final class ShadowScenarios {
             insert(c, id + PARTIAL, null, -id, 20);
             refused(c, "INSERT INTO purchase (id, region, customer_id, total) VALUES (?, ?, ?, ?)", -id, 1, -id, 20);
             refused(c, "UPDATE purchase SET region = 2 WHERE id = ?", id);
+            refused(c, "DELETE FROM customer WHERE region = 1 AND id = ?", id);
         }
 
         private static void insert(Connection c, long id, Integer region, long customer, int total) throws SQLException {
@@ -92,6 +111,7 @@ final class ShadowScenarios {
                 assertThat(rows.get(id + PARTIAL)).as("purchase %s", id + PARTIAL).containsExactly(null, -id, 10);
                 if (db.postgres()) {
                     assertThat(rows.get(-id)).as("dangling purchase %s", -id).containsExactly(null, null, 10);
+                    assertThat(rows.get(id + ORPHAN)).as("orphaned purchase %s", id + ORPHAN).containsExactly(null, null, 10);
                 }
             }
             checkNewRows(rows, newIds);
@@ -102,12 +122,13 @@ final class ShadowScenarios {
         void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
             super.checkRolledBack(db, oldIds, newIds);
             Map<Long, List<Object>> rows = byId(db, "purchase", "region, customer_id, total");
-            assertThat(rows).hasSize(oldIds.size() * (db.postgres() ? 3 : 2) + newIds.size() * 2);
+            assertThat(rows).hasSize(oldIds.size() * (db.postgres() ? 4 : 2) + newIds.size() * 2);
             for (long id : oldIds) {
                 assertThat(rows.get(id)).as("purchase %s", id).containsExactly(1, id, 10);
                 assertThat(rows.get(id + PARTIAL)).as("purchase %s", id + PARTIAL).containsExactly(null, -id, 10);
                 if (db.postgres()) {
                     assertThat(rows.get(-id)).as("dangling purchase %s", -id).containsExactly(1, -id, 10);
+                    assertThat(rows.get(id + ORPHAN)).as("orphaned purchase %s", id + ORPHAN).containsExactly(2, id, 10);
                 }
             }
             checkNewRows(rows, newIds);
@@ -138,16 +159,10 @@ final class ShadowScenarios {
      * version's; ours maps it to NULL, which a unique rule lets repeat, so exactly one row of each
      * pair holds the value for the new version.
      */
-    static final class CompositeUnique extends Scenario {
+    static final class CompositeUnique extends OnTable {
         CompositeUnique() {
-            super("compositeUnique", "scenarios/add-composite-unique.yaml");
-        }
-
-        @Override
-        List<String> setup() {
-            List<String> setup = super.setup();
-            setup.add("CREATE TABLE account (id BIGINT PRIMARY KEY, region INTEGER, login VARCHAR(50))");
-            return setup;
+            super("compositeUnique", "scenarios/add-composite-unique.yaml",
+                    "CREATE TABLE account (id BIGINT PRIMARY KEY, region INTEGER, login VARCHAR(50))");
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.rollback.liquibase.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -422,8 +423,16 @@ public enum Kind {
                         + String.join(" AND ", match) + ")");
                 List<String> ups = from.stream().map(c -> "CASE WHEN " + String.join(" OR ", holds) + " THEN rb_row." + c
                         + " END").toList();
-                Shadow.expand(work, new Shadow.Plan(from, ups, null, "FOREIGN KEY (" + String.join(", ",
-                        Shadow.columns(work.helper, from)) + ")" + references, false, null));
+                Shadow.Plan plan = new Shadow.Plan(from, ups, null, null, false, null);
+                Shadow.prepare(work, plan);
+                ShadowReference.expand(work, from, to);
+                Shadow.fill(work, plan);
+                if (!work.hasConstraint(work.table(), name)) {
+                    List<String> statements = new ArrayList<>(ShadowReference.lockBoth(work, "SHARE ROW EXCLUSIVE"));
+                    statements.add(work.dialect.addConstraintUnchecked(work.table(), name, "FOREIGN KEY ("
+                            + String.join(", ", Shadow.columns(work.helper, from)) + ")" + references));
+                    work.atomically("add foreign key " + name + " to the shadow columns", statements);
+                }
             } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add foreign key " + name, work.dialect.addConstraintUnchecked(work.table(), name,
                         "FOREIGN KEY (" + work.require("columnNames") + ")" + references));
@@ -433,6 +442,7 @@ public enum Kind {
         @Override
         void contract(Work work) {
             if (work.dialect.isPostgres()) {
+                work.sql("drop the referenced table's trigger", ShadowReference.drop(work));
                 Shadow.contract(work, shadowed(work.spec));
                 return;
             }
@@ -450,6 +460,13 @@ public enum Kind {
 
         @Override
         void rollback(Work work) {
+            if (work.dialect.isPostgres()) {
+                // with the shadow columns and their rule: the referenced table's trigger updates the columns
+                List<String> first = new ArrayList<>(ShadowReference.lockBoth(work, "ACCESS EXCLUSIVE"));
+                first.addAll(ShadowReference.drop(work));
+                Shadow.rollback(work, first);
+                return;
+            }
             rollbackConstraint(work);
         }
     },
@@ -991,11 +1008,45 @@ public enum Kind {
 
     /** Creates an index ({@code where}: partial, PostgreSQL only), redoing a build that was interrupted. */
     static void createIndex(Work work, String name, String columns, boolean unique, String where) {
-        if (work.indexInvalid(name)) {
-            work.sql("drop the unfinished index " + name, work.dialect.dropIndex(name));
-        }
         String index = work.dialect.createIndex(name, work.table(), columns, unique);
-        work.sql("create index " + name, where == null ? index : index + " WHERE " + where);
+        for (int attempt = 0; ; attempt++) {
+            if (work.indexInvalid(name)) {
+                buildIndex(work, "drop the unfinished index " + name, work.dialect.dropIndex(name));
+            }
+            buildIndex(work, "create index " + name, where == null ? index : index + " WHERE " + where);
+            // a build that failed leaves an invalid index, which a retry IF NOT EXISTS would keep
+            if (!work.indexInvalid(name)) {
+                return;
+            }
+            if (attempt >= work.settings.lockRetries()) {
+                throw work.error("index " + name + " stayed invalid after " + (attempt + 1) + " builds (see the"
+                        + " PostgreSQL log).", null);
+            }
+        }
+    }
+
+    /**
+     * Runs an index build or drop; on PostgreSQL without the lock timeout: a concurrent one waits for every
+     * older transaction of the database, not only those on the table, and its lock never blocks the
+     * running version's reads and writes, so it waits as long as they take.
+     */
+    private static void buildIndex(Work work, String what, String sql) {
+        if (!work.dialect.isPostgres()) {
+            work.sql(what, sql);
+            return;
+        }
+        work.catalog(() -> {
+            work.dialect.lockTimeout(work.connection, Duration.ZERO);
+            return null;
+        });
+        try {
+            work.sql(what, sql);
+        } finally {
+            work.catalog(() -> {
+                work.dialect.lockTimeout(work.connection, work.settings.lockTimeout());
+                return null;
+            });
+        }
     }
 
     /** PostgreSQL validates the NOT VALID constraint; on H2 the rows it would reject are counted. */

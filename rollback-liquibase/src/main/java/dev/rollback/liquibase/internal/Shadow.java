@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * A shadow column on PostgreSQL: a column change the previous version must not see (a new NOT
  * NULL, check, foreign key or unique rule) goes on a new physical column that the new version's
- * schema shows under the old column's name, while the old column keeps exactly what it had.
+ * schema shows under the old column's name, while the old column keeps exactly what it had. A rule
+ * over several columns gives each of them a shadow column, kept by one trigger.
  *
  * <p>A trigger on every insert and update tells the two versions apart by the first schema on the
  * writer's {@code search_path}: a write through the new version's schema sets the old column to
@@ -21,6 +22,9 @@ import java.util.stream.Collectors;
  * gives the shadow column its name; rollback drops the shadow column.
  */
 final class Shadow {
+
+    /** In an {@code up} expression: the row's own {@code ctid}, NULL where the row is being written. */
+    static final String SELF = "rb_self";
 
     private Shadow() {
     }
@@ -88,9 +92,6 @@ final class Shadow {
     record Plan(List<String> columns, List<String> ups, String down, String constraint, boolean onChange,
                 String newWrite) {
     }
-
-    /** In an {@code up} expression: the row's own {@code ctid}, NULL where the row is being written. */
-    static final String SELF = "rb_self";
 
     /**
      * Adds the shadow columns (same type, same default, nothing else), the trigger and the backfill;
@@ -234,9 +235,14 @@ final class Shadow {
 
     /** Rollback: the trigger and the shadow columns (with their rule) dropped; the old columns are as they were. */
     static void rollback(Work work) {
+        rollback(work, List.of());
+    }
+
+    /** Rollback, in one transaction with {@code first}: other helpers that use the shadow columns. */
+    static void rollback(Work work, List<String> first) {
         // in one transaction: without the trigger the rule on the shadow column would refuse old writes,
         // without the column the trigger would fail
-        List<String> statements = new ArrayList<>();
+        List<String> statements = new ArrayList<>(first);
         for (int i = 0; work.hasColumn(work.table(), column(work.helper, i)); i++) {
             statements.add("ALTER TABLE " + work.table() + " DROP COLUMN " + column(work.helper, i));
         }
