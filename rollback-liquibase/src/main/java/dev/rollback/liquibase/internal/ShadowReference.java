@@ -71,16 +71,22 @@ final class ShadowReference {
     }
 
     /**
-     * The statements that open a transaction changing both tables: the referencing one locked (waiting
-     * under the lock timeout), then the referenced one without waiting. The previous version takes
-     * their locks in both orders (an insert reads the referenced table for {@code up}; a delete there
-     * updates the referencing one through the trigger), so a step that held one while waiting for the
-     * other could deadlock with it; this one gives up instead and is tried again.
+     * The statements that open a transaction changing both tables: the referencing one locked, then
+     * the referenced one, each wait bounded below the server's {@code deadlock_timeout}. The previous
+     * version takes their locks in both orders (an insert reads the referenced table for {@code up}; a
+     * delete there updates the referencing one through the trigger), so this step, holding one lock
+     * while waiting for the other, may close a cycle with it: it gives up before the server's deadlock
+     * check would end either side, so the one to give up is always this step, which is tried again.
      *
      * @param mode the lock mode, e.g. {@code ACCESS EXCLUSIVE}
      */
     static List<String> lockBoth(Work work, String mode) {
-        return List.of("LOCK TABLE " + work.table() + " IN " + mode + " MODE",
-                "LOCK TABLE " + work.require("referencedTableName") + " IN " + mode + " MODE NOWAIT");
+        long deadlock = work.count("SELECT (EXTRACT(EPOCH FROM current_setting('deadlock_timeout')::interval)"
+                + " * 1000)::bigint");
+        long first = Math.max(1, Math.min(work.settings.lockTimeout().toMillis(), deadlock / 2));
+        long second = Math.max(1, deadlock / 5);
+        return List.of("SET LOCAL lock_timeout = " + first, "LOCK TABLE " + work.table() + " IN " + mode + " MODE",
+                "SET LOCAL lock_timeout = " + second,
+                "LOCK TABLE " + work.require("referencedTableName") + " IN " + mode + " MODE");
     }
 }
