@@ -427,6 +427,18 @@ public enum Kind {
                 Shadow.prepare(work, plan);
                 ShadowReference.expand(work, from, to);
                 Shadow.fill(work, plan);
+                // a backfill batch reads the referenced table as of its start, so it may write back a reference
+                // that a delete meanwhile cleared (through the referenced table's trigger): cleared again
+                List<String> shadows = Shadow.columns(work.helper, from);
+                List<String> dangling = new ArrayList<>();
+                List<String> found = new ArrayList<>();
+                for (int i = 0; i < from.size(); i++) {
+                    dangling.add(shadows.get(i) + " IS NOT NULL");
+                    found.add("rb_p." + to.get(i) + " = " + shadows.get(i));
+                }
+                dangling.add("NOT EXISTS (SELECT 1 FROM " + work.require("referencedTableName") + " rb_p WHERE "
+                        + String.join(" AND ", found) + ")");
+                Shadow.backfill(work, from, from.stream().map(c -> "NULL").toList(), String.join(" AND ", dangling));
                 if (!work.hasConstraint(work.table(), name)) {
                     List<String> statements = new ArrayList<>(ShadowReference.lockBoth(work, "SHARE ROW EXCLUSIVE"));
                     statements.add(work.dialect.addConstraintUnchecked(work.table(), name, "FOREIGN KEY ("

@@ -135,17 +135,24 @@ final class Shadow {
     /** The second half of {@link #expand(Work, Plan)}: the backfill, then the rule. */
     static void fill(Work work, Plan plan) {
         String table = work.table();
-        List<String> shadows = columns(work.helper, plan.columns());
-        List<String> ups = plan.ups().stream().map(up -> rebind(up, SELF, "rb_row.ctid")).toList();
-        if (shadows.size() == 1) {
-            work.backfill(shadows.get(0), ups.get(0), "TRUE");
-        } else {
-            work.backfill("(" + String.join(", ", shadows) + ")", "SELECT " + String.join(", ", ups), "TRUE");
-        }
+        backfill(work, plan.columns(), plan.ups().stream().map(up -> rebind(up, SELF, "rb_row.ctid")).toList(), "TRUE");
         String name = work.get("constraintName") == null ? work.name("rb_nn") : work.get("constraintName");
         if (plan.constraint() != null && !work.hasConstraint(table, name)) {
             work.sql("add constraint " + name + " to the shadow column", work.dialect.addConstraintUnchecked(table, name,
                     plan.constraint()));
+        }
+    }
+
+    /**
+     * Sets the shadow columns of the rule's columns, in the backfill's batches, to the values over
+     * the row {@code rb_row}, where {@code condition} holds.
+     */
+    static void backfill(Work work, List<String> columns, List<String> values, String condition) {
+        List<String> shadows = columns(work.helper, columns);
+        if (shadows.size() == 1) {
+            work.backfill(shadows.get(0), values.get(0), condition);
+        } else {
+            work.backfill("(" + String.join(", ", shadows) + ")", "SELECT " + String.join(", ", values), condition);
         }
     }
 
