@@ -590,6 +590,12 @@ final class Scenarios {
             super("dropNotNull", "scenarios/drop-not-null.yaml");
         }
 
+        /** The rows the new version wrote NULL into (PostgreSQL): archived at rollback, unlike pgroll, which loses them. */
+        @Override
+        int archives(TestDatabase db) {
+            return db.postgres() ? 1 : 0;
+        }
+
         @Override
         void newWrite(Connection c, long id) throws SQLException {
             write(c, id, false);
@@ -626,6 +632,36 @@ final class Scenarios {
         void checkRolledBack(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
             super.checkRolledBack(db, oldIds, newIds);
             checkOldShape(db, newIds);
+            // the OLD app names one row the new version had left without a name: its write wins over the archive
+            db.execute("UPDATE customer SET name = 'renamed' WHERE id = " + renamed(newIds));
+        }
+
+        /**
+         * Row by row after a second expand: the new version reads NULL again where it wrote NULL, except in
+         * the row the OLD app named after the rollback; every other row as before.
+         */
+        @Override
+        void checkRestored(TestDatabase db, Set<Long> oldIds, Set<Long> newIds) throws SQLException {
+            if (!db.postgres()) {
+                return;
+            }
+            java.util.Map<Long, Object> names = new java.util.HashMap<>();
+            for (List<Object> row : db.rows("SELECT id, name FROM " + newShape(db, "customer"))) {
+                names.put(((Number) row.get(0)).longValue(), row.get(1));
+            }
+            long renamed = renamed(newIds);
+            for (long id : newIds) {
+                Object expected = id == renamed ? "renamed" : id % 2 == 0 ? null : "n" + id;
+                assertThat(names.get(id)).as("NEW row %s as the new version reads it", id).isEqualTo(expected);
+            }
+            for (long id : oldIds) {
+                assertThat(names.get(id)).as("OLD row %s as the new version reads it", id).isEqualTo("n" + id);
+            }
+        }
+
+        /** The first row the new version wrote without a name. */
+        private static long renamed(Set<Long> newIds) {
+            return newIds.stream().filter(i -> i % 2 == 0).min(Long::compare).orElseThrow();
         }
 
         @Override

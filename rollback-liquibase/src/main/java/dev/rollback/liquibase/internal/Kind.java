@@ -265,6 +265,7 @@ public enum Kind {
             requireTable(work);
             requireColumn(work, work.require("columnName"));
             work.require("fillExpression");
+            requireNoOtherShadow(work);
         }
 
         @Override
@@ -325,6 +326,10 @@ public enum Kind {
                         + " run expand again; nothing was changed.", null);
             }
             work.require("downExpression");
+            requireNoOtherShadow(work);
+            if (work.dialect.isPostgres()) {
+                work.archiveKey(); // the rows the new version wrote NULL into are archived by key at rollback
+            }
         }
 
         @Override
@@ -332,6 +337,8 @@ public enum Kind {
             String column = work.require("columnName");
             if (work.dialect.isPostgres()) {
                 Shadow.expand(work, column, column, work.require("downExpression"), null);
+                // the NULLs the new version wrote before a rollback, where the old version left the row alone since
+                restore(work, Shadow.column(work), column);
                 return;
             }
             work.relax(column);
@@ -351,6 +358,11 @@ public enum Kind {
         @Override
         void rollback(Work work) {
             if (work.dialect.isPostgres()) {
+                String shadow = Shadow.column(work);
+                if (work.hasColumn(work.table(), shadow)) {
+                    // which rows held NULL for the new version: the old column has downExpression's value there
+                    archive(work, shadow, work.require("columnName"), shadow + " IS NULL");
+                }
                 Shadow.rollback(work);
                 return;
             }
@@ -378,6 +390,7 @@ public enum Kind {
                         + " column: expandSetDefault needs PostgreSQL. Set the default in a plain change set once no"
                         + " previous version runs, or run it on PostgreSQL; nothing was changed.", null);
             }
+            requireNoOtherShadow(work);
         }
 
         @Override
@@ -405,7 +418,7 @@ public enum Kind {
             for (String column : columns(work.require("columnNames"))) {
                 requireColumn(work, column);
             }
-            requireOneColumnOnPostgres(work);
+            requireNoOtherShadow(work);
             String referenced = work.require("referencedTableName");
             if (!work.hasTable(referenced)) {
                 throw work.error("referenced table " + referenced + " does not exist. Fix the change set, then run expand"
@@ -417,6 +430,11 @@ public enum Kind {
                             + " set, then run expand again; nothing was changed.", null);
                 }
             }
+            if (columns(work.require("referencedColumnNames")).size() != columns(work.require("columnNames")).size()) {
+                throw work.error("columnNames " + work.require("columnNames") + " and referencedColumnNames "
+                        + work.require("referencedColumnNames") + " differ in number. Fix the change set, then run expand"
+                        + " again; nothing was changed.", null);
+            }
         }
 
         @Override
@@ -426,11 +444,42 @@ public enum Kind {
             String references = " REFERENCES " + work.require("referencedTableName") + " ("
                     + work.require("referencedColumnNames") + ")" + (onDelete == null ? "" : " ON DELETE " + onDelete);
             if (work.dialect.isPostgres()) {
-                String column = shadowed(work.spec);
-                // a reference the new rule refuses becomes NULL for the new version; the old one keeps it
-                Shadow.expand(work, column, "CASE WHEN EXISTS (SELECT 1 FROM " + work.require("referencedTableName")
-                        + " rb_p WHERE rb_p." + work.require("referencedColumnNames") + " = rb_row." + column + ") THEN rb_row."
-                        + column + " END", null, "FOREIGN KEY (" + Shadow.column(work) + ")" + references);
+                List<String> from = shadowed(work.spec);
+                List<String> to = columns(work.require("referencedColumnNames"));
+                // MATCH SIMPLE: a row with a NULL in any of the columns is not checked, so it keeps its values;
+                // a reference the new rule refuses becomes NULL in every column for the new version; the old one keeps it
+                List<String> holds = new ArrayList<>();
+                List<String> match = new ArrayList<>();
+                for (int i = 0; i < from.size(); i++) {
+                    holds.add("rb_row." + from.get(i) + " IS NULL");
+                    match.add("rb_p." + to.get(i) + " = rb_row." + from.get(i));
+                }
+                holds.add("EXISTS (SELECT 1 FROM " + work.require("referencedTableName") + " rb_p WHERE "
+                        + String.join(" AND ", match) + ")");
+                List<String> ups = from.stream().map(c -> "CASE WHEN " + String.join(" OR ", holds) + " THEN rb_row." + c
+                        + " END").toList();
+                Shadow.Plan plan = new Shadow.Plan(from, ups, null, null, false, null);
+                Shadow.prepare(work, plan);
+                ShadowReference.expand(work, from, to);
+                Shadow.fill(work, plan);
+                // a backfill batch reads the referenced table as of its start, so it may write back a reference
+                // that a delete meanwhile cleared (through the referenced table's trigger): cleared again
+                List<String> shadows = Shadow.columns(work.helper, from);
+                List<String> dangling = new ArrayList<>();
+                List<String> found = new ArrayList<>();
+                for (int i = 0; i < from.size(); i++) {
+                    dangling.add(shadows.get(i) + " IS NOT NULL");
+                    found.add("rb_p." + to.get(i) + " = " + shadows.get(i));
+                }
+                dangling.add("NOT EXISTS (SELECT 1 FROM " + work.require("referencedTableName") + " rb_p WHERE "
+                        + String.join(" AND ", found) + ")");
+                Shadow.backfill(work, from, from.stream().map(c -> "NULL").toList(), String.join(" AND ", dangling));
+                if (!work.hasConstraint(work.table(), name)) {
+                    List<String> statements = new ArrayList<>(ShadowReference.lockBoth(work, "SHARE ROW EXCLUSIVE"));
+                    statements.add(work.dialect.addConstraintUnchecked(work.table(), name, "FOREIGN KEY ("
+                            + String.join(", ", Shadow.columns(work.helper, from)) + ")" + references));
+                    work.atomically("add foreign key " + name + " to the shadow columns", statements);
+                }
             } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add foreign key " + name, work.dialect.addConstraintUnchecked(work.table(), name,
                         "FOREIGN KEY (" + work.require("columnNames") + ")" + references));
@@ -440,6 +489,7 @@ public enum Kind {
         @Override
         void contract(Work work) {
             if (work.dialect.isPostgres()) {
+                work.sql("drop the referenced table's trigger", ShadowReference.drop(work));
                 Shadow.contract(work, shadowed(work.spec));
                 return;
             }
@@ -457,6 +507,13 @@ public enum Kind {
 
         @Override
         void rollback(Work work) {
+            if (work.dialect.isPostgres()) {
+                // with the shadow columns and their rule: the referenced table's trigger updates the columns
+                List<String> first = new ArrayList<>(ShadowReference.lockBoth(work, "ACCESS EXCLUSIVE"));
+                first.addAll(ShadowReference.drop(work));
+                Shadow.rollback(work, first);
+                return;
+            }
             rollbackConstraint(work);
         }
     },
@@ -474,6 +531,7 @@ public enum Kind {
                             + " expand again; nothing was changed.", null);
                 }
                 requireColumn(work, work.require("columnName"));
+                requireNoOtherShadow(work);
             }
         }
 
@@ -481,7 +539,7 @@ public enum Kind {
         void expand(Work work) {
             String condition = work.require("condition");
             if (work.dialect.isPostgres()) {
-                String column = shadowed(work.spec);
+                String column = work.require("columnName");
                 // a value the check refuses becomes NULL for the new version; the old one keeps it
                 Shadow.expand(work, column, "CASE WHEN (" + condition + ") THEN " + column + " END", null,
                         "CHECK (" + Shadow.rebind(condition, column, Shadow.column(work)) + ")");
@@ -493,7 +551,7 @@ public enum Kind {
         @Override
         void contract(Work work) {
             if (work.dialect.isPostgres()) {
-                Shadow.contract(work, shadowed(work.spec));
+                Shadow.contract(work, work.require("columnName"));
                 return;
             }
             validateConstraint(work, "SELECT COUNT(*) FROM " + work.table() + " WHERE NOT (" + work.require("condition") + ")");
@@ -513,15 +571,27 @@ public enum Kind {
             for (String column : columns(work.require("columnNames"))) {
                 requireColumn(work, column);
             }
-            requireOneColumnOnPostgres(work);
+            requireNoOtherShadow(work);
         }
 
         @Override
         void expand(Work work) {
             String name = work.require("constraintName");
             if (work.dialect.isPostgres()) {
-                Shadow.expand(work, shadowed(work.spec), shadowed(work.spec), null, null);
-                createIndex(work, name, Shadow.column(work), true, null);
+                // as pgroll's up does, an old write of a duplicate succeeds: the new version sees NULL there
+                List<String> columns = shadowed(work.spec);
+                List<String> shadows = Shadow.columns(work.helper, columns);
+                String function = Shadow.duplicateName(work);
+                String duplicate = function + "(" + Shadow.SELF + ", " + String.join(", ", columns) + ")";
+                List<String> ups = columns.stream().map(c -> "CASE WHEN " + duplicate + " THEN NULL ELSE " + c + " END")
+                        .toList();
+                Shadow.Plan plan = new Shadow.Plan(columns, ups, null, null, true, "PERFORM " + function + "(NULL, "
+                        + shadows.stream().map(c -> "NEW." + c).collect(Collectors.joining(", ")) + ");");
+                work.sql("create the duplicate function", Shadow.duplicateFunction(work, columns));
+                Shadow.prepare(work, plan);
+                // before the backfill, which looks duplicates up in it
+                createIndex(work, name, String.join(", ", shadows), true, null);
+                Shadow.fill(work, plan);
             } else if (!work.hasConstraint(work.table(), name)) {
                 work.sql("add unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
                         + " UNIQUE (" + work.require("columnNames") + ")");
@@ -533,6 +603,7 @@ public enum Kind {
             String name = work.require("constraintName");
             if (work.dialect.isPostgres()) {
                 Shadow.contract(work, shadowed(work.spec));
+                dropDuplicateFunction(work);
                 if (!work.hasConstraint(work.table(), name)) {
                     work.sql("attach unique constraint " + name, "ALTER TABLE " + work.table() + " ADD CONSTRAINT " + name
                             + " UNIQUE USING INDEX " + name);
@@ -543,6 +614,9 @@ public enum Kind {
         @Override
         void rollback(Work work) {
             rollbackConstraint(work);
+            if (work.dialect.isPostgres()) {
+                dropDuplicateFunction(work);
+            }
         }
     },
 
@@ -824,7 +898,7 @@ public enum Kind {
      */
     void hide(MigrationSpec spec, String helper, Shape shape) {
         if (shaping == Shaping.SHADOW) {
-            shape.hideColumn(spec.table(), Shadow.column(helper));
+            Shadow.columns(helper, shadowed(spec)).forEach(c -> shape.hideColumn(spec.table(), c));
         } else if (shaping == Shaping.PAIR) {
             shape.hideColumn(spec.table(), spec.require("newColumnName"));
         }
@@ -841,7 +915,10 @@ public enum Kind {
      */
     void reshape(MigrationSpec spec, String helper, Shape shape) {
         if (shaping == Shaping.SHADOW) {
-            shape.replaceColumn(spec.table(), shadowed(spec), shadowed(spec), Shadow.column(helper));
+            List<String> columns = shadowed(spec);
+            for (int i = 0; i < columns.size(); i++) {
+                shape.replaceColumn(spec.table(), columns.get(i), columns.get(i), Shadow.column(helper, i));
+            }
         } else if (shaping == Shaping.PAIR) {
             shape.replaceColumn(spec.table(), spec.require("columnName"), spec.require("newColumnName"),
                     spec.require("newColumnName"));
@@ -871,9 +948,12 @@ public enum Kind {
     /** Checks, before anything changes, that the contract can go through. */
     void checkContract(Work work) {
         if (shaping == Shaping.SHADOW && work.dialect.isPostgres()) {
-            refuseToDropUniqueness(work, shadowed(work.spec), Shadow.column(work), "a shadow column does not take over"
-                    + " the column's unique index (see Limits in the README): roll this migration back, or drop the"
-                    + " uniqueness in a change set of its own first, then");
+            List<String> columns = shadowed(work.spec);
+            for (int i = 0; i < columns.size(); i++) {
+                refuseToDropUniqueness(work, columns.get(i), Shadow.column(work.helper, i), "a shadow column does not"
+                        + " take over the column's unique index (see Limits in the README): roll this migration back, or"
+                        + " drop the uniqueness in a change set of its own first, then");
+            }
         } else if (shaping == Shaping.PAIR) {
             String b = work.require("newColumnName");
             refuseToDropUniqueness(work, work.require("columnName"), b, "add expandAddUnique on " + b
@@ -885,18 +965,50 @@ public enum Kind {
 
     abstract void rollback(Work work);
 
-    /** The one column a shadow column stands for: {@code columnName}, else the only one of {@code columnNames}. */
-    static String shadowed(MigrationSpec spec) {
+    /** The columns shadow columns stand for, in order: {@code columnName}, else those of {@code columnNames}. */
+    static List<String> shadowed(MigrationSpec spec) {
         String column = spec.get("columnName");
-        return column != null ? column : columns(spec.require("columnNames")).get(0);
+        return column != null ? List.of(column) : columns(spec.require("columnNames"));
     }
 
-    static void requireOneColumnOnPostgres(Work work) {
-        if (work.dialect.isPostgres() && columns(work.require("columnNames")).size() != 1) {
-            throw work.error("on PostgreSQL the rule goes on a shadow column, so that the running version never meets"
-                    + " it, and a shadow column stands for one column, not " + work.require("columnNames") + ". Fix the"
-                    + " change set, then run expand again; nothing was changed.", null);
+    /**
+     * Refuses (PostgreSQL) a rule on a column that another migration not yet contracted or rolled back
+     * gives a shadow column already: the new version's schema can show only one of them under the
+     * column's name, so the other rule would never see the new version's writes.
+     */
+    static void requireNoOtherShadow(Work work) {
+        if (!work.dialect.isPostgres() || !work.hasTable(PhaseTable.TABLE)) {
+            return;
         }
+        List<String> mine = shadowed(work.spec).stream().map(work.dialect::stored).toList();
+        for (PhaseTable.Row row : work.catalog(() -> PhaseTable.all(work.connection))) {
+            Kind kind = row.spec().kind();
+            if (kind.shaping != Shaping.SHADOW || row.helper().equals(work.helper)
+                    || !VersionSchemas.ACTIVE.contains(row.phase())
+                    || !work.dialect.stored(row.spec().table()).equals(work.dialect.stored(work.table()))) {
+                continue;
+            }
+            for (String column : shadowed(row.spec())) {
+                if (mine.contains(work.dialect.stored(column))) {
+                    throw work.error("column " + column + " has a shadow column already, for " + kind.changeName()
+                            + " of " + row.ref() + ", which is " + row.phase() + ": one column can stand in for it in the"
+                            + " new version, so two rules on it cannot both hold during expand. Put this change in a"
+                            + " change set that runs after that one is contracted; this change changed nothing.", null);
+                }
+            }
+        }
+    }
+
+    /** Drops the function that maps a unique rule's duplicates (PostgreSQL), once no trigger calls it. */
+    static void dropDuplicateFunction(Work work) {
+        String function = Shadow.duplicateName(work);
+        List<String> parameters = new ArrayList<>(List.of("tid"));
+        // the old columns' types are those of the parameters, and the same as their shadow columns' (after contract)
+        for (String column : shadowed(work.spec)) {
+            parameters.add(work.column(work.table(), column).type());
+        }
+        work.sql("drop the duplicate function", "DROP FUNCTION IF EXISTS " + function + "(" + String.join(", ", parameters)
+                + ")");
     }
 
     /** Rollback of a rule: on PostgreSQL its shadow column goes, with the rule on it; on H2 the constraint. */
@@ -1042,6 +1154,11 @@ public enum Kind {
      * with {@code guard}, also that column's value, so a restore skips rows changed since.
      */
     static void archive(Work work, String column, String guard) {
+        archive(work, column, guard, column + " IS NOT NULL");
+    }
+
+    /** Keeps, by key, the column's value (and the guard column's) of the rows matching {@code condition}. */
+    static void archive(Work work, String column, String guard, String condition) {
         List<String> key = work.archiveKey();
         String archive = work.archiveTable();
         work.createArchiveSchema();
@@ -1059,7 +1176,7 @@ public enum Kind {
         // the restore looks each row up by key
         create.add("ALTER TABLE " + archive + " ADD PRIMARY KEY (" + String.join(", ", archiveKey) + ")");
         work.sql("archive " + column, create);
-        work.inBatches("archive " + column, "INSERT INTO " + archive + " " + select, column + " IS NOT NULL", false);
+        work.inBatches("archive " + column, "INSERT INTO " + archive + " " + select, condition, false);
     }
 
     /** The archive's key columns, one for each of the table's key columns. */

@@ -210,7 +210,8 @@ final class VersionSchemas {
         return work.catalog(() -> Dialect.exists(work.connection, "SELECT 1 FROM pg_namespace WHERE nspname = ?", schema));
     }
 
-    private static String quote(String identifier) {
+    /** @return the identifier quoted */
+    static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }
