@@ -8,6 +8,7 @@ import dev.rollback.core.ledger.MicroserviceVersion;
 import dev.rollback.core.ledger.RollbackRecord;
 import dev.rollback.core.ledger.RollbackScope;
 import dev.rollback.testing.RequiredServer;
+import dev.rollback.testing.TestPostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -25,29 +27,35 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@link RollbackApplicationTest}'s scenario on a real PostgreSQL, by default the one
  * {@code .ci/start-postgres.sh} starts: {@code jdbc:postgresql://127.0.0.1:5432/appdb}, user and
  * password {@code app}; override with {@code rollback.pg.url}, {@code rollback.pg.user},
- * {@code rollback.pg.password} (or {@code ROLLBACK_PG_URL}, ...). The application is started in the
+ * {@code rollback.pg.password} (or {@code ROLLBACK_PG_URL}, ...). Each run has a schema of its own: the
+ * service's version is the same in every run, so the fleet would pool an earlier run's evidence. The application is started in the
  * test, after the server was found reachable, so that an unreachable server skips the test (or fails
  * it with {@code rollback.it.required=true}, see {@link RequiredServer}) instead of failing the context.
  */
 class RollbackPostgresApplicationTest {
 
-    private static final String URL = RequiredServer.setting("rollback.pg.url", "ROLLBACK_PG_URL",
-            "jdbc:postgresql://127.0.0.1:5432/appdb");
-    private static final String USER = RequiredServer.setting("rollback.pg.user", "ROLLBACK_PG_USER", "app");
-    private static final String PASSWORD = RequiredServer.setting("rollback.pg.password", "ROLLBACK_PG_PASSWORD",
-            "app");
+    private static final String SCHEMA = "starter_postgres_app";
+    private static final String USER = TestPostgresServer.USER;
+    private static final String PASSWORD = TestPostgresServer.PASSWORD;
+
+    private String url;
 
     @BeforeEach
-    void skipUnlessReachable() {
-        RequiredServer.assumeReachable("PostgreSQL at " + URL + " (user " + USER + ")", "sudo .ci/start-postgres.sh",
-                () -> query("select 1"));
+    void freshSchema() throws SQLException {
+        TestPostgresServer.assumeReachable();
+        url = TestPostgresServer.freshSchema(SCHEMA);
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        TestPostgresServer.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
     }
 
     @Test
     void rollsBackABrokenNewPathAndRecordsItInTheLedgerOnPostgres() throws SQLException {
         Map<String, Object> properties = new HashMap<>(CheckoutScenario.PROPERTIES);
         properties.put("server.port", 0);
-        properties.put("spring.datasource.url", URL);
+        properties.put("spring.datasource.url", url);
         properties.put("spring.datasource.username", USER);
         properties.put("spring.datasource.password", PASSWORD);
         String deployment;
@@ -77,8 +85,8 @@ class RollbackPostgresApplicationTest {
                 + "' and end_time is not null")).isEqualTo(1);
     }
 
-    private static long query(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD);
+    private long query(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, USER, PASSWORD);
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(sql)) {
             result.next();
