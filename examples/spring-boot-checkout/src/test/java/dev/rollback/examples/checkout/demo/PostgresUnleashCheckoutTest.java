@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,15 @@ class PostgresUnleashCheckoutTest {
                         throw new IllegalStateException("the admin API answered HTTP " + r.statusCode());
                     }
                 });
+        // A run of its own: every run has the same service version, so the fleet would pool the evidence
+        // an earlier run left in the schema (and its version schemas).
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD); Statement s = c.createStatement()) {
+            s.execute("DO $$ DECLARE n text; BEGIN FOR n IN SELECT nspname FROM pg_namespace WHERE nspname = '" + SCHEMA
+                    + "' OR nspname LIKE '" + SCHEMA + "\\_%' LOOP EXECUTE 'DROP SCHEMA ' || quote_ident(n) || ' CASCADE';"
+                    + " END LOOP; END $$");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
