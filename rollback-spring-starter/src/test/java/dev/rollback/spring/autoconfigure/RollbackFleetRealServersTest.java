@@ -38,6 +38,14 @@ class RollbackFleetRealServersTest {
     private static final String SCHEMA = "rollback_fleet_16_it";
     /** Rounds of one new-path and one old-path call per instance, per second. */
     private static final long ROUND_MILLIS = 250;
+    /**
+     * Strict enough that an instance's own judge needs about 16 pairs (4 s of rounds) and the fleet judge
+     * about 6 rounds of three instances: the fleet verdict comes first by 10 rounds, not by the 4 rounds
+     * of the default level (0.01), by which a local verdict once came first on a loaded machine (the kill
+     * switch then put all three on the old path with no fleet verdict). Not stricter: the circuit breaker
+     * opens after 20 failed calls, and an open breaker gives the judge no new-path calls.
+     */
+    private static final String SIGNIFICANCE_LEVEL = "1e-4";
 
     @BeforeEach
     void skipUnlessReachable() {
@@ -80,7 +88,8 @@ class RollbackFleetRealServersTest {
                         "spring.datasource.username=" + TestPostgresServer.USER,
                         "spring.datasource.password=" + TestPostgresServer.PASSWORD,
                         "rollback.service.name=" + unleash.flag(), "rollback.service.instance-id=" + id,
-                        "rollback.fleet.enabled=" + fleet, "rollback.fleet.publish-interval=200ms")
+                        "rollback.fleet.enabled=" + fleet, "rollback.fleet.publish-interval=200ms",
+                        "rollback.guard.significance-level=" + SIGNIFICANCE_LEVEL)
                 .withPropertyValues(unleash.starterProperties());
     }
 
@@ -116,8 +125,9 @@ class RollbackFleetRealServersTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !unleash.enabledInUnleash());
             if (fleet) {
                 RollbackRegistry registry = contexts.get(0).getBean(RollbackRegistry.class);
-                assertThat(contexts).allSatisfy(c ->
-                        assertThat(c.getBean(Fleet.class).verdict(flag)).isPresent());
+                assertThat(contexts).as("instances with the fleet verdict; the ledger's rollbacks: %s",
+                                rollbacks(contexts, flag))
+                        .allSatisfy(c -> assertThat(c.getBean(Fleet.class).verdict(flag)).isPresent());
                 // One record for the fleet. The kill switch's outcome goes on it, unless the instance that
                 // reached the verdict had just been rolled back by its own judge (the outcome is on that record).
                 await().atMost(Duration.ofSeconds(10)).until(() -> fleetRecords(contexts, flag).size() == 1);
@@ -136,9 +146,13 @@ class RollbackFleetRealServersTest {
     }
 
     private static List<RollbackRecord> fleetRecords(List<AssertableApplicationContext> contexts, String flag) {
+        return rollbacks(contexts, flag).stream().filter(r -> r.scope() == RollbackScope.FLEET).toList();
+    }
+
+    private static List<RollbackRecord> rollbacks(List<AssertableApplicationContext> contexts, String flag) {
         return contexts.stream().map(c -> c.getBean(RollbackRegistry.class))
                 .flatMap(r -> r.ledger().rollbacks(r.deployment().id()).stream())
-                .filter(r -> r.scope() == RollbackScope.FLEET && flag.equals(r.feature()))
+                .filter(r -> flag.equals(r.feature()))
                 .toList();
     }
 
