@@ -39,11 +39,9 @@ class RollbackFleetRealServersTest {
     /** Rounds of one new-path and one old-path call per instance, per second. */
     private static final long ROUND_MILLIS = 250;
     /**
-     * Strict enough that an instance's own judge needs about 16 pairs (4 s of rounds) and the fleet judge
-     * about 6 rounds of three instances: the fleet verdict comes first by 10 rounds, not by the 4 rounds
-     * of the default level (0.01), by which a local verdict once came first on a loaded machine (the kill
-     * switch then put all three on the old path with no fleet verdict). Not stricter: the circuit breaker
-     * opens after 20 failed calls, and an open breaker gives the judge no new-path calls.
+     * Strict enough that an instance's own judge needs 16 pairs (4 s of rounds) and the fleet judge about
+     * 6 rounds of three instances, so that the fleet verdict comes first by seconds. Not stricter: the
+     * circuit breaker opens after 20 failed calls, and an open breaker gives the judge no new-path calls.
      */
     private static final String SIGNIFICANCE_LEVEL = "1e-4";
 
@@ -170,11 +168,19 @@ class RollbackFleetRealServersTest {
         });
     }
 
-    /** A caller the 50% rollout sends to the new path, and one it sends to the old path. */
+    /**
+     * A caller the 50% rollout sends to the new path, and one it sends to the old path, once the
+     * instance's SDK holds the flag on: before its first fetch that shows the flag, every caller takes
+     * the old path, and a caller picked then can be one the rollout sends to the new path.
+     */
     private static String[] keys(FlagSource flags, String flag) {
+        await("the SDK holds the flag on").atMost(Duration.ofSeconds(10)).until(() -> flags.isActive(flag));
         String[] keys = new String[2];
         for (int i = 0; keys[0] == null || keys[1] == null; i++) {
-            keys[flags.isEnabled(flag, "user-" + i) ? 0 : 1] = "user-" + i;
+            int path = flags.isEnabled(flag, "user-" + i) ? 0 : 1;
+            if (keys[path] == null) {
+                keys[path] = "user-" + i;
+            }
         }
         return keys;
     }

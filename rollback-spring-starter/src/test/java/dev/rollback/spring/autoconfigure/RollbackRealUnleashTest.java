@@ -45,7 +45,11 @@ class RollbackRealUnleashTest {
                 .withPropertyValues("spring.application.name=starter-it")
                 .withPropertyValues(unleash.starterProperties())
                 .run(context -> {
-                    assertThat(context.getBean(FlagSource.class)).isInstanceOf(UnleashFlagSource.class);
+                    FlagSource flags = context.getBean(FlagSource.class);
+                    assertThat(flags).isInstanceOf(UnleashFlagSource.class);
+                    // The server's list can lag its admin API by a revision; until the SDK's fetch shows the
+                    // flag, every call takes the old path.
+                    await().atMost(Duration.ofSeconds(10)).until(() -> flags.isActive(flag));
                     ReleaseGuard guard = context.getBean(RollbackRegistry.class).guard(flag);
                     assertThat(guard.call("user-1", () -> "new", () -> "old")).isEqualTo("new");
                     assertThat(unleash.enabledInUnleash()).isTrue();

@@ -80,8 +80,17 @@ final class UnleashTestServer {
 
     /** Whether a client sees the flag on. */
     boolean enabledForClients() {
-        return send(HttpRequest.newBuilder(URI.create(URL + "/api/client/features/" + flag))
-                .header("Authorization", CLIENT_TOKEN).GET()).body().contains("\"enabled\":true");
+        // The list the SDK fetches, not /api/client/features/<flag>: the server answers that one from the
+        // database at once, and the list from a revision it refreshes about every second, so a flag can be
+        // on there and not yet in the list a starting SDK gets.
+        JsonNode list = JsonMapper.builder().build().readTree(send(HttpRequest.newBuilder(
+                URI.create(URL + "/api/client/features")).header("Authorization", CLIENT_TOKEN).GET()).body());
+        for (JsonNode feature : list.path("features")) {
+            if (feature.path("name").asString().equals(flag)) {
+                return feature.path("enabled").asBoolean();
+            }
+        }
+        return false;
     }
 
     /** Whether the flag is on in the test's environment, as the admin API says. */

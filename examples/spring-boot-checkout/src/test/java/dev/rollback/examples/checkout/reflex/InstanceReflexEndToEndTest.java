@@ -18,9 +18,13 @@ import tools.jackson.databind.JsonNode;
  */
 class InstanceReflexEndToEndTest {
 
-    /** The bounds of the instance reflex with a 1 s watch interval and 2 consecutive polls. */
+    /** The bound of the instance reflex with a 1 s watch interval and 2 consecutive polls. */
     static final Duration REVERT_REQUESTED_WITHIN = Duration.ofSeconds(5);
-    static final Duration RELEASE_1_SERVING_WITHIN = Duration.ofSeconds(15);
+    /**
+     * Mostly the start of release 1, a Spring Boot JVM: about 7 s on an idle 2-core machine, up to 19 s
+     * seen with other builds running.
+     */
+    static final Duration RELEASE_1_SERVING_WITHIN = Duration.ofSeconds(25);
 
     @RegisterExtension
     final ReflexRigExtension extension = new ReflexRigExtension();
