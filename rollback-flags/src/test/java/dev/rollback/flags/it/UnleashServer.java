@@ -140,15 +140,21 @@ final class UnleashServer {
         throw new AssertionError("flag '" + flag + "' has no environment '" + ENVIRONMENT + "': " + response.body());
     }
 
-    /** Whether /api/client/features serves the flag, and on or off; empty if it does not serve it. */
+    /**
+     * Whether /api/client/features, the list an SDK fetches, serves the flag, and on or off; empty if it
+     * does not serve it. Not /api/client/features/{name}: the server answers that one from the database
+     * at once, and the list from a revision it refreshes about every second.
+     */
     Optional<Boolean> servedToClients(String flag) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(URL + "/api/client/features/" + flag))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(URL + "/api/client/features"))
                 .header("Authorization", CLIENT_TOKEN).GET());
-        if (response.statusCode() == 404) {
-            return Optional.empty();
+        expect(200, response, "read the flags through the client API");
+        for (var feature : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("features")) {
+            if (feature.getAsJsonObject().get("name").getAsString().equals(flag)) {
+                return Optional.of(feature.getAsJsonObject().get("enabled").getAsBoolean());
+            }
         }
-        expect(200, response, "read flag '" + flag + "' through the client API");
-        return Optional.of(JsonParser.parseString(response.body()).getAsJsonObject().get("enabled").getAsBoolean());
+        return Optional.empty();
     }
 
     /** Waits until /api/client/features serves the flag as {@code enabled}, so that a new SDK sees it so. */
