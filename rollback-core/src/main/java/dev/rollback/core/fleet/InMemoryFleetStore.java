@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A {@link FleetStore} in memory, shared by registries of one process: for tests and simulations.
@@ -40,16 +39,14 @@ public final class InMemoryFleetStore implements FleetStore {
     }
 
     @Override
-    public synchronized PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
-        Map<String, FleetBlock> perInstance = new TreeMap<>();
-        long last = afterBlockId;
-        for (Row row : blocks) {
-            if (row.id > afterBlockId && row.scope.equals(scope) && row.block.feature().equals(feature)) {
-                perInstance.merge(row.block.instance(), row.block, FleetBlock::plus);
-                last = row.id;
+    public synchronized List<PublishedBlock> blocks(FleetScope scope, String feature, long afterBlockId) {
+        List<PublishedBlock> found = new ArrayList<>();
+        for (Row row : blocks.subList((int) Math.min(Math.max(afterBlockId, 0), blocks.size()), blocks.size())) {
+            if (row.scope.equals(scope) && row.block.feature().equals(feature)) {
+                found.add(new PublishedBlock(row.id, row.block));
             }
         }
-        return new PooledBlocks(new ArrayList<>(perInstance.values()), last);
+        return found;
     }
 
     @Override

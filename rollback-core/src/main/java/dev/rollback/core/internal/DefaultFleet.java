@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Fleet} behind {@code dev.rollback.core.RollbackFleet}: every publish interval it takes
  * each guard's pairs of the interval as one block, publishes the pending blocks with a heartbeat,
- * then reads the fleet's pooled blocks of each feature this instance is rolling out and tests them
- * ({@link PooledTest}); see {@link dev.rollback.core.fleet} for the test and where it runs.
+ * then brings its running totals of the fleet's pooled blocks of each feature this instance is rolling
+ * out up to date ({@link RunningPool}, which reads only the blocks of about the last {@code staleAfter})
+ * and tests them ({@link PooledTest}); see {@link dev.rollback.core.fleet} for the test and where it runs.
  */
 public final class DefaultFleet implements Fleet {
 
@@ -70,6 +71,8 @@ public final class DefaultFleet implements Fleet {
         volatile long pairs;
         volatile int contributors;
         volatile FleetVerdict verdict;
+        /** The running totals while the feature rolls out; on the fleet's thread only. */
+        RunningPool pool;
     }
 
     /**
@@ -177,9 +180,14 @@ public final class DefaultFleet implements Fleet {
             return;
         }
         if (guard.state() != GuardState.ROLLING_OUT) {
+            view.pool = null; // a reinstated feature starts its totals afresh
             return;
         }
-        PooledBlocks pooled = store.pooled(scope, feature, latest.map(FleetVerdict::lastBlockId).orElse(0L));
+        if (view.pool == null) {
+            view.pool = new RunningPool(config.staleAfter());
+        }
+        PooledBlocks pooled = view.pool.refresh(store, scope, feature,
+                latest.map(FleetVerdict::lastBlockId).orElse(0L), clock);
         Optional<FleetBlock> total = pooled.total();
         view.contributors = pooled.instances().size();
         view.pairs = total.map(FleetBlock::pairs).orElse(0L);

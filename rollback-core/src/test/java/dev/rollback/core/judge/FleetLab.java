@@ -10,7 +10,7 @@ import dev.rollback.core.fleet.FleetScope;
 import dev.rollback.core.fleet.FleetStore;
 import dev.rollback.core.fleet.FleetVerdict;
 import dev.rollback.core.fleet.InMemoryFleetStore;
-import dev.rollback.core.fleet.PooledBlocks;
+import dev.rollback.core.fleet.PublishedBlock;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.judge.Simulation.Path;
@@ -164,8 +164,8 @@ final class FleetLab {
         }
 
         @Override
-        public PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
-            return store.pooled(scope, feature, afterBlockId);
+        public List<PublishedBlock> blocks(FleetScope scope, String feature, long afterBlockId) {
+            return store.blocks(scope, feature, afterBlockId);
         }
 
         @Override
