@@ -43,7 +43,7 @@ import java.util.TreeSet;
  * <p>A round whose read fails changes nothing, so a retry counts no block twice. Not thread-safe: the
  * fleet's thread alone uses it.
  */
-final class RunningPool {
+public final class RunningPool {
 
     /** A read: when it ended on the monotonic clock, and the highest id it saw. */
     private record Read(long endedNanos, long highestId) {
@@ -59,14 +59,13 @@ final class RunningPool {
     /** Every block with an id up to this that will ever be visible is added (or before the epoch). */
     private long complete;
     private long lastBlockId;
-    private long blocksRead;
 
     /**
      * Creates empty totals.
      *
      * @param window how long a publication takes at most, from its id to its commit
      */
-    RunningPool(Duration window) {
+    public RunningPool(Duration window) {
         this.windowNanos = window.toNanos();
     }
 
@@ -82,7 +81,7 @@ final class RunningPool {
      * @param clock        the clock whose monotonic time measures the window
      * @return the pooled blocks, as a full re-sum after {@code afterBlockId} would return them
      */
-    PooledBlocks refresh(FleetStore store, FleetScope scope, String feature, long afterBlockId, Clock clock) {
+    public PooledBlocks refresh(FleetStore store, FleetScope scope, String feature, long afterBlockId, Clock clock) {
         if (afterBlockId != this.afterBlockId) {
             startAfter(afterBlockId);
         }
@@ -97,7 +96,6 @@ final class RunningPool {
                 lastBlockId = Math.max(lastBlockId, block.id());
             }
         }
-        blocksRead += read.size();
         while (!reads.isEmpty() && started - reads.peekFirst().endedNanos() >= windowNanos) {
             complete = Math.max(complete, reads.removeFirst().highestId());
         }
@@ -113,10 +111,5 @@ final class RunningPool {
         perInstance.clear();
         added.clear();
         reads.clear();
-    }
-
-    /** Returns how many blocks the store returned to all rounds so far: what the rounds cost. */
-    long blocksRead() {
-        return blocksRead;
     }
 }
