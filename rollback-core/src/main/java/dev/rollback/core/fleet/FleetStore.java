@@ -59,6 +59,19 @@ public interface FleetStore {
     }
 
     /**
+     * Deletes the blocks of a feature in the scope with an id up to {@code throughBlockId}. The fleet
+     * calls it with the newest block of a verdict that is {@link FleetConfig#staleAfter()} old: every
+     * round reads the latest verdict before the blocks and pools only those after its newest block, so
+     * no round reads these again and no verdict changes.
+     *
+     * @param scope          the scope
+     * @param feature        the feature
+     * @param throughBlockId the newest block to delete
+     * @return how many blocks were deleted
+     */
+    int deleteBlocks(FleetScope scope, String feature, long throughBlockId);
+
+    /**
      * Returns the feature's latest verdict in the scope, if any.
      *
      * @param scope   the scope

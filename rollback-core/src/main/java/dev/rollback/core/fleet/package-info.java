@@ -111,6 +111,13 @@
  * ({@link dev.rollback.core.fleet.FleetStore#pooled(FleetScope, String, long)}), the same instances and
  * counts; a new verdict, or a feature that rolls out again after a rollback, starts them afresh. A round
  * whose read fails changes nothing, so no block counts twice when it is repeated.
+ *
+ * <p>The table: once a verdict is {@code staleAfter} old, every instance deletes, once, the blocks up
+ * to its newest block ({@link dev.rollback.core.fleet.FleetStore#deleteBlocks(FleetScope, String, long)}),
+ * which no round pools again. The blocks of an epoch that no verdict closed (a healthy rollout, an
+ * earlier version) are kept: deleting them by age would drop strata from a test that may still run (a
+ * re-deploy of the same version continues its pool), so they are left to whoever runs the database,
+ * for versions that are gone for good.
  */
 @NullMarked
 package dev.rollback.core.fleet;

@@ -66,6 +66,8 @@ public final class DefaultFleet implements Fleet {
     /** What the fleet knows of one feature; read by the meters. */
     private static final class FeatureView {
         volatile int seenEpoch = -1;
+        /** The epoch of the last verdict whose blocks this instance deleted; on the fleet's thread only. */
+        int prunedEpoch;
         volatile double errorLogEvidence;
         volatile double latencyLogEvidence;
         volatile long pairs;
@@ -173,6 +175,7 @@ public final class DefaultFleet implements Fleet {
         FeatureView view = view(feature);
         Optional<FleetVerdict> latest = store.latestVerdict(scope, feature);
         int epoch = latest.map(FleetVerdict::epoch).orElse(0);
+        latest.ifPresent(verdict -> prune(view, verdict, now));
         if (view.seenEpoch < 0 && !(latest.isPresent() && applies(latest.get()))) {
             view.seenEpoch = epoch;
         } else if (epoch > view.seenEpoch) {
@@ -216,6 +219,19 @@ public final class DefaultFleet implements Fleet {
             }
         } else {
             store.latestVerdict(scope, feature).ifPresent(v -> follow(guard, view, v));
+        }
+    }
+
+    /**
+     * Deletes the blocks a verdict closed, once per epoch, when it is {@code staleAfter} old: no round
+     * pools them again, since every round reads the latest verdict first and pools only the blocks
+     * after it. The age only keeps the blocks for a round that read the previous verdict a moment
+     * before. Blocks of an epoch no verdict closed stay: deleting them could change a verdict.
+     */
+    private void prune(FeatureView view, FleetVerdict verdict, Instant now) {
+        if (verdict.epoch() > view.prunedEpoch && verdict.time().isBefore(now.minus(config.staleAfter()))) {
+            store.deleteBlocks(scope, verdict.feature(), verdict.lastBlockId());
+            view.prunedEpoch = verdict.epoch();
         }
     }
 

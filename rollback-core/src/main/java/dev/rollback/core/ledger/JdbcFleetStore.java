@@ -26,11 +26,13 @@ import javax.sql.DataSource;
  *
  * <p>Every row carries its {@link FleetScope}: {@code service_name} and {@code service_version}. A
  * publication is one transaction (the blocks in one batch and the heartbeat), so a failed one leaves
- * nothing and is repeated whole. Blocks are only ever inserted, with ids from an identity column (a
+ * nothing and is repeated whole. Blocks are inserted with ids from an identity column (a
  * sequence that PostgreSQL and H2 hand out in increasing order, with no per-session cache); the fleet
  * judge reads the blocks of its scope one by one from a little below the newest it has added
  * ({@link #blocks(FleetScope, String, long)}, served by the index {@code ix_fleet_block_scope}), and
- * {@link #pooled(FleetScope, String, long)} adds them up in one query for a full re-sum. A verdict's primary key is its service, version, feature and epoch: of two instances reaching
+ * {@link #pooled(FleetScope, String, long)} adds them up in one query for a full re-sum. Blocks are
+ * deleted only up to a verdict's newest block ({@link #deleteBlocks(FleetScope, String, long)}). A
+ * verdict's primary key is its service, version, feature and epoch: of two instances reaching
  * the same verdict at once, the database keeps the first and refuses the second. An instance's
  * heartbeat row is keyed by service and instance id, and carries the version of its last heartbeat. A failure throws {@link LedgerException} with the
  * {@link SQLException} as its cause.
@@ -58,6 +60,8 @@ public final class JdbcFleetStore implements FleetStore {
             + " new_only_failures, old_only_failures, latency_pairs, sum_log_ratio, sum_squared_log_ratio,"
             + " sum_new_log FROM fleet_block WHERE service_name = ? AND service_version = ? AND feature = ? AND id > ?"
             + " ORDER BY id";
+    private static final String DELETE_BLOCKS = "DELETE FROM fleet_block WHERE service_name = ? AND service_version = ?"
+            + " AND feature = ? AND id <= ?";
     private static final String SELECT_LATEST_VERDICT = "SELECT feature, epoch, last_block_id, decided_by,"
             + " decision_time, evidence, instances FROM fleet_verdict WHERE service_name = ? AND service_version = ?"
             + " AND feature = ?"
@@ -166,6 +170,19 @@ public final class JdbcFleetStore implements FleetStore {
                 }
             }
         });
+    }
+
+    @Override
+    public int deleteBlocks(FleetScope scope, String feature, long throughBlockId) {
+        return withConnection("delete the blocks of feature " + feature + " through block " + throughBlockId,
+                connection -> {
+                    try (PreparedStatement delete = connection.prepareStatement(DELETE_BLOCKS)) {
+                        int i = setScope(delete, 1, scope);
+                        delete.setString(i++, feature);
+                        delete.setLong(i, throughBlockId);
+                        return delete.executeUpdate();
+                    }
+                });
     }
 
     /** Adds the blocks up in the database, in one aggregate query over every block after {@code afterBlockId}. */

@@ -98,6 +98,35 @@ class FleetTest {
     }
 
     @Test
+    void deletesTheBlocksAVerdictClosedOnceItIsStaleAfterOldAndKeepsTheNextEpochsPool() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
+        List<Fleet> fleets = registries.stream().map(r -> fleet(r, store)).toList();
+        registries.forEach(r -> failingPairs(r.guard(FEATURE), 7));
+        clock.add(Duration.ofSeconds(1));
+        fleets.forEach(Fleet::runOnce);
+        fleets.forEach(Fleet::runOnce);
+        FleetVerdict verdict = store.latestVerdict(SCOPE, FEATURE).orElseThrow();
+        Instant now = Instant.ofEpochMilli(clock.wallTime());
+        store.publish(SCOPE, "d", now, List.of(new FleetBlock(FEATURE, "d", now, now.plusSeconds(1), 4, 1, 0, 3,
+                0.1, 0.01, 9.0)));
+        PooledBlocks nextEpoch = store.pooled(SCOPE, FEATURE, verdict.lastBlockId());
+        List<PublishedBlock> all = store.blocks(SCOPE, FEATURE, 0);
+        List<PublishedBlock> kept = store.blocks(SCOPE, FEATURE, verdict.lastBlockId());
+        assertThat(kept).hasSizeBetween(1, all.size() - 1);
+
+        clock.add(FleetConfig.DEFAULT_STALE_AFTER.minusSeconds(1));
+        fleets.forEach(Fleet::runOnce);
+        assertThat(store.blocks(SCOPE, FEATURE, 0)).isEqualTo(all);
+
+        clock.add(Duration.ofSeconds(2));
+        fleets.forEach(Fleet::runOnce);
+        assertThat(store.blocks(SCOPE, FEATURE, 0)).isEqualTo(kept);
+        assertThat(store.pooled(SCOPE, FEATURE, verdict.lastBlockId())).isEqualTo(nextEpoch);
+        assertThat(store.latestVerdict(SCOPE, FEATURE)).contains(verdict);
+    }
+
+    @Test
     void poolsPairsNoInstanceCouldJudgeAloneAndRollsBackEveryInstanceOnce() {
         InMemoryFleetStore store = new InMemoryFleetStore();
         List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));

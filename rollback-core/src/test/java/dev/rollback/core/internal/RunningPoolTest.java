@@ -166,6 +166,11 @@ class RunningPoolTest {
         }
 
         @Override
+        public int deleteBlocks(FleetScope scope, String feature, long throughBlockId) {
+            return store.deleteBlocks(scope, feature, throughBlockId);
+        }
+
+        @Override
         public Optional<FleetVerdict> latestVerdict(FleetScope scope, String feature) {
             return store.latestVerdict(scope, feature);
         }

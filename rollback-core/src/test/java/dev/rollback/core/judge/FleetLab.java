@@ -169,6 +169,11 @@ final class FleetLab {
         }
 
         @Override
+        public int deleteBlocks(FleetScope scope, String feature, long throughBlockId) {
+            return store.deleteBlocks(scope, feature, throughBlockId);
+        }
+
+        @Override
         public Optional<FleetVerdict> latestVerdict(FleetScope scope, String feature) {
             return store.latestVerdict(scope, feature);
         }
