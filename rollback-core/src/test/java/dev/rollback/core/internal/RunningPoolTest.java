@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 import dev.rollback.core.fleet.FleetBlock;
 import dev.rollback.core.fleet.FleetScope;
 import dev.rollback.core.fleet.FleetStore;
-import dev.rollback.core.fleet.FleetVerdict;
+import dev.rollback.core.fleet.ForwardingFleetStore;
 import dev.rollback.core.fleet.InMemoryFleetStore;
 import dev.rollback.core.fleet.PooledBlocks;
 import dev.rollback.core.fleet.PublishedBlock;
 import io.micrometer.core.instrument.MockClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -145,44 +143,18 @@ class RunningPoolTest {
     }
 
     /** A store that counts the blocks its reads return. */
-    static class CountingStore implements FleetStore {
-        private final FleetStore store;
+    static class CountingStore extends ForwardingFleetStore {
         long blocksRead;
 
         CountingStore(FleetStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public void publish(FleetScope scope, String instance, Instant heartbeat, List<FleetBlock> blocks) {
-            store.publish(scope, instance, heartbeat, blocks);
+            super(store);
         }
 
         @Override
         public List<PublishedBlock> blocks(FleetScope scope, String feature, long afterBlockId) {
-            List<PublishedBlock> read = new ArrayList<>(store.blocks(scope, feature, afterBlockId));
+            List<PublishedBlock> read = super.blocks(scope, feature, afterBlockId);
             blocksRead += read.size();
             return read;
-        }
-
-        @Override
-        public int deleteBlocks(FleetScope scope, String feature, long throughBlockId) {
-            return store.deleteBlocks(scope, feature, throughBlockId);
-        }
-
-        @Override
-        public Optional<FleetVerdict> latestVerdict(FleetScope scope, String feature) {
-            return store.latestVerdict(scope, feature);
-        }
-
-        @Override
-        public boolean recordVerdict(FleetScope scope, FleetVerdict verdict) {
-            return store.recordVerdict(scope, verdict);
-        }
-
-        @Override
-        public List<String> liveInstances(FleetScope scope, Instant since) {
-            return store.liveInstances(scope, since);
         }
     }
 }
