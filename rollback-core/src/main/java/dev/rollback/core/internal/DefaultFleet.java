@@ -226,7 +226,8 @@ public final class DefaultFleet implements Fleet {
      * Deletes the blocks a verdict closed, once per epoch, when it is {@code staleAfter} old: no round
      * pools them again, since every round reads the latest verdict first and pools only the blocks
      * after it. The age only keeps the blocks for a round that read the previous verdict a moment
-     * before. Blocks of an epoch no verdict closed stay: deleting them could change a verdict.
+     * before; it is the deciding instance's time against this one's, which a skew of a few seconds
+     * only shifts. Blocks of an epoch no verdict closed stay: deleting them could change a verdict.
      */
     private void prune(FeatureView view, FleetVerdict verdict, Instant now) {
         if (verdict.epoch() > view.prunedEpoch && verdict.time().isBefore(now.minus(config.staleAfter()))) {

@@ -237,6 +237,51 @@ class FleetTest {
     }
 
     @Test
+    void poolsOnlyThePairsAfterTheVerdictOnceTheFeatureIsReinstated() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
+        List<Fleet> fleets = registries.stream().map(r -> fleet(r, store)).toList();
+        registries.forEach(r -> failingPairs(r.guard(FEATURE), 7));
+        clock.add(Duration.ofSeconds(1));
+        fleets.forEach(Fleet::runOnce);
+        fleets.forEach(Fleet::runOnce);
+        FleetVerdict verdict = store.latestVerdict(SCOPE, FEATURE).orElseThrow();
+        RollbackRegistry a = registries.get(0);
+        assertThat(a.guard(FEATURE).state()).isEqualTo(GuardState.ROLLED_BACK);
+
+        a.guard(FEATURE).reinstate();
+        flags.rollout(FEATURE, 50);
+        succeedingPairs(a.guard(FEATURE), 2);
+        clock.add(Duration.ofSeconds(1));
+        fleets.get(0).runOnce();
+        succeedingPairs(a.guard(FEATURE), 1);
+        clock.add(Duration.ofSeconds(1));
+        fleets.get(0).runOnce();
+
+        assertThat(a.guard(FEATURE).state()).isEqualTo(GuardState.ROLLING_OUT);
+        // a's 3 new pairs, and the blocks of instances that published after the verdict's last block.
+        PooledBlocks sinceVerdict = store.pooled(SCOPE, FEATURE, verdict.lastBlockId());
+        assertThat(sinceVerdict.instances()).filteredOn(b -> b.instance().equals("a"))
+                .singleElement().extracting(FleetBlock::pairs).isEqualTo(3L);
+        assertThat(a.meterRegistry().get(RollbackMetricNames.FLEET_PAIRS).tag("feature", FEATURE).gauge().value())
+                .isEqualTo(sinceVerdict.total().orElseThrow().pairs());
+        assertThat(a.meterRegistry().get(RollbackMetricNames.FLEET_CONTRIBUTORS).gauge().value())
+                .isEqualTo(sinceVerdict.instances().size());
+    }
+
+    /** Makes {@code pairs} pairs in which both calls succeed, 10 ms apart. */
+    private void succeedingPairs(ReleaseGuard guard, int pairs) {
+        String newKey = key(true);
+        String oldKey = key(false);
+        for (int i = 0; i < pairs; i++) {
+            clock.add(10, TimeUnit.MILLISECONDS);
+            guard.call(newKey, () -> "new", () -> "old");
+            clock.add(10, TimeUnit.MILLISECONDS);
+            guard.call(oldKey, () -> "new", () -> "old");
+        }
+    }
+
+    @Test
     void publishesMetersOfThePooledState() {
         InMemoryFleetStore store = new InMemoryFleetStore();
         RollbackRegistry a = registry("a");
