@@ -97,15 +97,21 @@ class FleetTest {
         }
     }
 
-    @Test
-    void deletesTheBlocksAVerdictClosedOnceItIsStaleAfterOldAndKeepsTheNextEpochsPool() {
-        InMemoryFleetStore store = new InMemoryFleetStore();
-        List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
+    /** Seven failing pairs on each instance, too few for a local judge, make a fleet verdict in two rounds. */
+    private List<Fleet> reachAFleetVerdict(FleetStore store, List<RollbackRegistry> registries) {
         List<Fleet> fleets = registries.stream().map(r -> fleet(r, store)).toList();
         registries.forEach(r -> failingPairs(r.guard(FEATURE), 7));
         clock.add(Duration.ofSeconds(1));
         fleets.forEach(Fleet::runOnce);
         fleets.forEach(Fleet::runOnce);
+        return fleets;
+    }
+
+    @Test
+    void deletesTheBlocksAVerdictClosedOnceItIsStaleAfterOldAndKeepsTheNextEpochsPool() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
+        List<Fleet> fleets = reachAFleetVerdict(store, registries);
         FleetVerdict verdict = store.latestVerdict(SCOPE, FEATURE).orElseThrow();
         Instant now = Instant.ofEpochMilli(clock.wallTime());
         store.publish(SCOPE, "d", now, List.of(new FleetBlock(FEATURE, "d", now, now.plusSeconds(1), 4, 1, 0, 3,
@@ -240,11 +246,7 @@ class FleetTest {
     void poolsOnlyThePairsAfterTheVerdictOnceTheFeatureIsReinstated() {
         InMemoryFleetStore store = new InMemoryFleetStore();
         List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
-        List<Fleet> fleets = registries.stream().map(r -> fleet(r, store)).toList();
-        registries.forEach(r -> failingPairs(r.guard(FEATURE), 7));
-        clock.add(Duration.ofSeconds(1));
-        fleets.forEach(Fleet::runOnce);
-        fleets.forEach(Fleet::runOnce);
+        List<Fleet> fleets = reachAFleetVerdict(store, registries);
         FleetVerdict verdict = store.latestVerdict(SCOPE, FEATURE).orElseThrow();
         RollbackRegistry a = registries.get(0);
         assertThat(a.guard(FEATURE).state()).isEqualTo(GuardState.ROLLED_BACK);
