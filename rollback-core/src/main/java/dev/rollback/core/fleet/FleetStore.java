@@ -28,15 +28,48 @@ public interface FleetStore {
     void publish(FleetScope scope, String instance, Instant heartbeat, List<FleetBlock> blocks);
 
     /**
+     * Returns the blocks of a feature published in the scope with an id above {@code afterBlockId}, one
+     * by one, in the order of their ids. The fleet judge reads with this, each round only from a little
+     * below the newest id it has added (see {@link dev.rollback.core.fleet}).
+     *
+     * <p>Ids must be handed out in increasing order as publications start (an identity column or a
+     * sequence without per-session caching, as H2's and PostgreSQL's are by default), and a block must
+     * become visible to every reader once its publication commits; a publication may commit after one
+     * that started later, so a read can see a higher id before a lower one.
+     *
+     * @param scope        the scope
+     * @param feature      the feature
+     * @param afterBlockId the id to read after, or 0 for all
+     * @return the blocks, by increasing id
+     */
+    List<PublishedBlock> blocks(FleetScope scope, String feature, long afterBlockId);
+
+    /**
      * Returns the blocks of a feature published in the scope after the block with id
-     * {@code afterBlockId}, added up per instance.
+     * {@code afterBlockId}, added up per instance: a full re-sum, to read once (the fleet judge keeps
+     * running totals instead). By default it adds up {@link #blocks(FleetScope, String, long)}.
      *
      * @param scope        the scope
      * @param feature      the feature
      * @param afterBlockId the newest block of the previous verdict, or 0
      * @return the pooled blocks
      */
-    PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId);
+    default PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
+        return PooledBlocks.sum(blocks(scope, feature, afterBlockId), afterBlockId);
+    }
+
+    /**
+     * Deletes the blocks of a feature in the scope with an id up to {@code throughBlockId}. The fleet
+     * calls it with the newest block of a verdict that is {@link FleetConfig#staleAfter()} old: every
+     * round reads the latest verdict before the blocks and pools only those after its newest block, so
+     * no round reads these again and no verdict changes.
+     *
+     * @param scope          the scope
+     * @param feature        the feature
+     * @param throughBlockId the newest block to delete
+     * @return how many blocks were deleted
+     */
+    int deleteBlocks(FleetScope scope, String feature, long throughBlockId);
 
     /**
      * Returns the feature's latest verdict in the scope, if any.

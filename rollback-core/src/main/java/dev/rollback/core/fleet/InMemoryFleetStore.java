@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A {@link FleetStore} in memory, shared by registries of one process: for tests and simulations.
@@ -22,6 +21,7 @@ public final class InMemoryFleetStore implements FleetStore {
     }
 
     private final List<Row> blocks = new ArrayList<>();
+    private long lastId;
     /** By service, then instance: an instance is in the scope of its last heartbeat. */
     private final Map<String, Map<String, Heartbeat>> heartbeats = new HashMap<>();
     private final Map<FleetScope, Map<String, List<FleetVerdict>>> verdicts = new HashMap<>();
@@ -34,22 +34,43 @@ public final class InMemoryFleetStore implements FleetStore {
     public synchronized void publish(FleetScope scope, String instance, Instant heartbeat, List<FleetBlock> published) {
         Objects.requireNonNull(heartbeat, "heartbeat");
         for (FleetBlock block : published) {
-            blocks.add(new Row(blocks.size() + 1L, scope, block));
+            blocks.add(new Row(++lastId, scope, block));
         }
         heartbeats.computeIfAbsent(scope.service(), s -> new HashMap<>()).put(instance, new Heartbeat(scope, heartbeat));
     }
 
     @Override
-    public synchronized PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
-        Map<String, FleetBlock> perInstance = new TreeMap<>();
-        long last = afterBlockId;
-        for (Row row : blocks) {
-            if (row.id > afterBlockId && row.scope.equals(scope) && row.block.feature().equals(feature)) {
-                perInstance.merge(row.block.instance(), row.block, FleetBlock::plus);
-                last = row.id;
+    public synchronized List<PublishedBlock> blocks(FleetScope scope, String feature, long afterBlockId) {
+        List<PublishedBlock> found = new ArrayList<>();
+        for (Row row : blocks.subList(firstAfter(afterBlockId), blocks.size())) {
+            if (row.scope.equals(scope) && row.block.feature().equals(feature)) {
+                found.add(new PublishedBlock(row.id, row.block));
             }
         }
-        return new PooledBlocks(new ArrayList<>(perInstance.values()), last);
+        return found;
+    }
+
+    @Override
+    public synchronized int deleteBlocks(FleetScope scope, String feature, long throughBlockId) {
+        List<Row> through = blocks.subList(0, firstAfter(throughBlockId));
+        int before = through.size();
+        through.removeIf(row -> row.scope.equals(scope) && row.block.feature().equals(feature));
+        return before - through.size();
+    }
+
+    /** Returns the index of the first row with an id above {@code id}: rows are kept by increasing id. */
+    private int firstAfter(long id) {
+        int low = 0;
+        int high = blocks.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (blocks.get(middle).id <= id) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.rollback.core.fleet;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The blocks of one feature published since a verdict, added up per instance.
@@ -16,6 +18,23 @@ public record PooledBlocks(List<FleetBlock> instances, long lastBlockId) {
      */
     public PooledBlocks {
         instances = List.copyOf(instances);
+    }
+
+    /**
+     * Adds up blocks per instance.
+     *
+     * @param blocks       the blocks, each counted once
+     * @param afterBlockId the id they were read after, the result's {@link #lastBlockId()} if there are none
+     * @return the pooled blocks
+     */
+    public static PooledBlocks sum(List<PublishedBlock> blocks, long afterBlockId) {
+        Map<String, FleetBlock> perInstance = new TreeMap<>();
+        long last = afterBlockId;
+        for (PublishedBlock published : blocks) {
+            perInstance.merge(published.block().instance(), published.block(), FleetBlock::plus);
+            last = Math.max(last, published.id());
+        }
+        return new PooledBlocks(List.copyOf(perInstance.values()), last);
     }
 
     /**

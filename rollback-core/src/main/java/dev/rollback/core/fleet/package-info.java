@@ -97,7 +97,27 @@
  * its flag source (an Unleash kill switch turns the flag off for the fleet; turning it off twice is
  * harmless) and shows the verdict in its health report. No election: nothing to fail over, no leader
  * to lose, and an instance that cannot reach the store simply judges alone; the price is that every
- * instance reads the blocks, a few small aggregate queries per feature per interval.
+ * instance reads the blocks.
+ *
+ * <h2>What a round costs</h2>
+ * A rollout can run for days, and the pool grows by a block per instance per interval. So no round
+ * re-sums the pool: each instance keeps running totals per feature and epoch, and a round reads only
+ * the blocks published in about the last {@link dev.rollback.core.fleet.FleetConfig#staleAfter()}
+ * ({@link dev.rollback.core.fleet.FleetStore#blocks(FleetScope, String, long)}), adding those not yet
+ * added. It reads that window, not only ids above the newest it has, because ids are handed out when a
+ * publication starts and seen when it commits, so a lower id can appear after a higher one; the window
+ * is safe as long as a publication, one short transaction, commits within {@code staleAfter} of taking
+ * its ids (the internal {@code RunningPool} says why). The totals are those of a full re-sum
+ * ({@link dev.rollback.core.fleet.FleetStore#pooled(FleetScope, String, long)}), the same instances and
+ * counts; a new verdict, or a feature that rolls out again after a rollback, starts them afresh. A round
+ * whose read fails changes nothing, so no block counts twice when it is repeated.
+ *
+ * <p>The table: once a verdict is {@code staleAfter} old, every instance deletes, once, the blocks up
+ * to its newest block ({@link dev.rollback.core.fleet.FleetStore#deleteBlocks(FleetScope, String, long)}),
+ * which no round pools again. The blocks of an epoch that no verdict closed (a healthy rollout, an
+ * earlier version) are kept: deleting them by age would drop strata from a test that may still run (a
+ * re-deploy of the same version continues its pool), so they are left to whoever runs the database,
+ * for versions that are gone for good.
  */
 @NullMarked
 package dev.rollback.core.fleet;

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Fleet} behind {@code dev.rollback.core.RollbackFleet}: every publish interval it takes
  * each guard's pairs of the interval as one block, publishes the pending blocks with a heartbeat,
- * then reads the fleet's pooled blocks of each feature this instance is rolling out and tests them
- * ({@link PooledTest}); see {@link dev.rollback.core.fleet} for the test and where it runs.
+ * then brings its running totals of the fleet's pooled blocks of each feature this instance is rolling
+ * out up to date ({@link RunningPool}, which reads only the blocks of about the last {@code staleAfter})
+ * and tests them ({@link PooledTest}); see {@link dev.rollback.core.fleet} for the test and where it runs.
  */
 public final class DefaultFleet implements Fleet {
 
@@ -65,11 +66,15 @@ public final class DefaultFleet implements Fleet {
     /** What the fleet knows of one feature; read by the meters. */
     private static final class FeatureView {
         volatile int seenEpoch = -1;
+        /** The epoch of the last verdict whose blocks this instance deleted; on the fleet's thread only. */
+        int prunedEpoch;
         volatile double errorLogEvidence;
         volatile double latencyLogEvidence;
         volatile long pairs;
         volatile int contributors;
         volatile FleetVerdict verdict;
+        /** The running totals while the feature rolls out; on the fleet's thread only. */
+        RunningPool pool;
     }
 
     /**
@@ -170,6 +175,7 @@ public final class DefaultFleet implements Fleet {
         FeatureView view = view(feature);
         Optional<FleetVerdict> latest = store.latestVerdict(scope, feature);
         int epoch = latest.map(FleetVerdict::epoch).orElse(0);
+        latest.ifPresent(verdict -> prune(view, verdict, now));
         if (view.seenEpoch < 0 && !(latest.isPresent() && applies(latest.get()))) {
             view.seenEpoch = epoch;
         } else if (epoch > view.seenEpoch) {
@@ -177,9 +183,14 @@ public final class DefaultFleet implements Fleet {
             return;
         }
         if (guard.state() != GuardState.ROLLING_OUT) {
+            view.pool = null; // a reinstated feature starts its totals afresh
             return;
         }
-        PooledBlocks pooled = store.pooled(scope, feature, latest.map(FleetVerdict::lastBlockId).orElse(0L));
+        if (view.pool == null) {
+            view.pool = new RunningPool(config.staleAfter());
+        }
+        PooledBlocks pooled = view.pool.refresh(store, scope, feature,
+                latest.map(FleetVerdict::lastBlockId).orElse(0L), clock);
         Optional<FleetBlock> total = pooled.total();
         view.contributors = pooled.instances().size();
         view.pairs = total.map(FleetBlock::pairs).orElse(0L);
@@ -208,6 +219,20 @@ public final class DefaultFleet implements Fleet {
             }
         } else {
             store.latestVerdict(scope, feature).ifPresent(v -> follow(guard, view, v));
+        }
+    }
+
+    /**
+     * Deletes the blocks a verdict closed, once per epoch, when it is {@code staleAfter} old: no round
+     * pools them again, since every round reads the latest verdict first and pools only the blocks
+     * after it. The age only keeps the blocks for a round that read the previous verdict a moment
+     * before; it is the deciding instance's time against this one's, which a skew of a few seconds
+     * only shifts. Blocks of an epoch no verdict closed stay: deleting them could change a verdict.
+     */
+    private void prune(FeatureView view, FleetVerdict verdict, Instant now) {
+        if (verdict.epoch() > view.prunedEpoch && verdict.time().isBefore(now.minus(config.staleAfter()))) {
+            store.deleteBlocks(scope, verdict.feature(), verdict.lastBlockId());
+            view.prunedEpoch = verdict.epoch();
         }
     }
 

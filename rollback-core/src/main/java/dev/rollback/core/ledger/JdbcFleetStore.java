@@ -5,6 +5,7 @@ import dev.rollback.core.fleet.FleetScope;
 import dev.rollback.core.fleet.FleetStore;
 import dev.rollback.core.fleet.FleetVerdict;
 import dev.rollback.core.fleet.PooledBlocks;
+import dev.rollback.core.fleet.PublishedBlock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,9 +26,13 @@ import javax.sql.DataSource;
  *
  * <p>Every row carries its {@link FleetScope}: {@code service_name} and {@code service_version}. A
  * publication is one transaction (the blocks in one batch and the heartbeat), so a failed one leaves
- * nothing and is repeated whole. Blocks are only ever inserted; the fleet judge reads the blocks of its
- * scope added up per instance, after the id of the newest block of the feature's last verdict in that
- * scope. A verdict's primary key is its service, version, feature and epoch: of two instances reaching
+ * nothing and is repeated whole. Blocks are inserted with ids from an identity column (a
+ * sequence that PostgreSQL and H2 hand out in increasing order, with no per-session cache); the fleet
+ * judge reads the blocks of its scope one by one from a little below the newest it has added
+ * ({@link #blocks(FleetScope, String, long)}, served by the index {@code ix_fleet_block_scope}), and
+ * {@link #pooled(FleetScope, String, long)} adds them up in one query for a full re-sum. Blocks are
+ * deleted only up to a verdict's newest block ({@link #deleteBlocks(FleetScope, String, long)}). A
+ * verdict's primary key is its service, version, feature and epoch: of two instances reaching
  * the same verdict at once, the database keeps the first and refuses the second. An instance's
  * heartbeat row is keyed by service and instance id, and carries the version of its last heartbeat. A failure throws {@link LedgerException} with the
  * {@link SQLException} as its cause.
@@ -51,6 +56,12 @@ public final class JdbcFleetStore implements FleetStore {
             + " SUM(sum_log_ratio) AS s1, SUM(sum_squared_log_ratio) AS s2, SUM(sum_new_log) AS s3,"
             + " MAX(id) AS last_id FROM fleet_block WHERE service_name = ? AND service_version = ? AND feature = ? AND id > ?"
             + " GROUP BY instance_id ORDER BY instance_id";
+    private static final String SELECT_BLOCKS = "SELECT id, instance_id, block_start, block_end, pairs,"
+            + " new_only_failures, old_only_failures, latency_pairs, sum_log_ratio, sum_squared_log_ratio,"
+            + " sum_new_log FROM fleet_block WHERE service_name = ? AND service_version = ? AND feature = ? AND id > ?"
+            + " ORDER BY id";
+    private static final String DELETE_BLOCKS = "DELETE FROM fleet_block WHERE service_name = ? AND service_version = ?"
+            + " AND feature = ? AND id <= ?";
     private static final String SELECT_LATEST_VERDICT = "SELECT feature, epoch, last_block_id, decided_by,"
             + " decision_time, evidence, instances FROM fleet_verdict WHERE service_name = ? AND service_version = ?"
             + " AND feature = ?"
@@ -138,6 +149,43 @@ public final class JdbcFleetStore implements FleetStore {
         return at + 2;
     }
 
+    @Override
+    public List<PublishedBlock> blocks(FleetScope scope, String feature, long afterBlockId) {
+        return withConnection("read the blocks of feature " + feature, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(SELECT_BLOCKS)) {
+                int i = setScope(select, 1, scope);
+                select.setString(i++, feature);
+                select.setLong(i, afterBlockId);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<PublishedBlock> blocks = new ArrayList<>();
+                    while (rows.next()) {
+                        blocks.add(new PublishedBlock(rows.getLong("id"), new FleetBlock(feature,
+                                rows.getString("instance_id"), JdbcRollbackLedger.instant(rows, "block_start"),
+                                JdbcRollbackLedger.instant(rows, "block_end"), rows.getLong("pairs"),
+                                rows.getLong("new_only_failures"), rows.getLong("old_only_failures"),
+                                rows.getLong("latency_pairs"), rows.getDouble("sum_log_ratio"),
+                                rows.getDouble("sum_squared_log_ratio"), rows.getDouble("sum_new_log"))));
+                    }
+                    return blocks;
+                }
+            }
+        });
+    }
+
+    @Override
+    public int deleteBlocks(FleetScope scope, String feature, long throughBlockId) {
+        return withConnection("delete the blocks of feature " + feature + " through block " + throughBlockId,
+                connection -> {
+                    try (PreparedStatement delete = connection.prepareStatement(DELETE_BLOCKS)) {
+                        int i = setScope(delete, 1, scope);
+                        delete.setString(i++, feature);
+                        delete.setLong(i, throughBlockId);
+                        return delete.executeUpdate();
+                    }
+                });
+    }
+
+    /** Adds the blocks up in the database, in one aggregate query over every block after {@code afterBlockId}. */
     @Override
     public PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
         return withConnection("read the blocks of feature " + feature, connection -> {

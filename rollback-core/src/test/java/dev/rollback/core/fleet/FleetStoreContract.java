@@ -54,6 +54,44 @@ abstract class FleetStoreContract {
     }
 
     @Test
+    void returnsEachBlockAfterTheGivenIdOnceInTheOrderOfTheirIds() {
+        FleetStore store = store();
+        store.publish(scope, "a", T0, List.of(block("a", 0, 10, 1, 0, 0.5), block("a", 1, 20, 2, 1, 0.25)));
+        store.publish(nextVersion, "x", T0, List.of(block("x", 0, 9, 9, 0, 0)));
+        store.publish(scope, "b", T0, List.of(block("b", 0, 5, 0, 1, 1.0)));
+
+        List<PublishedBlock> all = store.blocks(scope, "checkout-v2", 0);
+        assertThat(all).extracting(PublishedBlock::block)
+                .containsExactly(block("a", 0, 10, 1, 0, 0.5), block("a", 1, 20, 2, 1, 0.25), block("b", 0, 5, 0, 1, 1.0));
+        assertThat(all).extracting(PublishedBlock::id).isSorted().doesNotHaveDuplicates();
+        assertThat(store.blocks(scope, "checkout-v2", all.get(0).id())).containsExactlyElementsOf(all.subList(1, 3));
+        assertThat(store.blocks(scope, "checkout-v2", all.get(2).id())).isEmpty();
+        assertThat(store.blocks(scope, "other-feature", 0)).isEmpty();
+        assertThat(PooledBlocks.sum(all, 0)).isEqualTo(store.pooled(scope, "checkout-v2", 0));
+    }
+
+    @Test
+    void deletesOnlyTheBlocksOfItsScopeAndFeatureUpToTheGivenId() {
+        FleetStore store = store();
+        store.publish(scope, "a", T0, List.of(block("a", 0, 10, 1, 0, 0.5), block("a", 1, 20, 2, 1, 0.25)));
+        store.publish(nextVersion, "x", T0, List.of(block("x", 0, 9, 9, 0, 0)));
+        FleetBlock otherFeature = new FleetBlock("other-feature", "a", T0, T0.plusSeconds(1), 3, 0, 0, 3, 0, 0, 0);
+        store.publish(scope, "a", T0, List.of(otherFeature));
+        store.publish(scope, "b", T0, List.of(block("b", 0, 5, 0, 1, 1.0)));
+        List<PublishedBlock> all = store.blocks(scope, "checkout-v2", 0);
+
+        assertThat(store.deleteBlocks(scope, "checkout-v2", all.get(1).id())).isEqualTo(2);
+        assertThat(store.deleteBlocks(scope, "checkout-v2", all.get(1).id())).isZero();
+        assertThat(store.blocks(scope, "checkout-v2", 0)).containsExactly(all.get(2));
+        assertThat(store.blocks(nextVersion, "checkout-v2", 0)).extracting(PublishedBlock::block)
+                .containsExactly(block("x", 0, 9, 9, 0, 0));
+        assertThat(store.blocks(scope, "other-feature", 0)).extracting(PublishedBlock::block).containsExactly(otherFeature);
+        store.publish(scope, "c", T0, List.of(block("c", 2, 1, 0, 0, 0)));
+        assertThat(store.blocks(scope, "checkout-v2", 0)).extracting(PublishedBlock::id).isSorted()
+                .allMatch(id -> id > all.get(1).id()).hasSize(2);
+    }
+
+    @Test
     void keepsOneVerdictPerFeatureAndEpoch() {
         FleetStore store = store();
         FleetVerdict first = new FleetVerdict("checkout-v2", 1, 12, "a", T0, "error rate up", List.of("a", "b"));

@@ -97,6 +97,41 @@ class FleetTest {
         }
     }
 
+    /** Seven failing pairs on each instance, too few for a local judge, make a fleet verdict in two rounds. */
+    private List<Fleet> reachAFleetVerdict(FleetStore store, List<RollbackRegistry> registries) {
+        List<Fleet> fleets = registries.stream().map(r -> fleet(r, store)).toList();
+        registries.forEach(r -> failingPairs(r.guard(FEATURE), 7));
+        clock.add(Duration.ofSeconds(1));
+        fleets.forEach(Fleet::runOnce);
+        fleets.forEach(Fleet::runOnce);
+        return fleets;
+    }
+
+    @Test
+    void deletesTheBlocksAVerdictClosedOnceItIsStaleAfterOldAndKeepsTheNextEpochsPool() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
+        List<Fleet> fleets = reachAFleetVerdict(store, registries);
+        FleetVerdict verdict = store.latestVerdict(SCOPE, FEATURE).orElseThrow();
+        Instant now = Instant.ofEpochMilli(clock.wallTime());
+        store.publish(SCOPE, "d", now, List.of(new FleetBlock(FEATURE, "d", now, now.plusSeconds(1), 4, 1, 0, 3,
+                0.1, 0.01, 9.0)));
+        PooledBlocks nextEpoch = store.pooled(SCOPE, FEATURE, verdict.lastBlockId());
+        List<PublishedBlock> all = store.blocks(SCOPE, FEATURE, 0);
+        List<PublishedBlock> kept = store.blocks(SCOPE, FEATURE, verdict.lastBlockId());
+        assertThat(kept).hasSizeBetween(1, all.size() - 1);
+
+        clock.add(FleetConfig.DEFAULT_STALE_AFTER.minusSeconds(1));
+        fleets.forEach(Fleet::runOnce);
+        assertThat(store.blocks(SCOPE, FEATURE, 0)).isEqualTo(all);
+
+        clock.add(Duration.ofSeconds(2));
+        fleets.forEach(Fleet::runOnce);
+        assertThat(store.blocks(SCOPE, FEATURE, 0)).isEqualTo(kept);
+        assertThat(store.pooled(SCOPE, FEATURE, verdict.lastBlockId())).isEqualTo(nextEpoch);
+        assertThat(store.latestVerdict(SCOPE, FEATURE)).contains(verdict);
+    }
+
     @Test
     void poolsPairsNoInstanceCouldJudgeAloneAndRollsBackEveryInstanceOnce() {
         InMemoryFleetStore store = new InMemoryFleetStore();
@@ -205,6 +240,47 @@ class FleetTest {
         assertThat(verdict.evidence()).startsWith("error rate 100.00%");
         assertThat(restarted.guard(FEATURE).state()).isEqualTo(GuardState.ROLLED_BACK);
         assertThat(store.pooled(SCOPE, FEATURE, 0).total().orElseThrow().pairs()).isEqualTo(14);
+    }
+
+    @Test
+    void poolsOnlyThePairsAfterTheVerdictOnceTheFeatureIsReinstated() {
+        InMemoryFleetStore store = new InMemoryFleetStore();
+        List<RollbackRegistry> registries = List.of(registry("a"), registry("b"), registry("c"));
+        List<Fleet> fleets = reachAFleetVerdict(store, registries);
+        FleetVerdict verdict = store.latestVerdict(SCOPE, FEATURE).orElseThrow();
+        RollbackRegistry a = registries.get(0);
+        assertThat(a.guard(FEATURE).state()).isEqualTo(GuardState.ROLLED_BACK);
+
+        a.guard(FEATURE).reinstate();
+        flags.rollout(FEATURE, 50);
+        succeedingPairs(a.guard(FEATURE), 2);
+        clock.add(Duration.ofSeconds(1));
+        fleets.get(0).runOnce();
+        succeedingPairs(a.guard(FEATURE), 1);
+        clock.add(Duration.ofSeconds(1));
+        fleets.get(0).runOnce();
+
+        assertThat(a.guard(FEATURE).state()).isEqualTo(GuardState.ROLLING_OUT);
+        // a's 3 new pairs, and the blocks of instances that published after the verdict's last block.
+        PooledBlocks sinceVerdict = store.pooled(SCOPE, FEATURE, verdict.lastBlockId());
+        assertThat(sinceVerdict.instances()).filteredOn(b -> b.instance().equals("a"))
+                .singleElement().extracting(FleetBlock::pairs).isEqualTo(3L);
+        assertThat(a.meterRegistry().get(RollbackMetricNames.FLEET_PAIRS).tag("feature", FEATURE).gauge().value())
+                .isEqualTo(sinceVerdict.total().orElseThrow().pairs());
+        assertThat(a.meterRegistry().get(RollbackMetricNames.FLEET_CONTRIBUTORS).gauge().value())
+                .isEqualTo(sinceVerdict.instances().size());
+    }
+
+    /** Makes {@code pairs} pairs in which both calls succeed, 10 ms apart. */
+    private void succeedingPairs(ReleaseGuard guard, int pairs) {
+        String newKey = key(true);
+        String oldKey = key(false);
+        for (int i = 0; i < pairs; i++) {
+            clock.add(10, TimeUnit.MILLISECONDS);
+            guard.call(newKey, () -> "new", () -> "old");
+            clock.add(10, TimeUnit.MILLISECONDS);
+            guard.call(oldKey, () -> "new", () -> "old");
+        }
     }
 
     @Test

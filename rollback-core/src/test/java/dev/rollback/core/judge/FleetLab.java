@@ -9,8 +9,8 @@ import dev.rollback.core.fleet.FleetConfig;
 import dev.rollback.core.fleet.FleetScope;
 import dev.rollback.core.fleet.FleetStore;
 import dev.rollback.core.fleet.FleetVerdict;
+import dev.rollback.core.fleet.ForwardingFleetStore;
 import dev.rollback.core.fleet.InMemoryFleetStore;
-import dev.rollback.core.fleet.PooledBlocks;
 import dev.rollback.core.guard.GuardState;
 import dev.rollback.core.guard.ReleaseGuard;
 import dev.rollback.core.judge.Simulation.Path;
@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -131,17 +130,17 @@ final class FleetLab {
      * A store whose publications become visible a random 0 to {@code maxDelay} seconds after they
      * were made, in the lab's time line; reads see only what is visible.
      */
-    private static final class DelayedStore implements FleetStore {
+    private static final class DelayedStore extends ForwardingFleetStore {
         private record Publication(double visibleAt, String instance, Instant heartbeat, List<FleetBlock> blocks) {
         }
 
-        private final InMemoryFleetStore store = new InMemoryFleetStore();
         private final ArrayList<Publication> held = new ArrayList<>();
         private final double maxDelay;
         private final SplittableRandom random;
         private double now;
 
         DelayedStore(double maxDelay, SplittableRandom random) {
+            super(new InMemoryFleetStore());
             this.maxDelay = maxDelay;
             this.random = random;
         }
@@ -150,7 +149,7 @@ final class FleetLab {
             now = seconds;
             held.removeIf(p -> {
                 if (p.visibleAt <= now) {
-                    store.publish(SCOPE, p.instance, p.heartbeat, p.blocks);
+                    super.publish(SCOPE, p.instance, p.heartbeat, p.blocks);
                     return true;
                 }
                 return false;
@@ -161,26 +160,6 @@ final class FleetLab {
         public void publish(FleetScope scope, String instance, Instant heartbeat, List<FleetBlock> blocks) {
             held.add(new Publication(now + maxDelay * random.nextDouble(), instance, heartbeat, blocks));
             advanceTo(now);
-        }
-
-        @Override
-        public PooledBlocks pooled(FleetScope scope, String feature, long afterBlockId) {
-            return store.pooled(scope, feature, afterBlockId);
-        }
-
-        @Override
-        public Optional<FleetVerdict> latestVerdict(FleetScope scope, String feature) {
-            return store.latestVerdict(scope, feature);
-        }
-
-        @Override
-        public boolean recordVerdict(FleetScope scope, FleetVerdict verdict) {
-            return store.recordVerdict(scope, verdict);
-        }
-
-        @Override
-        public List<String> liveInstances(FleetScope scope, Instant since) {
-            return store.liveInstances(scope, since);
         }
     }
 
