@@ -88,7 +88,7 @@ public final class Engine {
                             + " run rollback again to finish it, then expand.", null);
                     case ROLLED_BACK -> {
                         oneReleaseAtATime(ref);
-                        spec.kind().validate(work);
+                        validate(work);
                         work.spec = VersionSchemas.capture(work, ref, spec.kind().capture(work));
                         row = new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDING,
                                 settings.serviceVersion(), null, now(), helper);
@@ -99,7 +99,7 @@ public final class Engine {
                 }
             } else {
                 oneReleaseAtATime(ref);
-                spec.kind().validate(work);
+                validate(work);
                 work.spec = VersionSchemas.capture(work, ref, spec.kind().capture(work));
                 row = new PhaseTable.Row(id, 0, ref, work.spec, MigrationPhase.EXPANDING, settings.serviceVersion(),
                         null, now(), helper);
@@ -113,6 +113,12 @@ public final class Engine {
             PhaseTable.update(connection, new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDED,
                     row.serviceVersion(), now(), now(), helper));
         });
+    }
+
+    /** Checks a migration against the database before its first expand changes anything. */
+    private static void validate(Work work) {
+        Alias.refusePendingReferences(work);
+        work.spec.kind().validate(work);
     }
 
     /**
