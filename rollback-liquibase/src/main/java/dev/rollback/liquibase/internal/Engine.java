@@ -29,7 +29,7 @@ public final class Engine {
      * Why a migration whose contract was interrupted cannot be rolled back, and what to do instead:
      * contract drops the previous version's schema before it changes a table.
      */
-    public static final String CONTRACT_INTERRUPTED = "its contract was interrupted, and contract drops the previous"
+    private static final String CONTRACT_INTERRUPTED = "its contract was interrupted, and contract drops the previous"
             + " version's schema before it changes a table, so the previous version cannot run on this database any"
             + " more and rollback is refused; run contract again to finish it (nothing was changed).";
 
@@ -156,19 +156,11 @@ public final class Engine {
      * each step checks the catalog first, so what an interrupted run finished is skipped, and the
      * newest version's schema is made anew however far the interrupted run got.
      *
-     * @param due the migrations, in the order first expanded
+     * @param due the migrations, each expanded or contracting, in the order first expanded
      */
     public void contract(List<PhaseTable.Row> due) {
         if (due.isEmpty()) {
             return;
-        }
-        for (PhaseTable.Row row : due) {
-            if (row.phase() != MigrationPhase.EXPANDED && row.phase() != MigrationPhase.CONTRACTING) {
-                throw new MigrationException(row.ref().toString(), row.spec().kind().changeName() + " on "
-                        + row.spec().table() + " is " + row.phase() + ", not expanded: "
-                        + (row.phase() == MigrationPhase.EXPANDING
-                        ? "finish it with expand, or undo it with rollback, first." : "expand it again first."), null);
-            }
         }
         PhaseTable.Row newest = due.get(due.size() - 1);
         for (PhaseTable.Row row : due) {

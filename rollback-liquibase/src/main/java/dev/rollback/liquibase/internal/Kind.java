@@ -473,7 +473,9 @@ public enum Kind {
                 }
                 dangling.add("NOT EXISTS (SELECT 1 FROM " + work.require("referencedTableName") + " rb_p WHERE "
                         + String.join(" AND ", found) + ")");
-                Shadow.backfill(work, from, from.stream().map(c -> "NULL").toList(), String.join(" AND ", dangling));
+                // typed: a NULL of a sub-SELECT setting several columns would be text
+                Shadow.backfill(work, from, from.stream().map(c -> "CAST(NULL AS " + work.column(work.table(), c).type()
+                        + ")").toList(), String.join(" AND ", dangling));
                 if (!work.hasConstraint(work.table(), name)) {
                     List<String> statements = new ArrayList<>(ShadowReference.lockBoth(work, "SHARE ROW EXCLUSIVE"));
                     statements.add(work.dialect.addConstraintUnchecked(work.table(), name, "FOREIGN KEY ("
