@@ -168,6 +168,43 @@ class RenameColumnTest {
     }
 
     /**
+     * From {@code op_change_type_test.go}, "rename table, rename column, change type", in the order and
+     * form our changes take: {@code expandChangeColumnType} names its new column itself, so the retype
+     * from the old name to the final one, on the old table name, then the table's rename, give the new
+     * version pgroll's shape ({@code products (id, item_name text)}) with no column rename.
+     */
+    @Test
+    void aColumnRetypedUnderItsNewNameThenItsTableRenamedGiveTheNewVersionTheRenamedRetypedColumn() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "retype_rename")) {
+            ExpandContract migrations = afterItems(db, "rename/retype-then-rename-table.yaml");
+            String previous = VersionSchema.name(db.schema(), ITEMS);
+            String next = VersionSchema.name(db.schema(), MULTI);
+            String type = "SELECT data_type FROM information_schema.columns WHERE table_schema = '%s'"
+                    + " AND table_name = 'products' AND column_name = 'item_name'";
+
+            migrations.expand();
+            insert(db, previous, "INSERT INTO items (name) VALUES (?)", "apples");
+            insert(db, next, "INSERT INTO products (item_name) VALUES (?)", "bananas");
+            assertThat(db.columns(next, "products")).containsExactly("id", "item_name");
+            assertThat(db.rows(type.formatted(next))).containsExactly(List.of("text"));
+            assertThat(db.rows("SELECT id, item_name FROM " + next + ".products ORDER BY id"))
+                    .containsExactly(List.of(1L, "apples"), List.of(2L, "bananas"));
+            assertThat(db.rows("SELECT id, name FROM " + previous + ".items ORDER BY id"))
+                    .containsExactly(List.of(1L, "apples"), List.of(2L, "bananas"));
+
+            migrations.rollback();
+            insert(db, previous, "INSERT INTO items (name) VALUES (?)", "carrots");
+            migrations.expand();
+            migrations.contract();
+            insert(db, next, "INSERT INTO products (item_name) VALUES (?)", "durian");
+            assertThat(db.columns(db.schema(), "products")).containsExactly("id", "item_name");
+            assertThat(db.rows(type.formatted(db.schema()))).containsExactly(List.of("text"));
+            assertThat(db.rows("SELECT id, item_name FROM " + next + ".products ORDER BY id")).containsExactly(
+                    List.of(1L, "apples"), List.of(2L, "bananas"), List.of(3L, "carrots"), List.of(4L, "durian"));
+        }
+    }
+
+    /**
      * From {@code op_set_notnull_test.go}, "rename table, rename column, set not null", in the order
      * an alias allows: the rule first, on the old name, then the rename; the new name shows the shadow column.
      */

@@ -33,6 +33,9 @@ public final class Engine {
             + " version's schema before it changes a table, so the previous version cannot run on this database any"
             + " more and rollback is refused; run contract again to finish it (nothing was changed).";
 
+    /** What to do after a contract step failed. */
+    private static final String CONTRACT_AGAIN = "Run contract again once that is fixed.";
+
     private final Connection connection;
     private final Settings settings;
     private final Dialect dialect;
@@ -150,7 +153,7 @@ public final class Engine {
     /**
      * Contracts migrations that are expanded (or finishes their interrupted contract), in order:
      * checks each first, marks them all {@code CONTRACTING}, then drops the older versions' schemas,
-     * contracts each, makes the newest version's schema anew over the final physical shape, and only
+     * runs what each does before the others' contract (e.g. a renamed table's view goes), contracts each, makes the newest version's schema anew over the final physical shape, and only
      * then marks them all {@code CONTRACTED}. So a contract interrupted anywhere (its process killed)
      * leaves every one of them {@code CONTRACTING}, and the next contract does the whole of it again:
      * each step checks the catalog first, so what an interrupted run finished is skipped, and the
@@ -165,7 +168,7 @@ public final class Engine {
         PhaseTable.Row newest = due.get(due.size() - 1);
         for (PhaseTable.Row row : due) {
             inAutoCommit(row.ref(), () -> row.spec().kind().checkContract(
-                    work(row, "Run contract again once that is fixed.")));
+                    work(row, CONTRACT_AGAIN)));
         }
         inAutoCommit(newest.ref(), () -> {
             ChangelogLock.recordStep(connection, newest.id());
@@ -175,9 +178,12 @@ public final class Engine {
             VersionSchemas.beforeContract(work(newest, "Run contract again."), PhaseTable.all(connection), newest);
         });
         for (PhaseTable.Row row : due) {
+            inAutoCommit(row.ref(), () -> row.spec().kind().beforeContract(work(row, CONTRACT_AGAIN)));
+        }
+        for (PhaseTable.Row row : due) {
             inAutoCommit(row.ref(), () -> {
                 LOG.info("contracting {} ({})", row.id(), row.spec().kind().changeName());
-                row.spec().kind().contract(work(row, "Run contract again once that is fixed."));
+                row.spec().kind().contract(work(row, CONTRACT_AGAIN));
             });
         }
         inAutoCommit(newest.ref(), () -> {
