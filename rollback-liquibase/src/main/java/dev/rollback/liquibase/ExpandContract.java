@@ -185,14 +185,19 @@ public final class ExpandContract {
      * Rolls back every migration that is expanding, expanded or rolling back, newest first: helper
      * columns, triggers, functions, indexes and constraints are dropped, values only the new version
      * knew are archived (and restored by a later expand of the same change set), and the change sets
-     * are removed from {@code DATABASECHANGELOG}. Run it again if it was interrupted.
+     * are removed from {@code DATABASECHANGELOG}. Run it again if it was interrupted. Refused, before
+     * anything changes, while a contract is interrupted ({@link MigrationPhase#CONTRACTING}): contract
+     * dropped the previous version's schema first.
      *
-     * @throws MigrationException naming the change set and the next step if a step failed
+     * @throws MigrationException naming the change set and the next step if a step failed, or if a
+     *                            contract was interrupted
      */
     public void rollback() {
         releaseOrphanedChangelogLock();
         withEngine(engine -> {
             List<PhaseTable.Row> rows = new ArrayList<>(engine.rows());
+            // before anything changes: a migration whose contract was interrupted refuses the rollback of all
+            rows.stream().filter(r -> r.phase() == MigrationPhase.CONTRACTING).findFirst().ifPresent(engine::rollback);
             Collections.reverse(rows);
             for (PhaseTable.Row row : rows) {
                 if (row.phase() == MigrationPhase.EXPANDING || row.phase() == MigrationPhase.EXPANDED

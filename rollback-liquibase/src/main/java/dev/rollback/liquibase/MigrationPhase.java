@@ -33,7 +33,8 @@ public enum MigrationPhase {
                     + " undo it; contract is refused until then";
             case EXPANDED -> "both versions work: run contract once the new version is confirmed, or rollback if it is"
                     + " rolled back";
-            case CONTRACTING -> "its contract was interrupted (or is running): run contract again to finish it";
+            case CONTRACTING -> "its contract was interrupted (or is running): run contract again to finish it;"
+                    + " rollback is refused, since contract dropped the previous version's schema first";
             case CONTRACTED -> "done: nothing left to run";
             case ROLLING_BACK -> "its rollback was interrupted (or is running): run rollback again to finish it, then"
                     + " expand if the new version is to run again";

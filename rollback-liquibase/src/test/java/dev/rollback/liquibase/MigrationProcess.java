@@ -1,6 +1,14 @@
 package dev.rollback.liquibase;
 
+import java.sql.Connection;
 import java.time.Duration;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -18,10 +26,12 @@ final class MigrationProcess {
     /**
      * Runs the step.
      *
-     * @param args JDBC URL, user, password, schema, application name, change log, step ({@code expand}, {@code rollback}
-     *             or {@code contract})
+     * @param args JDBC URL, user, password, schema, application name, change log, step ({@code expand}, {@code rollback},
+     *             {@code contract}, or {@code update-contract}: Liquibase's own update with {@code rollback.phase=contract},
+     *             which holds Liquibase's change log lock while {@code contractExpanded} contracts)
+     * @throws Exception if the step fails
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl(args[0]);
         dataSource.setUser(args[1]);
@@ -34,6 +44,15 @@ final class MigrationProcess {
             case "expand" -> migrations.expand();
             case "rollback" -> migrations.rollback();
             case "contract" -> migrations.contract();
+            case "update-contract" -> {
+                try (Connection connection = dataSource.getConnection()) {
+                    Database database = DatabaseFactory.getInstance()
+                            .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+                    Liquibase liquibase = new Liquibase(args[5], new ClassLoaderResourceAccessor(), database);
+                    liquibase.setChangeLogParameter("rollback.phase", "contract");
+                    liquibase.update(new Contexts(), new LabelExpression());
+                }
+            }
             default -> throw new IllegalArgumentException("unknown step " + args[6]);
         }
     }

@@ -11,7 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code expandRenameColumn} on the real PostgreSQL as pgroll renames: an alias with no copy. Expand
@@ -29,6 +33,8 @@ class RenameColumnTest {
     private static final String MULTI = "r2-multi-operation";
     /** SQLSTATE undefined_column. */
     private static final String UNDEFINED_COLUMN = "42703";
+    /** A table whose foreign key references {@code users}, made after release 1 of the {@code users} cases. */
+    private static final String POSTS = "CREATE TABLE posts (id BIGINT PRIMARY KEY, author VARCHAR(255))";
 
     /** From {@code TestOpRenameColumn}, "rename column". */
     @Test
@@ -136,18 +142,32 @@ class RenameColumnTest {
         }
     }
 
-    /** From {@code TestRenameColumnInMultiOperationMigrations}, "rename table, rename column". */
-    @Test
-    void aTableAndOneOfItsColumnsRenamedInOneChangeSet() throws Exception {
+    /**
+     * From {@code TestRenameColumnInMultiOperationMigrations}, "rename table, rename column", and from
+     * {@code op_change_type_test.go}, "rename table, rename column, change type", in the order and form
+     * our changes take: {@code expandChangeColumnType} names its new column itself, so the retype from
+     * the old name to the final one, on the old table name, then the table's rename, give the new
+     * version pgroll's shape ({@code products (id, item_name text)}) with no column rename. Each version
+     * writes through its own names through expand, rollback, a second expand and contract.
+     */
+    @ParameterizedTest
+    @MethodSource("tableRenames")
+    void aTableRenamedWithOneOfItsColumnsInOneChangeSet(String changelog, String itemNameType) throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_both")) {
-            ExpandContract migrations = afterItems(db, "rename/rename-table-and-column.yaml");
+            ExpandContract migrations = afterItems(db, changelog);
             String previous = VersionSchema.name(db.schema(), ITEMS);
             String next = VersionSchema.name(db.schema(), MULTI);
+            String type = "SELECT data_type FROM information_schema.columns WHERE table_schema = '%s'"
+                    + " AND table_name = 'products' AND column_name = 'item_name'";
 
             migrations.expand();
             insert(db, previous, "INSERT INTO items (name) VALUES (?)", "apples");
             insert(db, next, "INSERT INTO products (item_name) VALUES (?)", "bananas");
+            assertThat(db.columns(next, "products")).containsExactly("id", "item_name");
+            assertThat(db.rows(type.formatted(next))).containsExactly(List.of(itemNameType));
             assertThat(db.rows("SELECT id, item_name FROM " + next + ".products ORDER BY id"))
+                    .containsExactly(List.of(1L, "apples"), List.of(2L, "bananas"));
+            assertThat(db.rows("SELECT id, name FROM " + previous + ".items ORDER BY id"))
                     .containsExactly(List.of(1L, "apples"), List.of(2L, "bananas"));
 
             migrations.rollback();
@@ -156,9 +176,15 @@ class RenameColumnTest {
             migrations.contract();
             insert(db, next, "INSERT INTO products (item_name) VALUES (?)", "durian");
             assertThat(db.columns(db.schema(), "products")).containsExactly("id", "item_name");
+            assertThat(db.rows(type.formatted(db.schema()))).containsExactly(List.of(itemNameType));
             assertThat(db.rows("SELECT id, item_name FROM " + next + ".products ORDER BY id")).containsExactly(
                     List.of(1L, "apples"), List.of(2L, "bananas"), List.of(3L, "carrots"), List.of(4L, "durian"));
         }
+    }
+
+    static Stream<Arguments> tableRenames() {
+        return Stream.of(Arguments.of("rename/rename-table-and-column.yaml", "character varying"),
+                Arguments.of("rename/retype-then-rename-table.yaml", "text"));
     }
 
     /**
@@ -233,6 +259,85 @@ class RenameColumnTest {
                     .isEqualTo(MigrationPhase.EXPANDED);
             assertThat(db.objects()).as("the rename expanded, nothing physical").isEqualTo(before);
         }
+    }
+
+    /**
+     * A change set after the rename's that references the renamed column from another table's foreign key
+     * ({@code op_set_fk_test.go}: the referenced column must exist in the version the migration starts
+     * from) or mentions it in a partial index's {@code where} ({@code op_create_index_test.go}, "create
+     * partial index") or a check's condition ({@code op_set_check_test.go}), by its new name or its old
+     * one: refused when its expand starts, naming the property, the rename and what to do; the rename
+     * stays expanded and nothing else changed.
+     */
+    @ParameterizedTest
+    @MethodSource("laterReferences")
+    void aLaterChangeSetReferencingOrMentioningTheRenamedColumnIsRefusedWithNothingChanged(String changelog, String id,
+                                                                                           String refusal) throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_reference")) {
+            ExpandContract.builder(db.dataSource(), "rename/users.yaml").build().expand();
+            db.execute(POSTS);
+            ExpandContract migrations = builder(db, changelog);
+            TreeSet<String> before = db.objects();
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining(changelog + "::" + id + "::test")
+                    .hasMessageContaining(refusal)
+                    .hasMessageContaining("rename-column.yaml::r2-rename-column::test")
+                    .hasMessageContaining("Put this change in a change set that runs after")
+                    .hasMessageContaining("nothing was changed");
+            assertThat(migrations.status()).singleElement().satisfies(status -> {
+                assertThat(status.phase()).isEqualTo(MigrationPhase.EXPANDED);
+                assertThat(status.changeType()).isEqualTo("expandRenameColumn");
+            });
+            assertThat(db.objects()).as("the rename expanded, nothing physical").isEqualTo(before);
+            assertThat(db.schemas()).containsExactly(db.schema() + "_r1_create_users", db.schema() + "_r2_rename_column");
+        }
+    }
+
+    static Stream<Arguments> laterReferences() {
+        return Stream.of(
+                Arguments.of("rename/fk-new-name.yaml", "r3-reference", "referencedColumnNames (name) names column name of"
+                        + " users, which is the new name that expandRenameColumn of"),
+                Arguments.of("rename/fk-old-name.yaml", "r3-reference", "referencedColumnNames (username) names column"
+                        + " username of users, which is renamed to name by expandRenameColumn of"),
+                Arguments.of("rename/partial-index-new-name.yaml", "r3-partial-index", "where 'name <> ''' names column name"
+                        + " of users, which is the new name that expandRenameColumn of"),
+                Arguments.of("rename/check-old-name.yaml", "r3-check", "condition 'id > 0 AND \"username\" <> 'name'' names"
+                        + " column username of users, which is renamed to name by expandRenameColumn of"));
+    }
+
+    /**
+     * The same references later in the rename's own change set: refused by Liquibase's validation
+     * before anything runs, as a change naming the column is.
+     */
+    @ParameterizedTest
+    @MethodSource("referencesInTheSameChangeSet")
+    void aReferenceToTheRenamedColumnLaterInItsChangeSetIsRefusedBeforeAnythingRuns(String changelog, String refusal)
+            throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_reference_same")) {
+            ExpandContract.builder(db.dataSource(), "rename/users.yaml").build().expand();
+            db.execute(POSTS);
+            ExpandContract migrations = builder(db, changelog);
+            TreeSet<String> before = db.objects();
+            List<String> schemas = db.schemas();
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining(refusal)
+                    .hasMessageContaining("put this change before the rename (on username), or in a change set that"
+                            + " runs after the rename's contract");
+            assertThat(migrations.status()).isEmpty();
+            assertThat(db.objects()).isEqualTo(before);
+            assertThat(db.schemas()).isEqualTo(schemas);
+        }
+    }
+
+    static Stream<Arguments> referencesInTheSameChangeSet() {
+        return Stream.of(
+                Arguments.of("rename/rename-then-reference.yaml", "expandAddForeignKey on posts references users (name),"
+                        + " which expandRenameColumn renames from username to name earlier in this change set"),
+                Arguments.of("rename/rename-then-partial-index.yaml", "expandCreateIndex on users: its where"
+                        + " 'LOWER(username) <> 'x'' names username or name, which expandRenameColumn renames from"
+                        + " username to name earlier in this change set"));
     }
 
     /** Release 1 of the {@code items} cases run; then the migrations of the change log. */

@@ -1,10 +1,13 @@
 package dev.rollback.liquibase.change;
 
 import dev.rollback.liquibase.internal.Kind;
+import dev.rollback.liquibase.internal.SqlNames;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import liquibase.change.Change;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.ChangeParameterMetaData;
@@ -12,6 +15,7 @@ import liquibase.change.DatabaseChange;
 import liquibase.change.DatabaseChangeProperty;
 import liquibase.changelog.ChangeSet;
 import liquibase.exception.ValidationErrors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renames a column. On PostgreSQL, as pgroll does, expand changes nothing physical: the new version's
@@ -77,8 +81,10 @@ public class ExpandRenameColumnChange extends ExpandTableChange {
 
     /**
      * On PostgreSQL, refuses a change that names, after a rename in the same change set, the renamed
-     * column by either name: until contract the new name is an alias in the new version's schema, not a
-     * physical column, and the new version no longer knows the old one.
+     * column by either name: as the column it acts on, as a column its foreign key references
+     * ({@code referencedColumnNames} of {@code referencedTableName}), or in one of its SQL expressions
+     * ({@code where}, {@code condition}, ...). Until contract the new name is an alias in the new
+     * version's schema, not a physical column, and the new version no longer knows the old one.
      *
      * @param change     the change
      * @param properties its properties by name
@@ -93,25 +99,56 @@ public class ExpandRenameColumnChange extends ExpandTableChange {
         }
         List<String> named = new ArrayList<>();
         for (String property : List.of("columnName", "columnNames", "newColumnName")) {
-            String value = properties.get(property);
-            if (value != null) {
-                Arrays.stream(value.split(",")).map(String::strip).forEach(named::add);
+            named.addAll(list(properties.get(property)));
+        }
+        String referenced = properties.get("referencedTableName");
+        List<String> references = list(properties.get("referencedColumnNames"));
+        Map<String, Set<String>> mentioned = new LinkedHashMap<>();
+        for (String property : SqlNames.EXPRESSIONS) {
+            String sql = properties.get(property);
+            if (sql != null) {
+                mentioned.put(property, SqlNames.identifiers(sql));
             }
         }
         for (Change earlier : changeSet.getChanges()) {
             if (earlier == change) {
                 return;
             }
-            if (earlier instanceof ExpandRenameColumnChange rename && table.equalsIgnoreCase(rename.getTableName())
-                    && named.stream().anyMatch(c -> c.equalsIgnoreCase(rename.columnName)
-                    || c.equalsIgnoreCase(rename.newColumnName))) {
+            if (!(earlier instanceof ExpandRenameColumnChange rename)) {
+                continue;
+            }
+            String fix = ". On PostgreSQL the new name is an alias in the new version's schema until contract, not a"
+                    + " physical column, so no later change can act on the column: put this change before the rename"
+                    + " (on " + rename.columnName + "), or in a change set that runs after the rename's contract";
+            String renamed = ", which expandRenameColumn renames from " + rename.columnName + " to "
+                    + rename.newColumnName + " earlier in this change set";
+            if (table.equalsIgnoreCase(rename.getTableName()) && named.stream().anyMatch(rename::names)) {
                 errors.addError(change.kind().changeName() + " on " + table + " names " + String.join(", ", named)
-                        + ", which expandRenameColumn renames from " + rename.columnName + " to " + rename.newColumnName
-                        + " earlier in this change set. On PostgreSQL the new name is an alias in the new version's"
-                        + " schema until contract, not a physical column, so no later change can act on the column: put"
-                        + " this change before the rename (on " + rename.columnName + "), or in a change set that runs"
-                        + " after the rename's contract");
+                        + renamed + fix);
+            }
+            if (referenced != null && referenced.equalsIgnoreCase(rename.getTableName())
+                    && references.stream().anyMatch(rename::names)) {
+                errors.addError(change.kind().changeName() + " on " + table + " references " + referenced + " ("
+                        + String.join(", ", references) + ")" + renamed + fix);
+            }
+            if (table.equalsIgnoreCase(rename.getTableName())) {
+                mentioned.forEach((property, names) -> {
+                    if (names.stream().anyMatch(rename::names)) {
+                        errors.addError(change.kind().changeName() + " on " + table + ": its " + property + " '"
+                                + properties.get(property) + "' names " + rename.columnName + " or "
+                                + rename.newColumnName + renamed + fix);
+                    }
+                });
             }
         }
+    }
+
+    /** Whether a name is the renamed column's, old or new. */
+    private boolean names(String column) {
+        return column.equalsIgnoreCase(columnName) || column.equalsIgnoreCase(newColumnName);
+    }
+
+    private static List<String> list(@Nullable String names) {
+        return names == null ? List.of() : Arrays.stream(names.split(",")).map(String::strip).toList();
     }
 }

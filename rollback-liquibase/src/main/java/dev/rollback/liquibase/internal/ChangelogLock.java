@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Liquibase's change log lock seen from outside the update that holds it. Liquibase 4.33 keeps the lock
  * as a row of {@value #TABLE} and does not look at who holds it: a process killed during an update leaves
- * it held, and every later update waits for it (5 minutes by default) and then fails. So each expand step
- * records in the phase table the database session of the update it runs in and the lock's grant time (as
+ * it held, and every later update waits for it (5 minutes by default) and then fails. So each expand,
+ * contract and rollback step records in the phase table the database session of the update it runs in
+ * (if one runs it) and the lock's grant time (as
  * the database wrote it): a lock granted at that time to a session that is gone belongs to an update
  * that died, and nothing runs under it any more.
  */
@@ -76,8 +77,8 @@ public final class ChangelogLock {
     }
 
     /**
-     * Records, on the connection of the Liquibase update that runs an expand step, its session and the
-     * grant time of the lock it holds.
+     * Records, on the connection of the Liquibase update that runs a step, its session and the grant
+     * time of the lock it holds (none outside an update).
      *
      * @param connection the update's connection, in auto-commit
      * @param id         the migration

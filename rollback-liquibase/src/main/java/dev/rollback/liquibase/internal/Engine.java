@@ -25,6 +25,17 @@ public final class Engine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
+    /**
+     * Why a migration whose contract was interrupted cannot be rolled back, and what to do instead:
+     * contract drops the previous version's schema before it changes a table.
+     */
+    private static final String CONTRACT_INTERRUPTED = "its contract was interrupted, and contract drops the previous"
+            + " version's schema before it changes a table, so the previous version cannot run on this database any"
+            + " more and rollback is refused; run contract again to finish it (nothing was changed).";
+
+    /** What to do after a contract step failed. */
+    private static final String CONTRACT_AGAIN = "Run contract again once that is fixed.";
+
     private final Connection connection;
     private final Settings settings;
     private final Dialect dialect;
@@ -80,7 +91,7 @@ public final class Engine {
                             + " run rollback again to finish it, then expand.", null);
                     case ROLLED_BACK -> {
                         oneReleaseAtATime(ref);
-                        spec.kind().validate(work);
+                        validate(work);
                         work.spec = VersionSchemas.capture(work, ref, spec.kind().capture(work));
                         row = new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDING,
                                 settings.serviceVersion(), null, now(), helper);
@@ -91,7 +102,7 @@ public final class Engine {
                 }
             } else {
                 oneReleaseAtATime(ref);
-                spec.kind().validate(work);
+                validate(work);
                 work.spec = VersionSchemas.capture(work, ref, spec.kind().capture(work));
                 row = new PhaseTable.Row(id, 0, ref, work.spec, MigrationPhase.EXPANDING, settings.serviceVersion(),
                         null, now(), helper);
@@ -105,6 +116,12 @@ public final class Engine {
             PhaseTable.update(connection, new PhaseTable.Row(id, row.seq(), ref, work.spec, MigrationPhase.EXPANDED,
                     row.serviceVersion(), now(), now(), helper));
         });
+    }
+
+    /** Checks a migration against the database before its first expand changes anything. */
+    private static void validate(Work work) {
+        Alias.refusePendingReferences(work);
+        work.spec.kind().validate(work);
     }
 
     /**
@@ -135,10 +152,14 @@ public final class Engine {
 
     /**
      * Contracts migrations that are expanded (or finishes their interrupted contract), in order:
-     * checks each first, then drops the older versions' schemas, contracts each, and makes the
-     * newest version's schema anew over the final physical shape.
+     * checks each first, marks them all {@code CONTRACTING}, then drops the older versions' schemas,
+     * runs what each does before the others' contract (e.g. a renamed table's view goes), contracts each, makes the newest version's schema anew over the final physical shape, and only
+     * then marks them all {@code CONTRACTED}. So a contract interrupted anywhere (its process killed)
+     * leaves every one of them {@code CONTRACTING}, and the next contract does the whole of it again:
+     * each step checks the catalog first, so what an interrupted run finished is skipped, and the
+     * newest version's schema is made anew however far the interrupted run got.
      *
-     * @param due the migrations, in the order first expanded
+     * @param due the migrations, each expanded or contracting, in the order first expanded
      */
     public void contract(List<PhaseTable.Row> due) {
         if (due.isEmpty()) {
@@ -146,47 +167,38 @@ public final class Engine {
         }
         PhaseTable.Row newest = due.get(due.size() - 1);
         for (PhaseTable.Row row : due) {
-            if (row.phase() == MigrationPhase.EXPANDED) {
-                inAutoCommit(row.ref(), () -> row.spec().kind().checkContract(
-                        work(row, "Run contract again once that is fixed.")));
+            inAutoCommit(row.ref(), () -> row.spec().kind().checkContract(
+                    work(row, CONTRACT_AGAIN)));
+        }
+        inAutoCommit(newest.ref(), () -> {
+            ChangelogLock.recordStep(connection, newest.id());
+            for (PhaseTable.Row row : due) {
+                PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTING));
             }
-        }
-        inAutoCommit(newest.ref(), () -> VersionSchemas.beforeContract(work(newest, "Run contract again."),
-                PhaseTable.all(connection), newest));
+            VersionSchemas.beforeContract(work(newest, "Run contract again."), PhaseTable.all(connection), newest);
+        });
         for (PhaseTable.Row row : due) {
-            contract(row);
+            inAutoCommit(row.ref(), () -> row.spec().kind().beforeContract(work(row, CONTRACT_AGAIN)));
         }
-        inAutoCommit(newest.ref(), () -> VersionSchemas.afterContract(work(newest, "Run contract again."),
-                PhaseTable.all(connection), newest));
+        for (PhaseTable.Row row : due) {
+            inAutoCommit(row.ref(), () -> {
+                LOG.info("contracting {} ({})", row.id(), row.spec().kind().changeName());
+                row.spec().kind().contract(work(row, CONTRACT_AGAIN));
+            });
+        }
+        inAutoCommit(newest.ref(), () -> {
+            // the due migrations are physical now: the newest version's shape is the physical one
+            List<String> contracted = due.stream().map(PhaseTable.Row::id).toList();
+            VersionSchemas.afterContract(work(newest, "Run contract again."), PhaseTable.all(connection).stream()
+                    .filter(r -> !contracted.contains(r.id())).toList(), newest);
+            for (PhaseTable.Row row : due) {
+                PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTED));
+            }
+        });
     }
 
     private Work work(PhaseTable.Row row, String nextStep) {
         return new Work(connection, dialect, settings, row.ref(), row.helper(), row.spec(), nextStep);
-    }
-
-    /**
-     * Contracts a migration that is expanded, or finishes its interrupted contract.
-     *
-     * @param row the migration
-     */
-    public void contract(PhaseTable.Row row) {
-        if (row.phase() == MigrationPhase.CONTRACTED) {
-            return;
-        }
-        if (row.phase() != MigrationPhase.EXPANDED && row.phase() != MigrationPhase.CONTRACTING) {
-            throw new MigrationException(row.ref().toString(), row.spec().kind().changeName() + " on " + row.spec().table()
-                    + " is " + row.phase() + ", not expanded: "
-                    + (row.phase() == MigrationPhase.EXPANDING ? "finish it with expand, or undo it with rollback, first."
-                    : "expand it again first."), null);
-        }
-        inAutoCommit(row.ref(), () -> {
-            Work work = work(row, "Run contract again once that is fixed.");
-            row.spec().kind().checkContract(work);
-            PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTING));
-            LOG.info("contracting {} ({})", row.id(), row.spec().kind().changeName());
-            row.spec().kind().contract(work);
-            PhaseTable.update(connection, withPhase(row, MigrationPhase.CONTRACTED));
-        });
     }
 
     /**
@@ -201,10 +213,11 @@ public final class Engine {
         }
         if (row.phase() == MigrationPhase.CONTRACTED || row.phase() == MigrationPhase.CONTRACTING) {
             throw new MigrationException(row.ref().toString(), row.spec().kind().changeName() + " on "
-                    + row.spec().table() + " is " + row.phase() + ": a contracted migration cannot be rolled back"
-                    + (row.phase() == MigrationPhase.CONTRACTING ? "; run contract again to finish it." : "."), null);
+                    + row.spec().table() + " is " + row.phase() + ": " + (row.phase() == MigrationPhase.CONTRACTING
+                    ? CONTRACT_INTERRUPTED : "a contracted migration cannot be rolled back."), null);
         }
         inAutoCommit(row.ref(), () -> {
+            ChangelogLock.recordStep(connection, row.id());
             PhaseTable.update(connection, withPhase(row, MigrationPhase.ROLLING_BACK));
             Work work = work(row, "Run rollback again once that is fixed.");
             LOG.info("rolling back {} ({})", row.id(), row.spec().kind().changeName());

@@ -473,7 +473,9 @@ public enum Kind {
                 }
                 dangling.add("NOT EXISTS (SELECT 1 FROM " + work.require("referencedTableName") + " rb_p WHERE "
                         + String.join(" AND ", found) + ")");
-                Shadow.backfill(work, from, from.stream().map(c -> "NULL").toList(), String.join(" AND ", dangling));
+                // typed: a NULL of a sub-SELECT setting several columns would be text
+                Shadow.backfill(work, from, from.stream().map(c -> "CAST(NULL AS " + work.column(work.table(), c).type()
+                        + ")").toList(), String.join(" AND ", dangling));
                 if (!work.hasConstraint(work.table(), name)) {
                     List<String> statements = new ArrayList<>(ShadowReference.lockBoth(work, "SHARE ROW EXCLUSIVE"));
                     statements.add(work.dialect.addConstraintUnchecked(work.table(), name, "FOREIGN KEY ("
@@ -755,8 +757,31 @@ public enum Kind {
             work.sql("make view " + view + " writable", work.dialect.makeViewUpdatable(view, work.helper));
         }
 
+        /**
+         * Drops the view of the new name before any migration of the contract runs: it selects every column
+         * of the table, so it would hold the drop of a column that another migration of the release
+         * retypes, shadows or drops.
+         */
+        @Override
+        void beforeContract(Work work) {
+            dropView(work);
+        }
+
         @Override
         void contract(Work work) {
+            dropView(work); // for a contract interrupted before it was dropped
+            if (work.hasTable(work.table())) {
+                work.sql("rename table " + work.table() + " to " + work.require("newTableName"), "ALTER TABLE "
+                        + work.table() + " RENAME TO " + work.require("newTableName"));
+            }
+        }
+
+        @Override
+        void rollback(Work work) {
+            dropView(work);
+        }
+
+        private void dropView(Work work) {
             String view = work.require("newTableName");
             List<String> statements = new ArrayList<>();
             if (!work.dialect.isPostgres()) {
@@ -765,21 +790,7 @@ public enum Kind {
             if (work.hasView(view)) {
                 statements.add("DROP VIEW " + view);
             }
-            if (work.hasTable(work.table())) {
-                statements.add("ALTER TABLE " + work.table() + " RENAME TO " + view);
-            }
-            work.atomically("rename table " + work.table() + " to " + view, statements);
-        }
-
-        @Override
-        void rollback(Work work) {
-            String view = work.require("newTableName");
-            if (!work.dialect.isPostgres()) {
-                work.sql("drop the view trigger", "DROP TRIGGER IF EXISTS " + Dialect.triggerName(work.helper));
-            }
-            if (work.hasView(view)) {
-                work.sql("drop view " + view, "DROP VIEW " + view);
-            }
+            work.atomically("drop view " + view, statements);
         }
     },
 
@@ -959,6 +970,10 @@ public enum Kind {
             refuseToDropUniqueness(work, work.require("columnName"), b, "add expandAddUnique on " + b
                     + " in a change set of its own, expand, then");
         }
+    }
+
+    /** Before any migration of a contract is contracted: what would hold another one's contract (nothing unless overridden). */
+    void beforeContract(Work work) {
     }
 
     abstract void contract(Work work);
