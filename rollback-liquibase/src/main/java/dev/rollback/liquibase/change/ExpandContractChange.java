@@ -176,6 +176,7 @@ public abstract class ExpandContractChange extends AbstractChange {
             errors.addError(kind().changeName() + " supports PostgreSQL and H2, not " + database.getShortName());
         }
         Map<String, String> properties = properties();
+        ExpandRenameTableChange.refuseLaterChangesOfTheTable(this, properties, errors);
         if (database instanceof PostgresDatabase) {
             ExpandRenameColumnChange.refuseLaterChangesOfTheColumn(this, properties, errors);
         }

@@ -1,0 +1,90 @@
+package dev.rollback.liquibase.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What other changes may say about a table whose {@code expandRenameTable} is pending (expanded, not
+ * contracted). Until contract the table has its old name physically and the new name is a view over
+ * it, so a change acting on the table by either name, a foreign key referencing it, or SQL mentioning
+ * it would act on the view, or on a table the new version's schema no longer shows by that name: such a
+ * change is refused before anything changes. A column rename on the new name is an alias over the
+ * alias (nothing physical until contract, which renames the table first) and is allowed.
+ */
+public final class TableRenames {
+
+    /** The properties of a change that hold whole SQL statements ({@code expandSql}), which may name any table. */
+    private static final List<String> STATEMENTS = List.of("sql", "rollbackSql");
+
+    private TableRenames() {
+    }
+
+    /**
+     * Where a change names the renamed table, by either name.
+     *
+     * @param kind       the change's kind
+     * @param properties the change's properties by name (null where unset)
+     * @param from       the table's name before the rename
+     * @param to         its name after the rename
+     * @return how the change names it ({@code "its tableName names table items"}), or null if it does not
+     *     or may (a column rename on the new name)
+     */
+    public static @Nullable String naming(Kind kind, Function<String, @Nullable String> properties, String from,
+                                          String to) {
+        List<String> sql = new ArrayList<>(SqlNames.EXPRESSIONS);
+        sql.addAll(STATEMENTS);
+        for (String property : List.of("tableName", "referencedTableName")) {
+            String table = properties.apply(property);
+            boolean alias = kind == Kind.RENAME_COLUMN && property.equals("tableName") && same(table, to);
+            if (table != null && !alias && (same(table, from) || same(table, to))) {
+                return "its " + property + " names table " + table;
+            }
+        }
+        for (String property : sql) {
+            String text = properties.apply(property);
+            if (text == null) {
+                continue;
+            }
+            for (String name : SqlNames.identifiers(text)) {
+                if (same(name, from) || same(name, to)) {
+                    return "its " + property + " '" + text + "' names table " + name;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Refuses a change that names a table whose rename another migration, not yet contracted, expanded.
+     *
+     * @param work the change's expand, before it changes anything
+     */
+    static void refusePending(Work work) {
+        if (!work.hasTable(PhaseTable.TABLE)) {
+            return;
+        }
+        for (PhaseTable.Row row : work.catalog(() -> PhaseTable.all(work.connection))) {
+            MigrationSpec rename = row.spec();
+            if (rename.kind() != Kind.RENAME_TABLE || !VersionSchemas.ACTIVE.contains(row.phase())) {
+                continue;
+            }
+            String from = rename.table();
+            String to = rename.require("newTableName");
+            String named = naming(work.spec.kind(), work::get, from, to);
+            if (named != null) {
+                throw work.error(named + ", which expandRenameTable of " + row.ref() + " renames " + from + " to " + to
+                        + ": until that rename is contracted the table is " + from + " physically and " + to + " is a view"
+                        + " over it, so no other change can act on it, reference it or mention it by either name (but"
+                        + " expandRenameColumn on " + to + "). Put this change in a change set that runs after that"
+                        + " contract, then run expand again; nothing was changed.", null);
+            }
+        }
+    }
+
+    private static boolean same(@Nullable String a, String b) {
+        return a != null && a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+    }
+}

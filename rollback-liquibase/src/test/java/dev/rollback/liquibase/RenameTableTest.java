@@ -1,0 +1,141 @@
+package dev.rollback.liquibase;
+
+import static dev.rollback.liquibase.Scenario.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What other changes of a release may say about a table whose {@code expandRenameTable} is pending
+ * (expanded, not yet contracted), on the real PostgreSQL. Until contract the table keeps its old name
+ * physically and the new name is a view, so a change acting on either name, a foreign key referencing
+ * it, or an SQL expression mentioning it would act on the wrong object or leave the new version's
+ * schema without it: such a change is refused before anything changes, in a later change set (when its
+ * expand starts) or later in the rename's own change set (by Liquibase's validation). A column rename
+ * on the new name is an alias too and goes through. The cases come from pgroll's
+ * {@code pkg/migrations/op_rename_table_test.go} and the "rename table, ..." cases of
+ * {@code op_rename_column_test.go}, {@code op_change_type_test.go} and {@code op_set_fk_test.go}.
+ */
+class RenameTableTest {
+
+    /** Release 1: {@code items (id, name)} and {@code orders (id, item_id)}. */
+    private static final String TABLES = "renametable/tables.yaml";
+    /** The changes a later change set makes, each once on the new name and once on the old one. */
+    private static final List<String> CHANGES = List.of("add", "retype", "check", "unique", "index", "drop", "notnull",
+            "droptable", "fk", "sql", "fill");
+
+    /** Every change type that takes a table, naming the renamed table by either name in a later change set. */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("cases")
+    void aLaterChangeSetNamingTheRenamedTableIsRefusedWithNothingChanged(String change, String table) throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_later")) {
+            builder(db, "renametable/rename.yaml").expand();
+            TreeSet<String> before = db.objects();
+            List<String> schemas = db.schemas();
+            ExpandContract migrations = builder(db, "renametable/later-" + change + "-" + table + ".yaml");
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("::r3-later::test")
+                    .hasMessageContaining("table " + table)
+                    .hasMessageContaining("expandRenameTable of renametable/rename.yaml::r2-rename-table::test renames"
+                            + " items to products")
+                    .hasMessageContaining("Put this change in a change set that runs after that contract")
+                    .hasMessageContaining("nothing was changed");
+            assertThat(migrations.status()).singleElement().satisfies(status -> {
+                assertThat(status.phase()).isEqualTo(MigrationPhase.EXPANDED);
+                assertThat(status.changeType()).isEqualTo("expandRenameTable");
+            });
+            assertThat(db.objects()).as("the rename expanded, nothing else").isEqualTo(before);
+            assertThat(db.schemas()).isEqualTo(schemas);
+        }
+    }
+
+    /** The same changes after the rename in its own change set: refused before the rename runs. */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("cases")
+    void aChangeNamingTheRenamedTableLaterInItsChangeSetIsRefusedBeforeAnythingRuns(String change, String table)
+            throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_same")) {
+            builder(db, TABLES).expand();
+            TreeSet<String> before = db.objects();
+            List<String> schemas = db.schemas();
+            ExpandContract migrations = builder(db, "renametable/same-" + change + "-" + table + ".yaml");
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("table " + table)
+                    .hasMessageContaining("which expandRenameTable renames from items to products earlier in this change"
+                            + " set")
+                    .hasMessageContaining("put this change before the rename (on items), or in a change set that runs"
+                            + " after the rename's contract");
+            assertThat(migrations.status()).isEmpty();
+            assertThat(db.objects()).isEqualTo(before);
+            assertThat(db.schemas()).isEqualTo(schemas);
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        Stream<Arguments> changes = CHANGES.stream().flatMap(change -> Stream.of(Arguments.of(change, "products"),
+                Arguments.of(change, "items")));
+        return Stream.concat(changes, Stream.of(Arguments.of("rename-column", "items")));
+    }
+
+    /**
+     * From {@code TestRenameColumnInMultiOperationMigrations}, "rename table, rename column", in two
+     * change sets: the column rename on the table's new name is an alias over the alias. Each version
+     * writes through its own names; rollback leaves the physical schema as release 1 left it; a second
+     * expand and contract give {@code products (id, title)}.
+     */
+    @Test
+    void aLaterChangeSetRenamesAColumnOfTheRenamedTableByItsNewName() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_column")) {
+            builder(db, TABLES).expand();
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = builder(db, "renametable/later-rename-column-products.yaml");
+            String first = VersionSchema.name(db.schema(), "r1-create-tables");
+            String second = VersionSchema.name(db.schema(), "r2-rename-table");
+            String third = VersionSchema.name(db.schema(), "r3-later");
+
+            migrations.expand();
+            assertThat(db.columns(third, "products")).containsExactly("id", "title");
+            assertThat(db.columns(second, "products")).containsExactly("id", "name");
+            assertThat(db.columns(first, "items")).containsExactly("id", "name");
+            write(db, first, "INSERT INTO items (name) VALUES (?)", "apples");
+            write(db, second, "INSERT INTO products (name) VALUES (?)", "bananas");
+            write(db, third, "INSERT INTO products (title) VALUES (?)", "carrots");
+            assertThat(db.rows("SELECT id, title FROM " + third + ".products ORDER BY id")).containsExactly(
+                    List.of(1L, "apples"), List.of(2L, "bananas"), List.of(3L, "carrots"));
+
+            migrations.rollback();
+            assertThat(db.objects()).as("the physical schema after rollback").isEqualTo(before);
+            assertThat(db.rows("SELECT id, name FROM items ORDER BY id")).containsExactly(
+                    List.of(1L, "apples"), List.of(2L, "bananas"), List.of(3L, "carrots"));
+
+            migrations.expand();
+            migrations.contract();
+            assertThat(db.columns(db.schema(), "products")).containsExactly("id", "title");
+            assertThat(db.schemas()).containsExactly(third);
+            write(db, third, "INSERT INTO products (title) VALUES (?)", "durian");
+            assertThat(db.rows("SELECT id, title FROM " + third + ".products ORDER BY id")).containsExactly(
+                    List.of(1L, "apples"), List.of(2L, "bananas"), List.of(3L, "carrots"), List.of(4L, "durian"));
+        }
+    }
+
+    private static ExpandContract builder(TestDatabase db, String changelog) {
+        return ExpandContract.builder(db.dataSource(), changelog).backfillPause(Duration.ZERO).bakeTime(Duration.ZERO).build();
+    }
+
+    private static void write(TestDatabase db, String schema, String sql, Object value) throws Exception {
+        try (Connection connection = db.dataSource(schema).getConnection()) {
+            exec(connection, sql, value);
+        }
+    }
+}
