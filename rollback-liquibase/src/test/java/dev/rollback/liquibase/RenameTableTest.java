@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
@@ -20,15 +21,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * physically and the new name is a view, so a change acting on either name, a foreign key referencing
  * it, or an SQL expression mentioning it would act on the wrong object or leave the new version's
  * schema without it: such a change is refused before anything changes, in a later change set (when its
- * expand starts) or later in the rename's own change set (by Liquibase's validation). A column rename
- * on the new name is an alias too and goes through. The cases come from pgroll's
+ * expand starts) or later in the rename's own change set (by Liquibase's validation). Two changes on the
+ * new name go through on PostgreSQL: a column rename (an alias too) and an added column (added to the
+ * physical table under its old name until contract); H2, with no version schemas, refuses them. The
+ * cases come from pgroll's
  * {@code pkg/migrations/op_rename_table_test.go} and the "rename table, ..." cases of
- * {@code op_rename_column_test.go}, {@code op_change_type_test.go} and {@code op_set_fk_test.go}.
+ * {@code op_rename_column_test.go}, {@code op_add_column_test.go}, {@code op_change_type_test.go} and
+ * {@code op_set_fk_test.go}.
  */
 class RenameTableTest {
 
     /** Release 1: {@code items (id, name)} and {@code orders (id, item_id)}. */
     private static final String TABLES = "renametable/tables.yaml";
+    /** SQLSTATE undefined_table. */
+    private static final String UNDEFINED_TABLE = "42P01";
     /** The changes a later change set makes, each once on the new name and once on the old one. */
     private static final List<String> CHANGES = List.of("add", "retype", "check", "unique", "index", "drop", "notnull",
             "droptable", "fk", "sql", "fill");
@@ -84,7 +90,7 @@ class RenameTableTest {
 
     static Stream<Arguments> cases() {
         Stream<Arguments> changes = CHANGES.stream().flatMap(change -> Stream.of(Arguments.of(change, "products"),
-                Arguments.of(change, "items")));
+                Arguments.of(change, "items"))).filter(c -> !c.get()[0].equals("add") || c.get()[1].equals("items"));
         return Stream.concat(changes, Stream.of(Arguments.of("rename-column", "items")));
     }
 
@@ -127,6 +133,87 @@ class RenameTableTest {
             assertThat(db.rows("SELECT id, title FROM " + third + ".products ORDER BY id")).containsExactly(
                     List.of(1L, "apples"), List.of(2L, "bananas"), List.of(3L, "carrots"), List.of(4L, "durian"));
         }
+    }
+
+    /**
+     * From {@code op_add_column_test.go}, "rename table, add column" (in one change set, and in a later
+     * one): the column is added to the physical table under its old name while the rename is pending, so
+     * each version sees its own shape; the OLD app's rows get the fill expression ({@code UPPER(name)},
+     * pgroll's {@code up}); rollback leaves the catalog of release 1; a second expand gives back the value
+     * only the new version knew, and contract gives {@code products (id, name, description)}.
+     */
+    @ParameterizedTest
+    @MethodSource("addedColumns")
+    void aColumnAddedOnTheRenamedTablesNewNameIsAddedToThePhysicalTable(String changelog, String id, String middle)
+            throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_add")) {
+            builder(db, TABLES).expand();
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = builder(db, changelog);
+            String first = VersionSchema.name(db.schema(), "r1-create-tables");
+            String next = VersionSchema.name(db.schema(), id);
+
+            migrations.expand();
+            assertThat(db.columns(next, "products")).containsExactly("id", "name", "description");
+            assertThat(db.columns(first, "items")).as("release 1's shape").containsExactly("id", "name");
+            if (!middle.isEmpty()) {
+                assertThat(db.columns(VersionSchema.name(db.schema(), middle), "products")).as("the rename's shape")
+                        .containsExactly("id", "name");
+            }
+            try (Connection neu = db.dataSource(next).getConnection()) {
+                exec(neu, "INSERT INTO products (name, description) VALUES (?, ?)", "apples", "green");
+                assertThatThrownBy(() -> exec(neu, "INSERT INTO items (name) VALUES (?)", "x"))
+                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo(UNDEFINED_TABLE);
+            }
+            write(db, first, "INSERT INTO items (name) VALUES (?)", "bananas");
+            assertThat(db.rows("SELECT id, name FROM " + first + ".items ORDER BY id"))
+                    .containsExactly(List.of(1L, "apples"), List.of(2L, "bananas"));
+            assertThat(db.rows("SELECT id, name, description FROM " + next + ".products ORDER BY id"))
+                    .containsExactly(List.of(1L, "apples", "green"), List.of(2L, "bananas", "BANANAS"));
+
+            migrations.rollback();
+            assertThat(db.objects()).as("the physical schema after rollback").isEqualTo(before);
+            write(db, first, "INSERT INTO items (name) VALUES (?)", "carrots");
+
+            migrations.expand();
+            migrations.contract();
+            assertThat(db.columns(db.schema(), "products")).containsExactly("id", "name", "description");
+            assertThat(db.schemas()).containsExactly(next);
+            write(db, next, "INSERT INTO products (name, description) VALUES (?, 'crunchy')", "durian");
+            assertThat(db.rows("SELECT id, name, description FROM " + next + ".products ORDER BY id")).containsExactly(
+                    List.of(1L, "apples", "green"), List.of(2L, "bananas", "BANANAS"), List.of(3L, "carrots", "CARROTS"),
+                    List.of(4L, "durian", "crunchy"));
+        }
+    }
+
+    static Stream<Arguments> addedColumns() {
+        return Stream.of(Arguments.of("renametable/rename-and-add.yaml", "r2-multi-operation", ""),
+                Arguments.of("renametable/rename-then-add.yaml", "r3-later", "r2-rename-table"));
+    }
+
+    /**
+     * H2 has no version schemas: the new name is the physical view, on which no column can be added or
+     * renamed, so both are refused there before anything runs.
+     */
+    @ParameterizedTest
+    @MethodSource("onTheNewName")
+    void onH2NoChangeMayNameTheNewNameLaterInTheRenamesChangeSet(String changelog) throws Exception {
+        try (TestDatabase db = TestDatabase.open("h2", "rename_table_h2")) {
+            builder(db, TABLES).expand();
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = builder(db, changelog);
+
+            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("names table products, which expandRenameTable renames from items to products"
+                            + " earlier in this change set");
+            assertThat(migrations.status()).isEmpty();
+            assertThat(db.objects()).isEqualTo(before);
+        }
+    }
+
+    static Stream<String> onTheNewName() {
+        return Stream.of("renametable/rename-and-add.yaml", "renametable/rename-and-rename-column.yaml");
     }
 
     private static ExpandContract builder(TestDatabase db, String changelog) {

@@ -176,7 +176,8 @@ public abstract class ExpandContractChange extends AbstractChange {
             errors.addError(kind().changeName() + " supports PostgreSQL and H2, not " + database.getShortName());
         }
         Map<String, String> properties = properties();
-        ExpandRenameTableChange.refuseLaterChangesOfTheTable(this, properties, errors);
+        ExpandRenameTableChange.refuseLaterChangesOfTheTable(this, properties, database instanceof PostgresDatabase,
+                errors);
         if (database instanceof PostgresDatabase) {
             ExpandRenameColumnChange.refuseLaterChangesOfTheColumn(this, properties, errors);
         }

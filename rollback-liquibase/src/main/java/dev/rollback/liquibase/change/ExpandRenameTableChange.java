@@ -13,8 +13,8 @@ import liquibase.exception.ValidationErrors;
 
 /**
  * Renames a table. Expand adds the new name as a writable view over the table; contract drops the view and renames the table.
- * Until contract no other change may name the table by either name (but {@code expandRenameColumn} on the new
- * name): see {@link TableRenames}.
+ * Until contract no other change may name the table by either name (but, on PostgreSQL, {@code expandRenameColumn}
+ * and {@code expandAddColumn} on the new name): see {@link TableRenames}.
  */
 @DatabaseChange(name = "expandRenameTable", description = "Renames a table", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "table")
@@ -75,15 +75,16 @@ public class ExpandRenameTableChange extends ExpandContractChange {
     /**
      * Refuses a change that names, after a table rename in the same change set, the renamed table by
      * either name: as the table it acts on, as the table its foreign key references, or in one of its
-     * SQL expressions or statements ({@link TableRenames#naming}). A column rename on the new name goes
-     * through.
+     * SQL expressions or statements ({@link TableRenames#naming}). On PostgreSQL a column renamed or
+     * added on the new name goes through.
      *
      * @param change     the change
      * @param properties its properties by name
+     * @param postgres   whether the database is PostgreSQL
      * @param errors     where to add the refusal
      */
     static void refuseLaterChangesOfTheTable(ExpandContractChange change, Map<String, String> properties,
-                                             ValidationErrors errors) {
+                                             boolean postgres, ValidationErrors errors) {
         ChangeSet changeSet = change.getChangeSet();
         if (changeSet == null) {
             return;
@@ -95,15 +96,16 @@ public class ExpandRenameTableChange extends ExpandContractChange {
             if (!(earlier instanceof ExpandRenameTableChange rename)) {
                 continue;
             }
-            String named = TableRenames.naming(change.kind(), properties::get, rename.tableName, rename.newTableName);
+            String named = TableRenames.naming(change.kind(), properties::get, rename.tableName, rename.newTableName,
+                    postgres);
             if (named != null) {
                 errors.addError(change.kind().changeName() + " on " + properties.get("tableName") + ": " + named
                         + ", which expandRenameTable renames from " + rename.tableName + " to " + rename.newTableName
                         + " earlier in this change set. Until contract " + rename.newTableName + " is a view over "
                         + rename.tableName + ", so no later change can act on the table, reference it or mention it by"
-                        + " either name (but expandRenameColumn on " + rename.newTableName + "): put this change before"
-                        + " the rename (on " + rename.tableName + "), or in a change set that runs after the rename's"
-                        + " contract");
+                        + " either name (but expandRenameColumn and expandAddColumn on " + rename.newTableName
+                        + ", PostgreSQL): put this change before the rename (on " + rename.tableName + "), or in a"
+                        + " change set that runs after the rename's contract");
             }
         }
     }

@@ -42,7 +42,7 @@ final class Alias {
      * new name is no physical column yet, and the versions after the rename no longer know the old one.
      */
     static void refusePending(Work work, String column) {
-        refusePending(work, work.table(), List.of(column), null);
+        refusePending(work, work.spec.table(), List.of(column), null);
     }
 
     /**
@@ -61,7 +61,7 @@ final class Alias {
         for (String property : SqlNames.EXPRESSIONS) {
             String sql = work.get(property);
             if (sql != null) {
-                refusePending(work, work.table(), List.copyOf(SqlNames.identifiers(sql)), property);
+                refusePending(work, work.spec.table(), List.copyOf(SqlNames.identifiers(sql)), property);
             }
         }
     }

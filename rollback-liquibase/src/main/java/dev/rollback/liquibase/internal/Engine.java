@@ -120,7 +120,7 @@ public final class Engine {
 
     /** Checks a migration against the database before its first expand changes anything. */
     private static void validate(Work work) {
-        TableRenames.refusePending(work);
+        work.spec = TableRenames.resolve(work);
         Alias.refusePendingReferences(work);
         work.spec.kind().validate(work);
     }

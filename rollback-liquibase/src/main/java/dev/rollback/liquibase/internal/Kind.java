@@ -15,7 +15,7 @@ public enum Kind {
     ADD_COLUMN("expandAddColumn") {
         @Override
         void hide(MigrationSpec spec, String helper, Shape shape) {
-            shape.hideColumn(spec.table(), spec.require("columnName"));
+            shape.hideColumn(TableRenames.physical(spec), spec.require("columnName"));
         }
 
         @Override

@@ -11,10 +11,21 @@ import org.jspecify.annotations.Nullable;
  * contracted). Until contract the table has its old name physically and the new name is a view over
  * it, so a change acting on the table by either name, a foreign key referencing it, or SQL mentioning
  * it would act on the view, or on a table the new version's schema no longer shows by that name: such a
- * change is refused before anything changes. A column rename on the new name is an alias over the
- * alias (nothing physical until contract, which renames the table first) and is allowed.
+ * change is refused before anything changes. Two changes on the new name are allowed on PostgreSQL,
+ * where the version schemas show each version its own names: a column rename (an alias over the alias,
+ * nothing physical until contract, which renames the table first) and an added column, which acts on
+ * the physical table under its old name until the table's rename is contracted ({@link #PHYSICAL}).
  */
 public final class TableRenames {
+
+    /**
+     * The spec property naming the physical table of a change given on a pending rename's new name:
+     * its steps act on it while it has that name, then (the rename contracted) on the new one.
+     */
+    static final String PHYSICAL = "state.physicalTable";
+
+    /** The changes allowed on a pending rename's new name (PostgreSQL). */
+    private static final List<Kind> ON_THE_NEW_NAME = List.of(Kind.RENAME_COLUMN, Kind.ADD_COLUMN);
 
     /** The properties of a change that hold whole SQL statements ({@code expandSql}), which may name any table. */
     private static final List<String> STATEMENTS = List.of("sql", "rollbackSql");
@@ -29,16 +40,17 @@ public final class TableRenames {
      * @param properties the change's properties by name (null where unset)
      * @param from       the table's name before the rename
      * @param to         its name after the rename
+     * @param postgres   whether the database is PostgreSQL
      * @return how the change names it ({@code "its tableName names table items"}), or null if it does not
-     *     or may (a column rename on the new name)
+     *     or may (on PostgreSQL, a column renamed or added on the new name)
      */
     public static @Nullable String naming(Kind kind, Function<String, @Nullable String> properties, String from,
-                                          String to) {
+                                          String to, boolean postgres) {
         List<String> sql = new ArrayList<>(SqlNames.EXPRESSIONS);
         sql.addAll(STATEMENTS);
         for (String property : List.of("tableName", "referencedTableName")) {
             String table = properties.apply(property);
-            boolean alias = kind == Kind.RENAME_COLUMN && property.equals("tableName") && same(table, to);
+            boolean alias = postgres && ON_THE_NEW_NAME.contains(kind) && property.equals("tableName") && same(table, to);
             if (table != null && !alias && (same(table, from) || same(table, to))) {
                 return "its " + property + " names table " + table;
             }
@@ -58,14 +70,17 @@ public final class TableRenames {
     }
 
     /**
-     * Refuses a change that names a table whose rename another migration, not yet contracted, expanded.
+     * Before a change's first expand: refuses it if it names a table whose rename another migration,
+     * not yet contracted, expanded; records the physical table of one allowed on the new name.
      *
      * @param work the change's expand, before it changes anything
+     * @return the change's spec, with {@link #PHYSICAL} where it acts on a renamed table's new name
      */
-    static void refusePending(Work work) {
+    static MigrationSpec resolve(Work work) {
         if (!work.hasTable(PhaseTable.TABLE)) {
-            return;
+            return work.spec;
         }
+        MigrationSpec spec = work.spec;
         for (PhaseTable.Row row : work.catalog(() -> PhaseTable.all(work.connection))) {
             MigrationSpec rename = row.spec();
             if (rename.kind() != Kind.RENAME_TABLE || !VersionSchemas.ACTIVE.contains(row.phase())) {
@@ -73,15 +88,34 @@ public final class TableRenames {
             }
             String from = rename.table();
             String to = rename.require("newTableName");
-            String named = naming(work.spec.kind(), work::get, from, to);
+            String named = naming(work.spec.kind(), work::get, from, to, work.dialect.isPostgres());
             if (named != null) {
                 throw work.error(named + ", which expandRenameTable of " + row.ref() + " renames " + from + " to " + to
                         + ": until that rename is contracted the table is " + from + " physically and " + to + " is a view"
                         + " over it, so no other change can act on it, reference it or mention it by either name (but"
-                        + " expandRenameColumn on " + to + "). Put this change in a change set that runs after that"
-                        + " contract, then run expand again; nothing was changed.", null);
+                        + " expandRenameColumn and expandAddColumn on " + to + ", PostgreSQL). Put this change in a change"
+                        + " set that runs after that contract, then run expand again; nothing was changed.", null);
+            }
+            if (same(spec.table(), to)) {
+                spec = spec.with(PHYSICAL, from);
             }
         }
+        return spec;
+    }
+
+    /**
+     * The table a migration's steps act on: the physical table under its old name while a rename of it
+     * is pending, else the table the change names.
+     */
+    static String physical(Work work) {
+        String physical = work.spec.get(PHYSICAL);
+        return physical != null && work.hasTable(physical) && !work.hasView(physical) ? physical : work.spec.table();
+    }
+
+    /** The physical table of a migration while it is in progress (its table's rename pending, if any). */
+    static String physical(MigrationSpec spec) {
+        String physical = spec.get(PHYSICAL);
+        return physical != null ? physical : spec.table();
     }
 
     private static boolean same(@Nullable String a, String b) {

@@ -49,8 +49,9 @@ final class Work {
         this.nextStep = nextStep;
     }
 
+    /** @return the table the steps act on: the physical one, under its old name while its rename is pending */
     String table() {
-        return spec.table();
+        return TableRenames.physical(this);
     }
 
     String get(String property) {
