@@ -50,7 +50,8 @@ public final class TableRenames {
         sql.addAll(STATEMENTS);
         for (String property : List.of("tableName", "referencedTableName")) {
             String table = properties.apply(property);
-            boolean alias = postgres && ON_THE_NEW_NAME.contains(kind) && property.equals("tableName") && same(table, to);
+            boolean alias = postgres && ON_THE_NEW_NAME.contains(kind) && property.equals("tableName")
+                    && same(table, to);
             if (table != null && !alias && (same(table, from) || same(table, to))) {
                 return "its " + property + " names table " + table;
             }
@@ -91,10 +92,11 @@ public final class TableRenames {
             String named = naming(work.spec.kind(), work::get, from, to, work.dialect.isPostgres());
             if (named != null) {
                 throw work.error(named + ", which expandRenameTable of " + row.ref() + " renames " + from + " to " + to
-                        + ": until that rename is contracted the table is " + from + " physically and " + to + " is a view"
-                        + " over it, so no other change can act on it, reference it or mention it by either name (but"
-                        + " expandRenameColumn and expandAddColumn on " + to + ", PostgreSQL). Put this change in a change"
-                        + " set that runs after that contract, then run expand again; nothing was changed.", null);
+                        + ": until that rename is contracted the table is " + from + " physically and " + to
+                        + " is a view over it, so no other change can act on it, reference it or mention it by either"
+                        + " name (but expandRenameColumn and expandAddColumn on " + to + ", PostgreSQL). Put this"
+                        + " change in a change set that runs after that contract, then run expand again; nothing was"
+                        + " changed.", null);
             }
             if (same(spec.table(), to)) {
                 spec = spec.with(PHYSICAL, from);
