@@ -21,23 +21,28 @@ import org.junit.jupiter.params.provider.MethodSource;
  * physically and the new name is a view, so a change acting on either name, a foreign key referencing
  * it, or an SQL expression mentioning it would act on the wrong object or leave the new version's
  * schema without it: such a change is refused before anything changes, in a later change set (when its
- * expand starts) or later in the rename's own change set (by Liquibase's validation). Two changes on the
- * new name go through on PostgreSQL: a column rename (an alias too) and an added column (added to the
- * physical table under its old name until contract); H2, with no version schemas, refuses them. The
- * cases come from pgroll's
+ * expand starts) or later in the rename's own change set (by Liquibase's validation). Some changes on
+ * the new name go through on PostgreSQL: a column rename (an alias too), and a column added or dropped
+ * and an index created (on the physical table under its old name until contract); H2, with no version
+ * schemas, refuses them. The cases come from pgroll's
  * {@code pkg/migrations/op_rename_table_test.go} and the "rename table, ..." cases of
- * {@code op_rename_column_test.go}, {@code op_add_column_test.go}, {@code op_change_type_test.go} and
- * {@code op_set_fk_test.go}.
+ * {@code op_rename_column_test.go}, {@code op_add_column_test.go}, {@code op_drop_column_test.go},
+ * {@code op_create_index_test.go}, {@code op_change_type_test.go} and {@code op_set_fk_test.go}.
  */
 class RenameTableTest {
 
     /** Release 1: {@code items (id, name)} and {@code orders (id, item_id)}. */
     private static final String TABLES = "renametable/tables.yaml";
+    /** SQLSTATE undefined_column. */
+    private static final String UNDEFINED_COLUMN = "42703";
     /** SQLSTATE undefined_table. */
     private static final String UNDEFINED_TABLE = "42P01";
     /** The changes a later change set makes, each once on the new name and once on the old one. */
     private static final List<String> CHANGES = List.of("add", "retype", "check", "unique", "index", "drop", "notnull",
             "droptable", "fk", "sql", "fill");
+
+    /** The changes above that go through on the new name (PostgreSQL): each has a test of its own below. */
+    private static final List<String> ON_THE_NEW_NAME = List.of("add", "index", "drop");
 
     /** Every change type that takes a table, naming the renamed table by either name in a later change set. */
     @ParameterizedTest(name = "{0} on {1}")
@@ -90,7 +95,7 @@ class RenameTableTest {
 
     static Stream<Arguments> cases() {
         Stream<Arguments> changes = CHANGES.stream().flatMap(change -> Stream.of(Arguments.of(change, "products"),
-                Arguments.of(change, "items"))).filter(c -> !c.get()[0].equals("add") || c.get()[1].equals("items"));
+                Arguments.of(change, "items"))).filter(c -> !ON_THE_NEW_NAME.contains(c.get()[0]) || c.get()[1].equals("items"));
         return Stream.concat(changes, Stream.of(Arguments.of("rename-column", "items")));
     }
 
@@ -190,6 +195,69 @@ class RenameTableTest {
     static Stream<Arguments> addedColumns() {
         return Stream.of(Arguments.of("renametable/rename-and-add.yaml", "r2-multi-operation", ""),
                 Arguments.of("renametable/rename-then-add.yaml", "r3-later", "r2-rename-table"));
+    }
+
+    /**
+     * From {@code op_create_index_test.go}, "rename table, create index": the index is built on the
+     * physical table under its old name, dropped by rollback (the catalog of release 1), and stays on
+     * the table through its rename at contract.
+     */
+    @Test
+    void anIndexCreatedOnTheRenamedTablesNewNameIsBuiltOnThePhysicalTable() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_index")) {
+            builder(db, TABLES).expand();
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = builder(db, "renametable/rename-and-index.yaml");
+
+            migrations.expand();
+            assertThat(db.objects()).contains("index definition create index ix_products_name on items using btree (name)");
+            migrations.rollback();
+            assertThat(db.objects()).as("the physical schema after rollback").isEqualTo(before);
+            migrations.expand();
+            migrations.contract();
+            assertThat(db.objects()).contains(
+                    "index definition create index ix_products_name on products using btree (name)");
+        }
+    }
+
+    /**
+     * From {@code op_drop_column_test.go}, "rename table, drop column": the new version neither sees nor
+     * writes the column, by either table name; a row it writes gets the fill expression for the old
+     * version ({@code 'foo'}, pgroll's {@code down}); rollback leaves the catalog of release 1 and the
+     * old version writes the column again; contract drops it from the renamed table.
+     */
+    @Test
+    void aColumnDroppedOnTheRenamedTablesNewNameIsDroppedAtContract() throws Exception {
+        try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_drop")) {
+            builder(db, TABLES).expand();
+            TreeSet<String> before = db.objects();
+            ExpandContract migrations = builder(db, "renametable/rename-and-drop.yaml");
+            String first = VersionSchema.name(db.schema(), "r1-create-tables");
+            String next = VersionSchema.name(db.schema(), "r2-multi-operation");
+
+            migrations.expand();
+            assertThat(db.columns(next, "products")).containsExactly("id");
+            try (Connection neu = db.dataSource(next).getConnection()) {
+                exec(neu, "INSERT INTO products DEFAULT VALUES");
+                assertThatThrownBy(() -> exec(neu, "INSERT INTO products (name) VALUES (?)", "apples"))
+                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo(UNDEFINED_COLUMN);
+                assertThatThrownBy(() -> exec(neu, "INSERT INTO items (name) VALUES (?)", "apples"))
+                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                        .isEqualTo(UNDEFINED_TABLE);
+            }
+            assertThat(db.rows("SELECT id, name FROM " + first + ".items ORDER BY id")).containsExactly(List.of(1L, "foo"));
+
+            migrations.rollback();
+            assertThat(db.objects()).as("the physical schema after rollback").isEqualTo(before);
+            write(db, first, "INSERT INTO items (name) VALUES (?)", "bananas");
+
+            migrations.expand();
+            migrations.contract();
+            assertThat(db.columns(db.schema(), "products")).containsExactly("id");
+            assertThat(db.rows("SELECT id FROM " + next + ".products ORDER BY id"))
+                    .containsExactly(List.of(1L), List.of(2L));
+        }
     }
 
     /**

@@ -13,8 +13,8 @@ import liquibase.exception.ValidationErrors;
 
 /**
  * Renames a table. Expand adds the new name as a writable view over the table; contract drops the view and renames the table.
- * Until contract no other change may name the table by either name (but, on PostgreSQL, {@code expandRenameColumn}
- * and {@code expandAddColumn} on the new name): see {@link TableRenames}.
+ * Until contract no other change may name the table by either name (but, on PostgreSQL, a column renamed, added
+ * or dropped and an index created on the new name): see {@link TableRenames}.
  */
 @DatabaseChange(name = "expandRenameTable", description = "Renames a table", priority = ChangeMetaData.PRIORITY_DEFAULT,
         appliesTo = "table")
@@ -75,8 +75,8 @@ public class ExpandRenameTableChange extends ExpandContractChange {
     /**
      * Refuses a change that names, after a table rename in the same change set, the renamed table by
      * either name: as the table it acts on, as the table its foreign key references, or in one of its
-     * SQL expressions or statements ({@link TableRenames#naming}). On PostgreSQL a column renamed or
-     * added on the new name goes through.
+     * SQL expressions or statements ({@link TableRenames#naming}). On PostgreSQL a column renamed,
+     * added or dropped and an index created on the new name go through.
      *
      * @param change     the change
      * @param properties its properties by name
@@ -103,9 +103,9 @@ public class ExpandRenameTableChange extends ExpandContractChange {
                         + ", which expandRenameTable renames from " + rename.tableName + " to " + rename.newTableName
                         + " earlier in this change set. Until contract " + rename.newTableName + " is a view over "
                         + rename.tableName + ", so no later change can act on the table, reference it or mention it by"
-                        + " either name (but expandRenameColumn and expandAddColumn on " + rename.newTableName
-                        + ", PostgreSQL): put this change before the rename (on " + rename.tableName + "), or in a"
-                        + " change set that runs after the rename's contract");
+                        + " either name (but " + TableRenames.allowed(rename.newTableName) + "): put this change"
+                        + " before the rename (on " + rename.tableName + "), or in a change set that runs after the"
+                        + " rename's contract");
             }
         }
     }

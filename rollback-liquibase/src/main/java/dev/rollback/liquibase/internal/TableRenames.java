@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * contracted). Until contract the table has its old name physically and the new name is a view over
  * it, so a change acting on the table by either name, a foreign key referencing it, or SQL mentioning
  * it would act on the view, or on a table the new version's schema no longer shows by that name: such a
- * change is refused before anything changes. Two changes on the new name are allowed on PostgreSQL,
+ * change is refused before anything changes. Some changes on the new name are allowed on PostgreSQL,
  * where the version schemas show each version its own names: a column rename (an alias over the alias,
- * nothing physical until contract, which renames the table first) and an added column, which acts on
- * the physical table under its old name until the table's rename is contracted ({@link #PHYSICAL}).
+ * nothing physical until contract, which renames the table first), and a column added or dropped and an
+ * index created, which act on the physical table under its old name until the table's rename is
+ * contracted ({@link #PHYSICAL}).
  */
 public final class TableRenames {
 
@@ -25,7 +26,8 @@ public final class TableRenames {
     static final String PHYSICAL = "state.physicalTable";
 
     /** The changes allowed on a pending rename's new name (PostgreSQL). */
-    private static final List<Kind> ON_THE_NEW_NAME = List.of(Kind.RENAME_COLUMN, Kind.ADD_COLUMN);
+    private static final List<Kind> ON_THE_NEW_NAME = List.of(Kind.RENAME_COLUMN, Kind.ADD_COLUMN, Kind.DROP_COLUMN,
+            Kind.CREATE_INDEX);
 
     /** The properties of a change that hold whole SQL statements ({@code expandSql}), which may name any table. */
     private static final List<String> STATEMENTS = List.of("sql", "rollbackSql");
@@ -42,7 +44,7 @@ public final class TableRenames {
      * @param to         its name after the rename
      * @param postgres   whether the database is PostgreSQL
      * @return how the change names it ({@code "its tableName names table items"}), or null if it does not
-     *     or may (on PostgreSQL, a column renamed or added on the new name)
+     *     or may (on PostgreSQL, one of {@link #allowed} on the new name)
      */
     public static @Nullable String naming(Kind kind, Function<String, @Nullable String> properties, String from,
                                           String to, boolean postgres) {
@@ -94,9 +96,8 @@ public final class TableRenames {
                 throw work.error(named + ", which expandRenameTable of " + row.ref() + " renames " + from + " to " + to
                         + ": until that rename is contracted the table is " + from + " physically and " + to
                         + " is a view over it, so no other change can act on it, reference it or mention it by either"
-                        + " name (but expandRenameColumn and expandAddColumn on " + to + ", PostgreSQL). Put this"
-                        + " change in a change set that runs after that contract, then run expand again; nothing was"
-                        + " changed.", null);
+                        + " name (but " + allowed(to) + "). Put this change in a change set that runs after that"
+                        + " contract, then run expand again; nothing was changed.", null);
             }
             if (same(spec.table(), to)) {
                 spec = spec.with(PHYSICAL, from);
@@ -118,6 +119,16 @@ public final class TableRenames {
     static String physical(MigrationSpec spec) {
         String physical = spec.get(PHYSICAL);
         return physical != null ? physical : spec.table();
+    }
+
+    /**
+     * @param to a pending rename's new name
+     * @return the changes allowed on it, for a message: {@code "expandRenameColumn, ... on products, PostgreSQL"}
+     */
+    public static String allowed(String to) {
+        List<String> names = ON_THE_NEW_NAME.stream().map(Kind::changeName).toList();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1) + " on "
+                + to + ", PostgreSQL";
     }
 
     private static boolean same(@Nullable String a, String b) {
