@@ -33,6 +33,8 @@ class RenameTableTest {
 
     /** Release 1: {@code items (id, name)} and {@code orders (id, item_id)}. */
     private static final String TABLES = "renametable/tables.yaml";
+    /** The change set of release 1. */
+    private static final String RELEASE_1 = "r1-create-tables";
     /** SQLSTATE undefined_column. */
     private static final String UNDEFINED_COLUMN = "42703";
     /** SQLSTATE undefined_table. */
@@ -76,10 +78,9 @@ class RenameTableTest {
     void aChangeNamingTheRenamedTableLaterInItsChangeSetIsRefusedBeforeAnythingRuns(String change, String table)
             throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_same")) {
-            builder(db, TABLES).expand();
+            ExpandContract migrations = afterRelease1(db, "renametable/same-" + change + "-" + table + ".yaml");
             TreeSet<String> before = db.objects();
             List<String> schemas = db.schemas();
-            ExpandContract migrations = builder(db, "renametable/same-" + change + "-" + table + ".yaml");
 
             assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
                     .hasMessageContaining("table " + table)
@@ -108,10 +109,9 @@ class RenameTableTest {
     @Test
     void aLaterChangeSetRenamesAColumnOfTheRenamedTableByItsNewName() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_column")) {
-            builder(db, TABLES).expand();
+            ExpandContract migrations = afterRelease1(db, "renametable/later-rename-column-products.yaml");
             TreeSet<String> before = db.objects();
-            ExpandContract migrations = builder(db, "renametable/later-rename-column-products.yaml");
-            String first = VersionSchema.name(db.schema(), "r1-create-tables");
+            String first = VersionSchema.name(db.schema(), RELEASE_1);
             String second = VersionSchema.name(db.schema(), "r2-rename-table");
             String third = VersionSchema.name(db.schema(), "r3-later");
 
@@ -152,10 +152,9 @@ class RenameTableTest {
     void aColumnAddedOnTheRenamedTablesNewNameIsAddedToThePhysicalTable(String changelog, String id, String middle)
             throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_add")) {
-            builder(db, TABLES).expand();
+            ExpandContract migrations = afterRelease1(db, changelog);
             TreeSet<String> before = db.objects();
-            ExpandContract migrations = builder(db, changelog);
-            String first = VersionSchema.name(db.schema(), "r1-create-tables");
+            String first = VersionSchema.name(db.schema(), RELEASE_1);
             String next = VersionSchema.name(db.schema(), id);
 
             migrations.expand();
@@ -168,7 +167,7 @@ class RenameTableTest {
             try (Connection neu = db.dataSource(next).getConnection()) {
                 exec(neu, "INSERT INTO products (name, description) VALUES (?, ?)", "apples", "green");
                 assertThatThrownBy(() -> exec(neu, "INSERT INTO items (name) VALUES (?)", "x"))
-                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                        .isInstanceOf(SQLException.class).extracting(RenameTableTest::sqlState)
                         .isEqualTo(UNDEFINED_TABLE);
             }
             write(db, first, "INSERT INTO items (name) VALUES (?)", "bananas");
@@ -205,9 +204,8 @@ class RenameTableTest {
     @Test
     void anIndexCreatedOnTheRenamedTablesNewNameIsBuiltOnThePhysicalTable() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_index")) {
-            builder(db, TABLES).expand();
+            ExpandContract migrations = afterRelease1(db, "renametable/rename-and-index.yaml");
             TreeSet<String> before = db.objects();
-            ExpandContract migrations = builder(db, "renametable/rename-and-index.yaml");
 
             migrations.expand();
             assertThat(db.objects()).contains("index definition create index ix_products_name on items using btree (name)");
@@ -229,10 +227,9 @@ class RenameTableTest {
     @Test
     void aColumnDroppedOnTheRenamedTablesNewNameIsDroppedAtContract() throws Exception {
         try (TestDatabase db = TestDatabase.open("postgresql", "rename_table_drop")) {
-            builder(db, TABLES).expand();
+            ExpandContract migrations = afterRelease1(db, "renametable/rename-and-drop.yaml");
             TreeSet<String> before = db.objects();
-            ExpandContract migrations = builder(db, "renametable/rename-and-drop.yaml");
-            String first = VersionSchema.name(db.schema(), "r1-create-tables");
+            String first = VersionSchema.name(db.schema(), RELEASE_1);
             String next = VersionSchema.name(db.schema(), "r2-multi-operation");
 
             migrations.expand();
@@ -240,10 +237,10 @@ class RenameTableTest {
             try (Connection neu = db.dataSource(next).getConnection()) {
                 exec(neu, "INSERT INTO products DEFAULT VALUES");
                 assertThatThrownBy(() -> exec(neu, "INSERT INTO products (name) VALUES (?)", "apples"))
-                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                        .isInstanceOf(SQLException.class).extracting(RenameTableTest::sqlState)
                         .isEqualTo(UNDEFINED_COLUMN);
                 assertThatThrownBy(() -> exec(neu, "INSERT INTO items (name) VALUES (?)", "apples"))
-                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                        .isInstanceOf(SQLException.class).extracting(RenameTableTest::sqlState)
                         .isEqualTo(UNDEFINED_TABLE);
             }
             assertThat(db.rows("SELECT id, name FROM " + first + ".items ORDER BY id")).containsExactly(List.of(1L, "foo"));
@@ -268,9 +265,8 @@ class RenameTableTest {
     @MethodSource("onTheNewName")
     void onH2NoChangeMayNameTheNewNameLaterInTheRenamesChangeSet(String changelog) throws Exception {
         try (TestDatabase db = TestDatabase.open("h2", "rename_table_h2")) {
-            builder(db, TABLES).expand();
+            ExpandContract migrations = afterRelease1(db, changelog);
             TreeSet<String> before = db.objects();
-            ExpandContract migrations = builder(db, changelog);
 
             assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
                     .hasMessageContaining("names table products, which expandRenameTable renames from items to products"
@@ -282,6 +278,16 @@ class RenameTableTest {
 
     static Stream<String> onTheNewName() {
         return Stream.of("renametable/rename-and-add.yaml", "renametable/rename-and-rename-column.yaml");
+    }
+
+    /** Release 1 run; then the migrations of the change log. */
+    private static ExpandContract afterRelease1(TestDatabase db, String changelog) {
+        builder(db, TABLES).expand();
+        return builder(db, changelog);
+    }
+
+    private static String sqlState(Throwable e) {
+        return ((SQLException) e).getSQLState();
     }
 
     private static ExpandContract builder(TestDatabase db, String changelog) {
