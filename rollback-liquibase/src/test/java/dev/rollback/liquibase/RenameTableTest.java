@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * schemas, refuses them. The cases come from pgroll's
  * {@code pkg/migrations/op_rename_table_test.go} and the "rename table, ..." cases of
  * {@code op_rename_column_test.go}, {@code op_add_column_test.go}, {@code op_drop_column_test.go},
- * {@code op_create_index_test.go}, {@code op_change_type_test.go} and {@code op_set_fk_test.go}.
+ * {@code op_create_index_test.go} and {@code op_change_type_test.go}.
  */
 class RenameTableTest {
 
