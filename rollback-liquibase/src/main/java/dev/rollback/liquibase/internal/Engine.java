@@ -154,8 +154,9 @@ public final class Engine {
     /**
      * Contracts migrations that are expanded (or finishes their interrupted contract), in order:
      * checks each first, marks them all {@code CONTRACTING}, then drops the older versions' schemas,
-     * runs what each does before the others' contract (e.g. a renamed table's view goes), contracts each, makes the newest version's schema anew over the final physical shape, and only
-     * then marks them all {@code CONTRACTED}. So a contract interrupted anywhere (its process killed)
+     * runs what each does before the others' contract (e.g. a renamed table's view goes), contracts
+     * each, makes the newest version's schema anew over the final physical shape, and only then marks
+     * them all {@code CONTRACTED}. So a contract interrupted anywhere (its process killed)
      * leaves every one of them {@code CONTRACTING}, and the next contract does the whole of it again:
      * each step checks the catalog first, so what an interrupted run finished is skipped, and the
      * newest version's schema is made anew however far the interrupted run got.
