@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -268,12 +269,15 @@ class BadInputTest {
             String name = "rb-killed-" + db.schema();
             ExpandContract migrations = ExpandContract.builder(db.dataSourceNamed(name), "scenarios/add-not-null.yaml")
                     .backfillBatchSize(20).backfillPause(Duration.ofMillis(20)).build();
+            // Kills the expand's connection once its backfill has run; looks until the expand ends, not for a
+            // fixed number of tries, which a slow start of the expand (a cold JVM) once outlasted.
+            AtomicBoolean expandEnded = new AtomicBoolean();
             Thread killer = new Thread(() -> {
                 try (Connection connection = db.dataSource().getConnection();
                      PreparedStatement kill = connection.prepareStatement("SELECT pg_terminate_backend(pid)"
                              + " FROM pg_stat_activity WHERE application_name = ? AND query LIKE '%rb_row SET%'")) {
                     kill.setString(1, name);
-                    for (int i = 0; i < 500; i++) {
+                    while (!expandEnded.get()) {
                         try (ResultSet killed = kill.executeQuery()) {
                             if (killed.next()) {
                                 return;
@@ -287,7 +291,13 @@ class BadInputTest {
             }, "killer");
             killer.start();
 
-            assertThatThrownBy(migrations::expand).isInstanceOf(MigrationException.class)
+            assertThatThrownBy(() -> {
+                try {
+                    migrations.expand();
+                } finally {
+                    expandEnded.set(true);
+                }
+            }).isInstanceOf(MigrationException.class)
                     .hasMessageContaining("scenarios/add-not-null.yaml::add-not-null::test")
                     .hasMessageContaining("backfill")
                     .hasMessageContaining("Run expand again once that is fixed, or rollback");
