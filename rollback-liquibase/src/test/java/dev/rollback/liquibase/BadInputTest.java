@@ -2,6 +2,7 @@ package dev.rollback.liquibase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.rollback.core.ledger.DeploymentRecord;
 import dev.rollback.core.ledger.DeploymentResult;
@@ -269,19 +270,24 @@ class BadInputTest {
             String name = "rb-killed-" + db.schema();
             ExpandContract migrations = ExpandContract.builder(db.dataSourceNamed(name), "scenarios/add-not-null.yaml")
                     .backfillBatchSize(20).backfillPause(Duration.ofMillis(20)).build();
-            // Kills the expand's connection once its backfill has run; looks until the expand ends, not for a
-            // fixed number of tries, which a slow start of the expand (a cold JVM) once outlasted.
+            // Kills the connection that runs the backfill's UPDATEs (pg_stat_activity shows a connection's last
+            // statement while it pauses between batches); looks until that succeeds or the expand ends, not
+            // for a fixed number of tries, which a slow start of the expand could outlast.
             AtomicBoolean expandEnded = new AtomicBoolean();
+            AtomicBoolean killed = new AtomicBoolean();
             Thread killer = new Thread(() -> {
                 try (Connection connection = db.dataSource().getConnection();
                      PreparedStatement kill = connection.prepareStatement("SELECT pg_terminate_backend(pid)"
-                             + " FROM pg_stat_activity WHERE application_name = ? AND query LIKE '%rb_row SET%'")) {
+                             + " FROM pg_stat_activity WHERE application_name = ? AND query LIKE 'UPDATE %rb_row SET%'")) {
                     kill.setString(1, name);
                     while (!expandEnded.get()) {
-                        try (ResultSet killed = kill.executeQuery()) {
-                            if (killed.next()) {
-                                return;
+                        try (ResultSet rows = kill.executeQuery()) {
+                            while (rows.next()) {
+                                killed.compareAndSet(false, rows.getBoolean(1));
                             }
+                        }
+                        if (killed.get()) {
+                            return;
                         }
                         Thread.sleep(5);
                     }
@@ -291,13 +297,16 @@ class BadInputTest {
             }, "killer");
             killer.start();
 
-            assertThatThrownBy(() -> {
+            Throwable thrown = catchThrowable(() -> {
                 try {
                     migrations.expand();
                 } finally {
                     expandEnded.set(true);
                 }
-            }).isInstanceOf(MigrationException.class)
+            });
+            assertThat(thrown).as("the expand; the killer %s its backfill's connection",
+                            killed.get() ? "killed" : "never killed")
+                    .isInstanceOf(MigrationException.class)
                     .hasMessageContaining("scenarios/add-not-null.yaml::add-not-null::test")
                     .hasMessageContaining("backfill")
                     .hasMessageContaining("Run expand again once that is fixed, or rollback");
