@@ -197,7 +197,8 @@ public final class ExpandContract {
         withEngine(engine -> {
             List<PhaseTable.Row> rows = new ArrayList<>(engine.rows());
             // before anything changes: a migration whose contract was interrupted refuses the rollback of all
-            rows.stream().filter(r -> r.phase() == MigrationPhase.CONTRACTING).findFirst().ifPresent(engine::rollback);
+            rows.stream().filter(r -> r.phase() == MigrationPhase.CONTRACTING).findFirst()
+                    .ifPresent(Engine::refuseRollbackOfContract);
             Collections.reverse(rows);
             for (PhaseTable.Row row : rows) {
                 if (row.phase() == MigrationPhase.EXPANDING || row.phase() == MigrationPhase.EXPANDED

@@ -204,6 +204,21 @@ public final class Engine {
     }
 
     /**
+     * Refuses the rollback of a migration that is contracted or whose contract was interrupted, before
+     * anything changes.
+     *
+     * @param row the migration
+     * @throws MigrationException if it is contracted or contracting
+     */
+    public static void refuseRollbackOfContract(PhaseTable.Row row) {
+        if (row.phase() == MigrationPhase.CONTRACTED || row.phase() == MigrationPhase.CONTRACTING) {
+            throw new MigrationException(row.ref().toString(), row.spec().kind().changeName() + " on "
+                    + row.spec().table() + " is " + row.phase() + ": " + (row.phase() == MigrationPhase.CONTRACTING
+                    ? CONTRACT_INTERRUPTED : "a contracted migration cannot be rolled back."), null);
+        }
+    }
+
+    /**
      * Rolls back a migration that is expanding, expanded or rolling back, and forgets its change set
      * in {@code DATABASECHANGELOG} so that a later update expands it again.
      *
@@ -213,11 +228,7 @@ public final class Engine {
         if (row.phase() == MigrationPhase.ROLLED_BACK) {
             return;
         }
-        if (row.phase() == MigrationPhase.CONTRACTED || row.phase() == MigrationPhase.CONTRACTING) {
-            throw new MigrationException(row.ref().toString(), row.spec().kind().changeName() + " on "
-                    + row.spec().table() + " is " + row.phase() + ": " + (row.phase() == MigrationPhase.CONTRACTING
-                    ? CONTRACT_INTERRUPTED : "a contracted migration cannot be rolled back."), null);
-        }
+        refuseRollbackOfContract(row);
         inAutoCommit(row.ref(), () -> {
             ChangelogLock.recordStep(connection, row.id());
             PhaseTable.update(connection, withPhase(row, MigrationPhase.ROLLING_BACK));
